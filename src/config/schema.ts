@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** A command run through the user's shell (`sh -c`), as they would type it, with a timeout. */
+const shellCommand = z.string().trim().min(1, 'expected a non-empty command');
+
+const pricingEntry = z.strictObject({
+  input: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+  output: z.number().nonnegative(),
+});
+
+const providerSettings = z.strictObject({
+  /** Base URL of the API (any OpenAI-compatible server for `openai`; the Ollama host for `ollama`). */
+  baseURL: z.string().url().optional(),
+  /** Name of the environment variable holding the API key. */
+  apiKeyEnv: z.string().optional(),
+  maxConcurrent: z.number().int().positive().optional(),
+  tokensPerMinute: z.number().int().positive().optional(),
+});
+
+export const externalAgentPresets = ['claude', 'codex', 'aider', 'gemini'] as const;
+
+const agentSetting = z.union([
+  z.literal('builtin'),
+  z.enum(externalAgentPresets),
+  z.strictObject({
+    /** Program and arguments; `{prompt}` is replaced by the task prompt as one argument. */
+    command: z.array(z.string().min(1)).min(1),
+  }),
+]);
+
+const templateSetting = z.strictObject({
+  description: z.string().min(1),
+  guidance: z.string().optional(),
+  each: z.string().optional(),
+  validate: z.array(shellCommand).optional(),
+});
+
+const hookCommand = z.union([
+  shellCommand,
+  z.strictObject({ command: shellCommand, timeoutSeconds: z.number().positive().optional() }),
+]);
+
+export const testFrameworks = [
+  'jest',
+  'vitest',
+  'mocha',
+  'node:test',
+  'pytest',
+  'go test',
+  'cargo test',
+] as const;
+
+export const configSchema = z.strictObject({
+  defaultModel: z.string().min(1).default('gpt-4o'),
+  provider: z.enum(['auto', 'openai', 'anthropic', 'ollama']).default('auto'),
+  providers: z
+    .strictObject({
+      openai: providerSettings.optional(),
+      anthropic: providerSettings.optional(),
+      ollama: providerSettings.optional(),
+    })
+    .default({}),
+  maxAgents: z.number().int().min(1).max(64).default(4),
+  codingStandards: z.string().min(1).nullable().default(null),
+  testFramework: z.enum(testFrameworks).nullable().default(null),
+  validate: z.array(shellCommand).default([]),
+  validateTimeoutSeconds: z.number().positive().default(600),
+  fixAttempts: z.number().int().min(0).max(10).default(2),
+  excludePaths: z.array(z.string().min(1)).default(['node_modules/**', 'dist/**', 'build/**', 'coverage/**']),
+  worktreeDir: z.string().min(1).nullable().default(null),
+  worktreeInclude: z.array(z.string().min(1)).default([]),
+  linkDependencies: z.array(z.strictObject({ dir: z.string().min(1), lockfile: z.string().min(1) })).default([
+    { dir: 'node_modules', lockfile: 'package-lock.json' },
+    { dir: 'node_modules', lockfile: 'pnpm-lock.yaml' },
+    { dir: 'node_modules', lockfile: 'yarn.lock' },
+    { dir: '.venv', lockfile: 'poetry.lock' },
+  ]),
+  setup: z
+    .strictObject({ command: shellCommand, timeoutSeconds: z.number().positive().default(300) })
+    .nullable()
+    .default(null),
+  commitHooks: z.boolean().default(true),
+  budget: z
+    .strictObject({
+      runUsd: z.number().positive().nullable().default(null),
+      taskUsd: z.number().positive().nullable().default(null),
+    })
+    .default({ runUsd: null, taskUsd: null }),
+  pricing: z.record(z.string().min(1), pricingEntry).default({}),
+  agent: agentSetting.default('builtin'),
+  agentLimits: z
+    .strictObject({
+      maxTurns: z.number().int().positive().default(40),
+      taskTimeoutSeconds: z.number().positive().default(1800),
+      commandTimeoutSeconds: z.number().positive().default(300),
+    })
+    .default({ maxTurns: 40, taskTimeoutSeconds: 1800, commandTimeoutSeconds: 300 }),
+  allowCommands: z.array(shellCommand).default([]),
+  allowEnv: z.array(z.string().min(1)).default([]),
+  plugins: z.array(z.string().min(1)).default([]),
+  templates: z.record(z.string().min(1), templateSetting).default({}),
+  hooks: z
+    .strictObject({
+      postCreate: hookCommand.optional(),
+      preMerge: hookCommand.optional(),
+      postRun: hookCommand.optional(),
+    })
+    .default({}),
+});
+
+export type MaestroConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type AgentSetting = MaestroConfig['agent'];
+export type PricingEntry = z.infer<typeof pricingEntry>;
+export type ProviderSettings = z.infer<typeof providerSettings>;
+
+/** The configuration with every default applied: what maestro uses when no file is found. */
+export function defaultConfig(): MaestroConfig {
+  return configSchema.parse({});
+}

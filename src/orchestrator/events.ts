@@ -1,0 +1,123 @@
+import type { Plan } from './plan.js';
+import type { Usage } from '../llm/types.js';
+
+/**
+ * Every step of a run is one of these events. They are appended to the journal and published on
+ * the in-process bus; the TUI, the headless reporters, `status`, `cost` and `resume` are functions
+ * of this stream. Add a variant here rather than inventing a side channel.
+ */
+export type TaskState =
+  | 'pending'
+  | 'blocked'
+  | 'starting'
+  | 'running'
+  | 'paused'
+  | 'validating'
+  | 'merging'
+  | 'merged'
+  | 'conflicted'
+  | 'failed'
+  | 'stopped';
+
+export type FileChangeKind = 'add' | 'change' | 'unlink';
+
+export interface ConflictSummary {
+  path: string;
+  kind: 'content' | 'add/add' | 'modify/delete' | 'rename' | 'binary' | 'mode';
+  hunks: number;
+}
+
+export type RunEventBody =
+  | {
+      type: 'run.started';
+      objective: string;
+      repo: string;
+      baseRef: string;
+      baseCommit: string;
+      resultBranch: string;
+      maxAgents: number;
+      model: string;
+      provider: string;
+      budget: { runUsd: number | null; taskUsd: number | null };
+      pid: number;
+    }
+  | { type: 'run.resumed'; pid: number }
+  | { type: 'plan.ready'; plan: Plan; source: 'llm' | 'file' | 'each' | 'template' }
+  | { type: 'plan.overlaps'; pairs: { a: string; b: string; files: string[] }[]; serialized: boolean }
+  | {
+      type: 'task.started';
+      taskId: string;
+      agentId: string;
+      branch: string;
+      worktree: string;
+      baseCommit: string;
+      attempt: number;
+    }
+  | { type: 'task.worktree_ready'; taskId: string; worktree: string; ms: number }
+  | { type: 'agent.text'; taskId: string; text: string }
+  | { type: 'agent.tool_call'; taskId: string; callId: string; name: string; args: unknown }
+  | { type: 'agent.tool_result'; taskId: string; callId: string; name: string; ok: boolean; output: string }
+  | { type: 'agent.usage'; taskId: string; model: string; provider: string; usage: Usage; costUsd: number }
+  | { type: 'agent.files_changed'; taskId: string; files: { path: string; kind: FileChangeKind }[] }
+  | { type: 'agent.finished'; taskId: string; summary: string }
+  | {
+      type: 'finding.published';
+      taskId: string;
+      agentId: string;
+      text: string;
+      files: string[];
+      tags: string[];
+    }
+  | {
+      type: 'task.committed';
+      taskId: string;
+      commit: string;
+      files: number;
+      insertions: number;
+      deletions: number;
+    }
+  | { type: 'task.validating'; taskId: string; command: string; attempt: number }
+  | {
+      type: 'task.validated';
+      taskId: string;
+      command: string;
+      ok: boolean;
+      exitCode: number | null;
+      output: string;
+    }
+  | { type: 'task.merged'; taskId: string; commit: string; resultBranch: string }
+  | {
+      type: 'task.conflicted';
+      taskId: string;
+      files: ConflictSummary[];
+      taskCommit: string;
+      resultCommit: string;
+    }
+  | { type: 'task.failed'; taskId: string; reason: string }
+  | { type: 'task.blocked'; taskId: string; by: string[] }
+  | { type: 'task.paused'; taskId: string }
+  | { type: 'task.resumed'; taskId: string }
+  | { type: 'task.stopped'; taskId: string; reason: string }
+  | { type: 'task.retried'; taskId: string }
+  | { type: 'conflict.pick'; taskId: string; path: string; hunk: number; pick: string }
+  | { type: 'conflict.resolved'; taskId: string; commit: string; resolvedBy: string }
+  | { type: 'radar.overlaps'; pairs: { a: string; b: string; files: string[] }[] }
+  | { type: 'budget.exceeded'; scope: 'run' | 'task'; taskId?: string; limitUsd: number; spentUsd: number }
+  | { type: 'run.stopping'; reason: string }
+  | {
+      type: 'run.finished';
+      status: 'merged' | 'failed' | 'conflicts' | 'stopped';
+      merged: string[];
+      failed: string[];
+      conflicted: string[];
+      costUsd: number;
+      durationMs: number;
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type RunEventType = RunEventBody['type'];
+
+/** An event as journaled: the body plus its position and time. */
+export type RunEvent = RunEventBody & { seq: number; time: string; runId: string };
+
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
