@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerInit } from './commands/init.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/**
+ * The whole command-line surface. Each command lives in ./commands/<name>.ts and exports
+ * `register<Name>(program)`; add one line below to wire a new one.
+ */
+export function buildProgram(): Command {
+  const program = new Command('maestro')
+    .description('Run many AI coding agents in parallel on one git repository.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors (unknown command/flag) are printed by main() as one line.
+      writeErr: () => undefined,
+    });
+  registerInit(program);
+  return program;
+}
+
+export { CommanderError };
