@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerInit } from './commands/init.js';
+import { registerConfig } from './commands/config.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -18,6 +19,8 @@ export function buildProgram(): Command {
     .description('Run many AI coding agents in parallel on one git repository.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .option('--config <file>', 'use this config file instead of searching for one')
+    .option('--trust-config', 'allow a JS/TS config file from the repository to run')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -25,6 +28,7 @@ export function buildProgram(): Command {
       writeErr: () => undefined,
     });
   registerInit(program);
+  registerConfig(program);
   return program;
 }
 

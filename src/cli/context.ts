@@ -1,0 +1,57 @@
+import envPaths from 'env-paths';
+import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { gitLine, GitError } from '../git/runner.js';
+import { RepoError } from '../errors.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { createTrustDecider } from '../config/trust.js';
+
+/** Options every command accepts (defined on the root program). */
+export interface GlobalOptions {
+  config?: string;
+  trustConfig?: boolean;
+}
+
+export interface RepoContext {
+  cwd: string;
+  /** The working tree's top folder. */
+  root: string;
+  /** `git rev-parse --git-common-dir`, absolute: run state lives below it. */
+  commonDir: string;
+}
+
+/** The repository around `cwd`, or a one-line error saying what to do (exit 2). */
+export async function findRepo(cwd: string): Promise<RepoContext> {
+  try {
+    const root = await gitLine(['rev-parse', '--show-toplevel'], { cwd });
+    const commonDir = resolve(cwd, await gitLine(['rev-parse', '--git-common-dir'], { cwd }));
+    return { cwd, root, commonDir };
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw new RepoError(
+        `${cwd} is not inside a git repository; run maestro from your project's folder (or git init first)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The user's data folders for maestro (trust store, default worktrees). */
+export function userPaths(): { data: string; config: string } {
+  const paths = envPaths('maestro', { suffix: '' });
+  return { data: paths.data, config: paths.config };
+}
+
+export async function loadRepoConfig(repo: RepoContext, options: GlobalOptions): Promise<LoadedConfig> {
+  const trust = createTrustDecider({
+    trustFlag: options.trustConfig === true,
+    storeFile: join(userPaths().config, 'trusted-configs.json'),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  });
+  return loadConfig({
+    cwd: repo.cwd,
+    stopDir: repo.root,
+    trust,
+    ...(options.config ? { file: resolve(repo.cwd, options.config) } : {}),
+  });
+}

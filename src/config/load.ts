@@ -1,0 +1,107 @@
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { readFile } from 'node:fs/promises';
+import { basename, relative, isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { configSchema, type MaestroConfig } from './schema.js';
+import { parseJsonWithPosition, parseYamlWithPosition, findKeyPosition } from './positions.js';
+import { describeIssue } from './issues.js';
+import type { TrustDecider } from './trust.js';
+
+export const searchPlaces = [
+  'package.json',
+  '.maestrorc',
+  '.maestrorc.json',
+  '.maestrorc.yaml',
+  '.maestrorc.yml',
+  'maestro.config.json',
+  'maestro.config.js',
+  'maestro.config.mjs',
+  'maestro.config.ts',
+];
+
+export interface LoadConfigOptions {
+  /** Where the search starts (usually the current directory). */
+  cwd: string;
+  /** The search stops here (the repository root). */
+  stopDir: string;
+  /** Decides whether a JS/TS config from the repository may run. */
+  trust: TrustDecider;
+  /** An explicit config file (`--config`), skipping the search. */
+  file?: string;
+}
+
+export interface LoadedConfig {
+  config: MaestroConfig;
+  /** The file it came from, or null when the defaults apply. */
+  filepath: string | null;
+}
+
+/** Find, parse and validate the configuration. Any problem is a ConfigError (exit 2); nothing runs. */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const display = (file: string): string => displayPath(file, options.cwd);
+  const loadCode: Loader = async (filepath) => {
+    if (!(await options.trust(filepath))) {
+      throw new ConfigError(
+        `${basename(filepath)} runs code from this repository; pass --trust-config to allow it, or use .maestrorc.json`,
+        { file: display(filepath) },
+      );
+    }
+    const module = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+    return module.default ?? module;
+  };
+  const loadData: Loader = (filepath, content) => {
+    const parsed = filepath.endsWith('.json')
+      ? parseJsonWithPosition(content)
+      : parseYamlWithPosition(content);
+    if ('error' in parsed)
+      throw new ConfigError(parsed.error, { file: display(filepath), ...parsed.position });
+    // For package.json cosmiconfig itself picks the "maestro" property out of what we return.
+    return parsed.value ?? {};
+  };
+  const explorer = cosmiconfig('maestro', {
+    searchPlaces,
+    searchStrategy: 'global',
+    stopDir: options.stopDir,
+    cache: false,
+    loaders: {
+      '.json': loadData,
+      '.yaml': loadData,
+      '.yml': loadData,
+      noExt: loadData,
+      '.js': loadCode,
+      '.mjs': loadCode,
+      '.ts': loadCode,
+    },
+  });
+  const result = options.file ? await explorer.load(options.file) : await explorer.search(options.cwd);
+  if (!result || result.config === null || result.config === undefined) {
+    return { config: configSchema.parse({}), filepath: result?.filepath ?? null };
+  }
+  return { config: await validate(result.config, result.filepath, display), filepath: result.filepath };
+}
+
+async function validate(
+  raw: unknown,
+  filepath: string,
+  display: (file: string) => string,
+): Promise<MaestroConfig> {
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (!issue) throw new ConfigError('invalid configuration', { file: display(filepath) });
+  const described = describeIssue(issue);
+  const isData = /\.(json|ya?ml)$|\.maestrorc$/.test(filepath);
+  let position: { line: number; column: number } | undefined;
+  if (isData) {
+    const text = await readFile(filepath, 'utf8');
+    const prefix = basename(filepath) === 'package.json' ? ['maestro'] : [];
+    position = findKeyPosition(text, [...prefix, ...described.path]);
+  }
+  throw new ConfigError(described.message, { file: display(filepath), ...position });
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
