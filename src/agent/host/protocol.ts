@@ -1,0 +1,23 @@
+import type { ToolOutcome } from '../tools/context.js';
+import type { HostToolName } from '../tools/schemas.js';
+
+/** Messages between the orchestrator and an agent's host process (Node IPC, structured clone). */
+export interface HostSettings {
+  worktree: string;
+  excludePaths: string[];
+  allowedCommands: string[];
+  commandTimeoutMs: number;
+}
+
+export type ToHost =
+  | { type: 'init'; settings: HostSettings }
+  | { type: 'call'; id: number; name: HostToolName; args: unknown }
+  | { type: 'cancel'; id: number }
+  | { type: 'shutdown' };
+
+export type FromHost =
+  | { type: 'ready'; pid: number }
+  | { type: 'init_failed'; message: string }
+  | { type: 'result'; id: number; outcome: ToolOutcome }
+  | { type: 'command_started'; id: number; pgid: number }
+  | { type: 'command_ended'; id: number; pgid: number };

@@ -1,0 +1,26 @@
+import type { FileChangeKind } from '../../orchestrator/events.js';
+import type { PathGuard } from '../path-guard.js';
+
+/** What the tools of one agent need: its worktree, its guard, and the limits from config. */
+export interface ToolContext {
+  worktree: string;
+  guard: PathGuard;
+  excludePaths: readonly string[];
+  allowedCommands: readonly string[];
+  commandTimeoutMs: number;
+  /** Environment for commands: already scrubbed of secrets. */
+  env: Record<string, string>;
+  signal?: AbortSignal;
+  /** Reports the process group of a running command, so the parent can kill it if the host dies. */
+  onCommandStart?: (pgid: number) => void;
+}
+
+export interface ToolOutcome {
+  ok: boolean;
+  output: string;
+  changed?: { path: string; kind: FileChangeKind }[];
+}
+
+export function fail(output: string): ToolOutcome {
+  return { ok: false, output };
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { scrubEnv } from '../../src/agent/env.js';
+import { startToolHost, type ToolHost } from '../../src/agent/host/client.js';
+import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
+
+/** A real repository plus a linked worktree for task `t1` (outside the repository, like maestro makes). */
+export async function tempWorktree(
+  files: Record<string, string>,
+): Promise<{ repo: string; worktree: string }> {
+  const repo = await tempRepo(files);
+  const worktree = join(await tempDir('maestro-wt-'), 't1');
+  runGit(repo, ['worktree', 'add', '-q', '-b', 'maestro/run/tasks/t1', worktree]);
+  return { repo, worktree };
+}
+
+const hosts: ToolHost[] = [];
+afterEach(async () => {
+  while (hosts.length > 0) await hosts.pop()?.close();
+});
+
+export async function hostFor(
+  worktree: string,
+  options: {
+    allowedCommands?: string[];
+    commandTimeoutMs?: number;
+    allowEnv?: string[];
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<ToolHost> {
+  const host = await startToolHost({
+    worktree,
+    excludePaths: ['node_modules/**', 'dist/**'],
+    allowedCommands: options.allowedCommands ?? [],
+    commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+    env: scrubEnv(options.env ?? process.env, options.allowEnv ?? []),
+  });
+  hosts.push(host);
+  return host;
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** True while `pid` is a live (non-zombie) process. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
