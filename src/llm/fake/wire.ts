@@ -1,0 +1,34 @@
+import type { StopReason, Usage } from '../types.js';
+
+/** A reply with everything decided: ids, raw arguments, the usage to report. */
+export interface ResolvedReply {
+  model: string;
+  text: string;
+  toolCalls: { id: string; name: string; raw: string }[];
+  stopReason: StopReason;
+  usage: Usage;
+}
+
+/** A protocol's rendering of one reply: streamed chunks, or one JSON body. */
+export interface Wire {
+  contentType: string;
+  chunks(reply: ResolvedReply, includeUsage: boolean): string[];
+  body(reply: ResolvedReply): unknown;
+  errorBody(status: number, message: string): unknown;
+  /** A chunk that is not valid JSON for this protocol. */
+  garbage: string;
+}
+
+/** Streamed "tokens": words with their leading space, like a model emits them. */
+export function tokens(text: string): string[] {
+  return text.match(/\s*\S+|\s+/g) ?? [];
+}
+
+/** Tool arguments arrive in a few fragments, split at arbitrary points. */
+export function fragments(raw: string, size = 12): string[] {
+  const parts: string[] = [];
+  for (let i = 0; i < raw.length; i += size) parts.push(raw.slice(i, i + size));
+  return parts.length > 0 ? parts : [''];
+}
+
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

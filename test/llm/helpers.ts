@@ -1,0 +1,75 @@
+import { afterEach } from 'vitest';
+import { startFakeServer, type FakeScenario, type FakeServer } from '../../src/llm/fake/index.js';
+import { createAnthropicProvider } from '../../src/llm/anthropic.js';
+import { createOllamaProvider } from '../../src/llm/ollama.js';
+import { createOpenAiProvider } from '../../src/llm/openai.js';
+import type { Provider, ProviderName, TurnEvent, TurnRequest } from '../../src/llm/types.js';
+import { createRedactor } from '../../src/util/redact.js';
+
+export const FAKE_KEYS = {
+  OPENAI_API_KEY: 'sk-test-openai-0123456789abcdefghij',
+  ANTHROPIC_API_KEY: 'sk-ant-test-0123456789abcdefghijkl',
+};
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  while (servers.length > 0) await servers.pop()?.close();
+});
+
+/** A fake server closed after the current test. */
+export async function fakeServer(scenario: FakeScenario): Promise<FakeServer> {
+  const server = await startFakeServer(scenario);
+  servers.push(server);
+  return server;
+}
+
+export const PROVIDERS: ProviderName[] = ['openai', 'anthropic', 'ollama'];
+
+export const MODELS: Record<ProviderName, string> = {
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-sonnet-4-6',
+  ollama: 'llama3.2',
+};
+
+/** A real SDK-backed provider pointed at the fake server. */
+export function providerFor(
+  name: ProviderName,
+  server: FakeServer,
+  onHeaders?: (h: Headers) => void,
+): Provider {
+  const redact = createRedactor(FAKE_KEYS);
+  const common = { redact, ...(onHeaders ? { onHeaders } : {}) };
+  if (name === 'openai') {
+    return createOpenAiProvider({
+      ...common,
+      apiKey: FAKE_KEYS.OPENAI_API_KEY,
+      baseURL: server.openaiBaseURL,
+    });
+  }
+  if (name === 'anthropic') {
+    return createAnthropicProvider({
+      ...common,
+      apiKey: FAKE_KEYS.ANTHROPIC_API_KEY,
+      baseURL: server.anthropicBaseURL,
+    });
+  }
+  return createOllamaProvider({ ...common, baseURL: server.ollamaHost });
+}
+
+export function request(name: ProviderName, text: string, extra: Partial<TurnRequest> = {}): TurnRequest {
+  return {
+    model: MODELS[name],
+    system: [{ text: 'You are a careful coding agent.', cache: true }],
+    messages: [{ role: 'user', content: text }],
+    ...extra,
+  };
+}
+
+export async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
+  const out: TurnEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+export const textOf = (events: { type: string; delta?: string }[]) =>
+  events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
