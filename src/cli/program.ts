@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
+import { registerFakeLlm } from './commands/fake-llm.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     });
   registerInit(program);
   registerConfig(program);
+  registerFakeLlm(program);
   return program;
 }
 
