@@ -42,7 +42,14 @@ export type RunEventBody =
       pid: number;
     }
   | { type: 'run.resumed'; pid: number }
-  | { type: 'plan.ready'; plan: Plan; source: 'llm' | 'file' | 'each' | 'template' }
+  | {
+      type: 'plan.ready';
+      plan: Plan;
+      source: 'llm' | 'file' | 'each' | 'template';
+      /** What planning cost (source 'llm'); counted in the run's totals. */
+      usage?: Usage;
+      costUsd?: number;
+    }
   | { type: 'plan.overlaps'; pairs: { a: string; b: string; files: string[] }[]; serialized: boolean }
   | {
       type: 'task.started';

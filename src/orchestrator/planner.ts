@@ -72,7 +72,7 @@ export async function planWithModel(provider: Provider, input: PlannerInput): Pr
   const system = plannerSystem(input);
   const messages: Message[] = [{ role: 'user', content: `Objective:\n${input.objective}` }];
   let usage = emptyUsage();
-  let lastText = '';
+  let lastText: string;
   for (let round = 1; round <= 2; round += 1) {
     const turn = await collectTurn(provider, {
       model: input.model,
