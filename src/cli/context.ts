@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { gitLine, GitError } from '../git/runner.js';
 import { RepoError } from '../errors.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { createTrustDecider } from '../config/trust.js';
+import { createTrustDecider, type TrustDecider } from '../config/trust.js';
 
 /** Options every command accepts (defined on the root program). */
 export interface GlobalOptions {
@@ -42,12 +42,17 @@ export function userPaths(): { data: string; config: string } {
   return { data: paths.data, config: paths.config };
 }
 
-export async function loadRepoConfig(repo: RepoContext, options: GlobalOptions): Promise<LoadedConfig> {
-  const trust = createTrustDecider({
+/** One trust decision for all code from the repository: JS configs and plugin files alike. */
+export function repoCodeTrust(options: GlobalOptions): TrustDecider {
+  return createTrustDecider({
     trustFlag: options.trustConfig === true,
     storeFile: join(userPaths().config, 'trusted-configs.json'),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   });
+}
+
+export async function loadRepoConfig(repo: RepoContext, options: GlobalOptions): Promise<LoadedConfig> {
+  const trust = repoCodeTrust(options);
   return loadConfig({
     cwd: repo.cwd,
     stopDir: repo.root,
