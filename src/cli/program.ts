@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerFakeLlm } from './commands/fake-llm.js';
 
 function packageVersion(): string {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     });
   registerInit(program);
   registerConfig(program);
+  registerTemplates(program);
   registerFakeLlm(program);
   return program;
 }

@@ -44,8 +44,8 @@ describe('built-in templates plan from the repository', () => {
       'src/typed.ts': 'export function f(a: number): number { return a; }\n',
       'src/loose.ts': 'export function g(a, b: string) { return a + b; }\n',
     });
-    expect(tasks?.map((t) => t.files[0]).sort()).toEqual(['src/a.js', 'src/loose.ts']);
-    expect(tasks?.find((t) => t.files[0] === 'src/a.js')?.instructions).toContain('// @ts-check');
+    expect(tasks?.map((t) => t.files?.[0]).sort()).toEqual(['src/a.js', 'src/loose.ts']);
+    expect(tasks?.find((t) => t.files?.[0] === 'src/a.js')?.instructions).toContain('// @ts-check');
   });
 
   it('crud-endpoints: detects express and models, skips models with full CRUD, registers last', async () => {
@@ -92,7 +92,7 @@ describe('built-in templates plan from the repository', () => {
       'src/a.js': 'a\n',
       'src/b.js': 'b\n',
     });
-    expect(tasks?.map((t) => t.files[0])).toEqual(['src/a.js', 'src/b.js']);
+    expect(tasks?.map((t) => t.files?.[0])).toEqual(['src/a.js', 'src/b.js']);
     expect(tasks?.[0]?.instructions).toContain(
       '- line 3:7 no-unused-vars x is unused\n- line 9:1 semi missing',
     );
@@ -112,7 +112,7 @@ describe('built-in templates plan from the repository', () => {
       'docs/api.md': '# api\n',
       'src/index.ts': 'export {}\n',
     });
-    expect(tasks?.map((t) => t.files[0])).toEqual(['README.md', 'docs/api.md']);
+    expect(tasks?.map((t) => t.files?.[0])).toEqual(['README.md', 'docs/api.md']);
   });
 
   it('nextjs-api-routes (example plugin): resources from the objective', async () => {
