@@ -1,0 +1,106 @@
+import { git } from './runner.js';
+import { parseConflicts } from './conflict-model.js';
+import type { ConflictFile } from './conflict-types.js';
+import { classifyConflicts, parseMergeTreeOutput } from './merge-output.js';
+import { casUpdateBranch, commitTree, isAncestor, readBranch } from './plumbing.js';
+import { resultBranch } from './refs.js';
+import { MaestroError } from '../errors.js';
+
+/**
+ * Merges into `maestro/<runId>/result` entirely in memory: `merge-tree --write-tree`, then
+ * `commit-tree` with both parents, then a compare-and-swap `update-ref`. No worktree, no index.
+ */
+
+/** Create the result branch at `baseCommit`, or return where it already is (a resumed run). */
+export async function ensureResultBranch(
+  repo: string,
+  runId: string,
+  baseCommit: string,
+): Promise<{ branch: string; commit: string; created: boolean }> {
+  const branch = resultBranch(runId);
+  const existing = await readBranch(repo, branch);
+  if (existing) return { branch, commit: existing, created: false };
+  const update = await casUpdateBranch(repo, branch, baseCommit, null, `maestro: start run ${runId}`);
+  if (!update.ok) return { branch, commit: update.actual ?? baseCommit, created: false };
+  return { branch, commit: baseCommit, created: true };
+}
+
+export interface MergeRequest {
+  runId: string;
+  taskId: string;
+  /** The task's commit (or branch) to merge: "theirs". */
+  theirs: string;
+  /** Commit message of the merge commit; the caller names the task in it. */
+  message: string;
+  /** Result commit the caller saw; defaults to the branch's current commit. */
+  expected?: string;
+  env?: Record<string, string>;
+}
+
+export type MergeResult =
+  | { status: 'merged'; commit: string; tree: string; previous: string; theirs: string }
+  | { status: 'up-to-date'; commit: string; theirs: string }
+  | { status: 'conflicted'; ours: string; theirs: string; tree: string; conflicts: ConflictFile[] }
+  /** Someone moved the result branch meanwhile: nothing was written; merge again from `actual`. */
+  | { status: 'race-lost'; expected: string; actual: string | null; theirs: string };
+
+export async function mergeIntoResult(repo: string, request: MergeRequest): Promise<MergeResult> {
+  const branch = resultBranch(request.runId);
+  const ours = request.expected ?? (await readBranch(repo, branch));
+  if (!ours) {
+    throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
+  }
+  const theirs = (
+    await git(['rev-parse', '--verify', '--end-of-options', `${request.theirs}^{commit}`], { cwd: repo })
+  ).stdout.trim();
+  if (await isAncestor(repo, theirs, ours)) return { status: 'up-to-date', commit: ours, theirs };
+  const merged = await mergeTrees(repo, ours, theirs);
+  if (merged.conflicts.length > 0 || !merged.clean) {
+    return { status: 'conflicted', ours, theirs, tree: merged.tree, conflicts: merged.conflicts };
+  }
+  const commit = await commitTree(repo, merged.tree, [ours, theirs], request.message, request.env);
+  const update = await casUpdateBranch(repo, branch, commit, ours, `maestro: merge task ${request.taskId}`);
+  if (!update.ok) return { status: 'race-lost', expected: ours, actual: update.actual, theirs };
+  return { status: 'merged', commit, tree: merged.tree, previous: ours, theirs };
+}
+
+export interface TreeMerge {
+  clean: boolean;
+  tree: string;
+  conflicts: ConflictFile[];
+}
+
+/** Three-way merge of two commits into a tree; conflicted content comes back parsed into hunks. */
+export async function mergeTrees(repo: string, ours: string, theirs: string): Promise<TreeMerge> {
+  const result = await git(
+    ['-c', 'merge.conflictStyle=zdiff3', 'merge-tree', '--write-tree', '-z', '--messages', ours, theirs],
+    { cwd: repo, okExitCodes: [1] },
+  );
+  const output = parseMergeTreeOutput(result.stdout);
+  if (result.exitCode === 0) return { clean: true, tree: output.tree, conflicts: [] };
+  const conflicts = classifyConflicts(output);
+  await attachMarkedText(repo, output.tree, conflicts);
+  return { clean: false, tree: output.tree, conflicts };
+}
+
+/** Read the marker-carrying files git wrote into the merged tree and parse their hunks. */
+async function attachMarkedText(repo: string, tree: string, conflicts: ConflictFile[]): Promise<void> {
+  const textual = conflicts.filter((file) => file.kind === 'content' || file.kind === 'add/add');
+  if (textual.length === 0) return;
+  const listing = await git(['ls-tree', '-z', tree, '--', ...textual.map((file) => file.path)], {
+    cwd: repo,
+  });
+  const blobs = new Map<string, string>();
+  for (const line of listing.stdout.split('\0')) {
+    const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (match?.[2] && match[3] !== undefined && match[1] !== '160000') blobs.set(match[3], match[2]);
+  }
+  await Promise.all(
+    textual.map(async (file) => {
+      const oid = blobs.get(file.path);
+      if (!oid) return;
+      file.markedText = (await git(['cat-file', 'blob', oid], { cwd: repo })).stdout;
+      file.hunks = parseConflicts(file.markedText).hunks;
+    }),
+  );
+}

@@ -1,0 +1,83 @@
+import { git } from './runner.js';
+import { lockState, pidAlive, type LockState, type PidCheck } from './locks.js';
+import { isAncestor, listBranches, readBranch } from './plumbing.js';
+import { parseTaskBranch, resultBranch, runBranchPrefix } from './refs.js';
+import { listWorktrees, type WorktreeEntry } from './worktree-list.js';
+import { isInside } from './worktree-paths.js';
+
+/**
+ * What git knows about one run's task branches and worktrees: the facts the pure removal and
+ * reconcile planners decide on. Only refs under `maestro/<runId>/tasks/` are ever looked at.
+ */
+export interface TaskFacts {
+  taskId: string;
+  branch: string;
+  /** `null` when the branch is gone (a worktree left detached). */
+  branchCommit: string | null;
+  worktree: { path: string; prunable: boolean; lock: LockState; lockPid: number | null } | null;
+  /** The branch tip is reachable from the result branch. */
+  merged: boolean;
+  /** The worktree has uncommitted changes (dependency links aside). */
+  dirty: boolean;
+  /** The worktree folder lies under maestro's worktree root. */
+  ownFolder: boolean;
+}
+
+export interface InventoryOptions {
+  runId: string;
+  root: string;
+  /** This process: its own locks are not "in use by someone else". */
+  pid?: number;
+  alive?: PidCheck;
+  /** Untracked top-level names that do not make a worktree dirty (linked dependency folders). */
+  linkedDirs?: string[];
+}
+
+export async function gatherTaskFacts(repo: string, options: InventoryOptions): Promise<TaskFacts[]> {
+  const prefix = `${runBranchPrefix(options.runId)}tasks/`;
+  const [branches, worktrees, result] = await Promise.all([
+    listBranches(repo, prefix),
+    listWorktrees(repo),
+    readBranch(repo, resultBranch(options.runId)),
+  ]);
+  const byBranch = new Map<string, WorktreeEntry>();
+  for (const entry of worktrees) if (entry.branch?.startsWith(prefix)) byBranch.set(entry.branch, entry);
+  const names = new Set([...branches.keys(), ...byBranch.keys()]);
+  const facts: TaskFacts[] = [];
+  for (const branch of [...names].sort()) {
+    const parsed = parseTaskBranch(branch);
+    if (!parsed || parsed.runId !== options.runId) continue;
+    const branchCommit = branches.get(branch) ?? null;
+    const entry = byBranch.get(branch);
+    const merged = branchCommit !== null && result !== null && (await isAncestor(repo, branchCommit, result));
+    const worktree = entry
+      ? {
+          path: entry.path,
+          prunable: entry.prunable,
+          lock: lockState(entry, options.pid ?? process.pid, options.alive ?? pidAlive),
+          lockPid: lockPidOf(entry),
+        }
+      : null;
+    const dirty = entry && !entry.prunable ? await isDirty(entry.path, options.linkedDirs ?? []) : false;
+    const ownFolder = entry ? isInside(options.root, entry.path) : true;
+    facts.push({ taskId: parsed.taskId, branch, branchCommit, worktree, merged, dirty, ownFolder });
+  }
+  return facts;
+}
+
+function lockPidOf(entry: WorktreeEntry): number | null {
+  const match = /\bpid=(\d+)\b/.exec(entry.lockReason ?? '');
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+async function isDirty(worktree: string, linkedDirs: string[]): Promise<boolean> {
+  const status = await git(['status', '--porcelain', '-z', '--untracked-files=normal'], {
+    cwd: worktree,
+  }).catch(() => null);
+  // A worktree git cannot read is treated as holding work: never delete what we cannot inspect.
+  if (!status) return true;
+  const linked = new Set(linkedDirs.flatMap((dir) => [dir, `${dir}/`]));
+  return status.stdout
+    .split('\0')
+    .some((line) => line !== '' && !(line.startsWith('?? ') && linked.has(line.slice(3))));
+}

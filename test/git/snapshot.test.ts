@@ -1,0 +1,108 @@
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
+import { CommitHookError, snapshotWorktree, withTrailers } from '../../src/git/snapshot.js';
+
+async function agentWorktree(files: Record<string, string>) {
+  const repo = await tempRepo(files);
+  const path = join(await tempDir('maestro-wt-'), 'task');
+  runGit(repo, ['worktree', 'add', '-q', '-b', 'maestro/r1/tasks/t1', path, 'HEAD']);
+  return { repo, path };
+}
+
+const ids = { runId: 'r1', taskId: 't1', agentId: 'agent-1' };
+
+describe('snapshotWorktree', () => {
+  it('commits every kind of change with the Maestro trailers and reports numstat', async () => {
+    const { path } = await agentWorktree({
+      'mod.txt': 'one\n',
+      'del.txt': 'gone\n',
+      'old name.txt': 'same\n'.repeat(20),
+      'run.sh': 'echo\n',
+    });
+    await writeFiles(path, { 'mod.txt': 'one\ntwo\n', 'dir/ünïcødé.txt': 'new\n' });
+    await writeFile(join(path, 'blob.bin'), Buffer.from([0, 1, 2, 255, 0]));
+    await rm(join(path, 'del.txt'));
+    await rename(join(path, 'old name.txt'), join(path, 'new name.txt'));
+    await chmod(join(path, 'run.sh'), 0o755);
+    const result = await snapshotWorktree({
+      ...ids,
+      worktree: path,
+      message: 'Task t1: add things\n\nDetails.',
+      trailers: [
+        ['Maestro-Model', 'gpt-4o'],
+        ['Maestro-Cost-Usd', '0.12'],
+      ],
+    });
+    if (!result.committed) throw new Error('expected a commit');
+    expect(result).toMatchObject({ files: 6, insertions: 2, deletions: 1 });
+    const status = runGit(path, [
+      '-c',
+      'core.quotePath=false',
+      'show',
+      '--format=',
+      '--name-status',
+      '-M',
+      result.commit,
+    ])
+      .split('\n')
+      .sort();
+    expect(status).toEqual([
+      'A\tblob.bin',
+      'A\tdir/ünïcødé.txt',
+      'D\tdel.txt',
+      'M\tmod.txt',
+      'M\trun.sh',
+      'R100\told name.txt\tnew name.txt',
+    ]);
+    expect(runGit(path, ['ls-tree', result.commit, 'run.sh']).split(' ')[0]).toBe('100755');
+    const trailers = runGit(path, ['log', '-1', '--format=%(trailers:only,unfold)', result.commit]);
+    expect(trailers).toBe(
+      'Maestro-Run: r1\nMaestro-Task: t1\nMaestro-Agent: agent-1\nMaestro-Model: gpt-4o\nMaestro-Cost-Usd: 0.12\n',
+    );
+    expect(runGit(path, ['log', '-1', '--format=%s', result.commit])).toBe('Task t1: add things');
+    expect(runGit(path, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('makes no commit when nothing changed, and leaves excluded paths out', async () => {
+    const { path } = await agentWorktree({ 'a.txt': 'a\n' });
+    const head = runGit(path, ['rev-parse', 'HEAD']);
+    expect(await snapshotWorktree({ ...ids, worktree: path, message: 'm' })).toEqual({
+      committed: false,
+      reason: 'no changes',
+      commit: head,
+    });
+    await writeFiles(path, { 'node_modules/x.js': 'x\n' });
+    expect(
+      (await snapshotWorktree({ ...ids, worktree: path, message: 'm', exclude: ['node_modules'] })).committed,
+    ).toBe(false);
+  });
+
+  it('runs the project hooks and reports a rejection, or skips hooks when told', async () => {
+    const { repo, path } = await agentWorktree({ 'a.txt': 'a\n' });
+    const hook = join(repo, '.git', 'hooks', 'pre-commit');
+    await writeFile(hook, '#!/bin/sh\necho "lint failed: a.txt" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+    await writeFiles(path, { 'a.txt': 'b\n' });
+    const error = await snapshotWorktree({ ...ids, worktree: path, message: 'm' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommitHookError);
+    expect((error as CommitHookError).message).toContain('lint failed: a.txt');
+    expect((error as CommitHookError).message).toContain('commitHooks: false');
+    const skipped = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks: false });
+    expect(skipped.committed).toBe(true);
+    await writeFile(hook, '#!/bin/sh\necho ran >> "$(git rev-parse --git-common-dir)/hook-ran"\n');
+    await writeFiles(path, { 'a.txt': 'c\n' });
+    expect((await snapshotWorktree({ ...ids, worktree: path, message: 'm' })).committed).toBe(true);
+    expect(runGit(repo, ['cat-file', '-e', 'HEAD'])).toBe('');
+    expect(
+      await import('node:fs/promises').then((fs) => fs.readFile(join(repo, '.git', 'hook-ran'), 'utf8')),
+    ).toBe('ran\n');
+  });
+});
+
+describe('withTrailers', () => {
+  it('keeps trailer values on one line in their own paragraph', () => {
+    expect(withTrailers('subject\n\n', [['Maestro-Task', 'a\nb']])).toBe('subject\n\nMaestro-Task: a b\n');
+  });
+});
