@@ -1,0 +1,166 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Usage } from '../../llm/types.js';
+import { emptyUsage } from '../../llm/types.js';
+import type { AgentEmit, AgentOutcome } from '../events.js';
+import { killGroup, runInGroup } from '../process-group.js';
+import { createClaudeParser } from './claude-stream.js';
+import { createCodexParser } from './codex-stream.js';
+import { createLineParser, type StreamParser } from './parsed.js';
+import { externalCommand, type ExternalAgentSetting, type StreamFormat } from './presets.js';
+
+/** Pause/resume of a running CLI: SIGSTOP / SIGCONT to its whole process group. */
+export class ExternalControl {
+  private pgid: number | null = null;
+  private paused = false;
+
+  attach(pgid: number): void {
+    this.pgid = pgid;
+    if (this.paused) killGroup(pgid, 'SIGSTOP');
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.pgid !== null) killGroup(this.pgid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.pgid !== null) killGroup(this.pgid, 'SIGCONT');
+  }
+}
+
+export interface ExternalAgentOptions {
+  setting: ExternalAgentSetting;
+  worktree: string;
+  runId: string;
+  taskId: string;
+  prompt: string;
+  /** Already scrubbed (`scrubEnv`); the MAESTRO_* variables are added here. */
+  env: Record<string, string>;
+  emit: AgentEmit;
+  timeoutMs: number;
+  graceMs?: number;
+  signal?: AbortSignal;
+  control?: ExternalControl;
+  /** Prices usage the CLI reports without a cost (codex). */
+  costOf?: (usage: Usage) => number;
+}
+
+function parserFor(format: StreamFormat, taskId: string, costOf?: (usage: Usage) => number): StreamParser {
+  if (format === 'claude') return createClaudeParser(taskId);
+  if (format === 'codex') return createCodexParser(taskId, costOf);
+  return createLineParser(taskId);
+}
+
+const maxArgBytes = 100_000;
+
+/** Splits a chunked stream into whole lines. */
+function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) onLine(line.replace(/\r$/, ''));
+    },
+    flush() {
+      if (rest !== '') onLine(rest);
+      rest = '';
+    },
+  };
+}
+
+/**
+ * Runs an external agent CLI as the task's child process: in the worktree, in its own process
+ * group, with a scrubbed environment and the prompt both as an argument and as a file.
+ */
+export async function runExternalAgent(options: ExternalAgentOptions): Promise<AgentOutcome> {
+  const { taskId, emit } = options;
+  const promptDir = await mkdtemp(join(tmpdir(), 'maestro-prompt-'));
+  const promptFile = join(promptDir, 'prompt.md');
+  await writeFile(promptFile, options.prompt, { mode: 0o600 });
+  // One argument may hold at most 128 KiB on Linux; a longer prompt is passed by file only.
+  const argPrompt =
+    Buffer.byteLength(options.prompt) <= maxArgBytes
+      ? options.prompt
+      : `Your complete task instructions are in the file ${promptFile}. Read that file first and follow it.`;
+  const command = externalCommand(options.setting, argPrompt);
+  const parser = parserFor(command.format, taskId, options.costOf);
+  const tail: string[] = [];
+  const remember = (line: string): void => {
+    if (line.trim() === '') return;
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+  };
+  const stdout = lineSplitter((line) => {
+    remember(line);
+    for (const body of parser.line(line)) emit(body);
+  });
+  const stderr = lineSplitter((line) => {
+    remember(line);
+    emit({ type: 'agent.text', taskId, text: `${line}\n` });
+  });
+  try {
+    const result = await runInGroup(command.argv[0] ?? '', command.argv.slice(1), {
+      cwd: options.worktree,
+      env: {
+        ...options.env,
+        MAESTRO_RUN_ID: options.runId,
+        MAESTRO_TASK_ID: taskId,
+        MAESTRO_WORKTREE: options.worktree,
+        MAESTRO_PROMPT_FILE: promptFile,
+      },
+      timeoutMs: options.timeoutMs,
+      graceMs: options.graceMs,
+      signal: options.signal,
+      onStart: (pgid) => options.control?.attach(pgid),
+      onOutput: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).push(chunk),
+    });
+    stdout.flush();
+    stderr.flush();
+    const parsed = parser.result();
+    const base = { usage: parsed.usage ?? emptyUsage(), costUsd: parsed.costUsd ?? 0, turns: parsed.turns };
+    const lastLines = tail.slice(-5).join('\n');
+    const failed = (reason: string): AgentOutcome => ({
+      ...base,
+      status: 'failed',
+      summary: '',
+      notes: '',
+      reason,
+    });
+    if (result.spawnError !== undefined) {
+      return failed(
+        `${command.name} could not be started (${result.spawnError}); install it or choose another agent.`,
+      );
+    }
+    if (result.cancelled) {
+      return {
+        ...base,
+        status: 'stopped',
+        summary: '',
+        notes: '',
+        reason: String(options.signal?.reason ?? 'stopped'),
+      };
+    }
+    if (result.timedOut) {
+      return failed(
+        `${command.name} ran past the task timeout (${Math.round(options.timeoutMs / 1000)} s) and was killed.`,
+      );
+    }
+    if (result.exitCode !== 0) {
+      const how =
+        result.exitCode === null
+          ? `was killed by ${result.signal ?? 'a signal'}`
+          : `exited with code ${result.exitCode}`;
+      return failed(`${command.name} ${how}${lastLines ? `:\n${lastLines}` : '.'}`);
+    }
+    if (parsed.error !== null) return failed(`${command.name} reported an error: ${parsed.error}`);
+    const summary = parsed.summary || tail.at(-1) || `${command.name} finished`;
+    emit({ type: 'agent.finished', taskId, summary });
+    return { ...base, status: 'finished', summary, notes: '', reason: '' };
+  } finally {
+    await rm(promptDir, { recursive: true, force: true });
+  }
+}

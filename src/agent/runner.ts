@@ -1,0 +1,167 @@
+import type { MaestroConfig } from '../config/schema.js';
+import type { SystemSegment, Usage } from '../llm/types.js';
+import { emptyUsage } from '../llm/types.js';
+import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
+import { renderPromptText } from './context/prompt.js';
+import { scrubEnv } from './env.js';
+import type { AgentEmit, AgentOutcome } from './events.js';
+import { ExternalControl, runExternalAgent } from './external/run.js';
+import { startToolHost } from './host/client.js';
+import { PauseGate } from './pause-gate.js';
+import type { SharedMemory } from './shared-memory.js';
+import { allowedCommands } from './tools/commands.js';
+
+/** The model side of a built-in agent, supplied by the orchestrator (limiter, budget, pricing inside). */
+export interface AgentLlm {
+  streamer: TurnStreamer;
+  providerName: string;
+  model: string;
+  costOf?: (usage: Usage) => number;
+  overBudget?: (spent: { usage: Usage; costUsd: number }) => string | null;
+  cacheKey?: string;
+  maxOutputTokens?: number;
+}
+
+export interface StartAgentOptions {
+  runId: string;
+  taskId: string;
+  agentId: string;
+  worktree: string;
+  config: MaestroConfig;
+  /** Shared prefix (`buildSharedPrefix`) and task message (`buildTaskMessage`). */
+  system: SystemSegment[];
+  taskMessage: string;
+  memory: SharedMemory;
+  emit: AgentEmit;
+  /** Required for the built-in agent; external CLIs bring their own model. */
+  llm?: AgentLlm;
+  /** Overrides `config.agent` (the `--agent` flag). */
+  agent?: MaestroConfig['agent'];
+  /** The orchestrator's environment, scrubbed before any child sees it. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One running agent, built-in or external: its outcome and its controls. */
+export interface AgentHandle {
+  readonly outcome: Promise<AgentOutcome>;
+  readonly paused: boolean;
+  /** Built-in: holds the next turn. External: SIGSTOP to its process group. */
+  pause(): void;
+  resume(): void;
+  /** Ends the agent: the conversation stops, running commands and CLIs die with their process group. */
+  stop(reason?: string): void;
+}
+
+function failedAtStart(reason: string): AgentOutcome {
+  return { status: 'failed', summary: '', notes: '', reason, usage: emptyUsage(), costUsd: 0, turns: 0 };
+}
+
+export function startAgent(options: StartAgentOptions): AgentHandle {
+  const stopper = new AbortController();
+  const timeoutMs = options.config.agentLimits.taskTimeoutSeconds * 1000;
+  const setting = options.agent ?? options.config.agent;
+  const env = scrubEnv(options.env ?? process.env, options.config.allowEnv);
+  let paused = false;
+
+  if (setting !== 'builtin') {
+    const control = new ExternalControl();
+    const outcome = runExternalAgent({
+      setting,
+      worktree: options.worktree,
+      runId: options.runId,
+      taskId: options.taskId,
+      prompt: renderPromptText(options.system, options.taskMessage),
+      env,
+      emit: options.emit,
+      timeoutMs,
+      signal: stopper.signal,
+      control,
+      costOf: options.llm?.costOf,
+    }).catch((error: unknown) => failedAtStart(`the agent could not run: ${(error as Error).message}`));
+    return {
+      outcome,
+      get paused() {
+        return paused;
+      },
+      pause: () => ((paused = true), control.pause()),
+      resume: () => ((paused = false), control.resume()),
+      stop: (reason = 'stopped by the user') => (control.resume(), stopper.abort(reason)),
+    };
+  }
+
+  const gate = new PauseGate();
+  const outcome = runBuiltin(options, env, gate, stopper, timeoutMs);
+  return {
+    outcome,
+    get paused() {
+      return gate.paused;
+    },
+    pause: () => gate.pause(),
+    resume: () => gate.resume(),
+    stop: (reason = 'stopped by the user') => stopper.abort(reason),
+  };
+}
+
+async function runBuiltin(
+  options: StartAgentOptions,
+  env: Record<string, string>,
+  gate: PauseGate,
+  stopper: AbortController,
+  timeoutMs: number,
+): Promise<AgentOutcome> {
+  const llm = options.llm;
+  if (llm === undefined) return failedAtStart('the built-in agent needs a model provider; configure one.');
+  const commands = allowedCommands(options.config);
+  const { agentLimits } = options.config;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopper.abort('task timeout');
+  }, timeoutMs);
+  let host;
+  try {
+    host = await startToolHost({
+      worktree: options.worktree,
+      excludePaths: options.config.excludePaths,
+      allowedCommands: commands,
+      commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
+      env,
+    });
+  } catch (error) {
+    clearTimeout(timer);
+    return failedAtStart((error as Error).message);
+  }
+  try {
+    const outcome = await runBuiltinAgent({
+      taskId: options.taskId,
+      agentId: options.agentId,
+      llm: llm.streamer,
+      providerName: llm.providerName,
+      model: llm.model,
+      system: options.system,
+      taskMessage: options.taskMessage,
+      tools: host,
+      allowedCommands: commands,
+      memory: options.memory,
+      emit: options.emit,
+      maxTurns: agentLimits.maxTurns,
+      costOf: llm.costOf,
+      overBudget: llm.overBudget,
+      signal: stopper.signal,
+      gate,
+      cacheKey: llm.cacheKey ?? options.runId,
+      maxOutputTokens: llm.maxOutputTokens,
+    });
+    if (timedOut && outcome.status === 'stopped') {
+      return {
+        ...outcome,
+        status: 'failed',
+        reason: `the task ran past its timeout (${agentLimits.taskTimeoutSeconds} s)`,
+      };
+    }
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    await host.close();
+  }
+}
