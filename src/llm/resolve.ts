@@ -1,0 +1,100 @@
+import { MaestroError, UsageError } from '../errors.js';
+import type { MaestroConfig } from '../config/schema.js';
+import type { ProviderName } from './types.js';
+
+export type Env = Record<string, string | undefined>;
+export type ProviderChoice = ProviderName | 'auto';
+
+export interface ResolvedModel {
+  provider: ProviderName;
+  /** The name sent to the API (`ollama:` prefix removed). */
+  model: string;
+}
+
+/** Everything needed to build one provider's client. */
+export interface ProviderSetup {
+  name: ProviderName;
+  apiKey: string | undefined;
+  /** The variable the key was read from (for messages; never its value). */
+  apiKeyEnv: string | undefined;
+  baseURL: string | undefined;
+  maxConcurrent: number;
+  tokensPerMinute: number | undefined;
+}
+
+const KEY_ENV: Record<ProviderName, string | undefined> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  ollama: undefined,
+};
+/** The SDKs' usual variables for the API location. */
+const BASE_URL_ENV: Record<ProviderName, string> = {
+  openai: 'OPENAI_BASE_URL',
+  anthropic: 'ANTHROPIC_BASE_URL',
+  ollama: 'OLLAMA_HOST',
+};
+/** Local Ollama slows sharply under concurrent requests; hosted APIs take more. */
+const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { openai: 8, anthropic: 8, ollama: 1 };
+const LABEL: Record<ProviderName, string> = { openai: 'OpenAI', anthropic: 'Anthropic', ollama: 'Ollama' };
+
+/** The provider a model name implies, or undefined when the name does not say. */
+export function inferProvider(model: string): ProviderName | undefined {
+  if (model.startsWith('ollama:')) return 'ollama';
+  if (/^claude-/.test(model)) return 'anthropic';
+  if (/^(gpt-|chatgpt-|o\d|codex-|ft:gpt-)/.test(model)) return 'openai';
+  return undefined;
+}
+
+/**
+ * Model name to provider: `--provider` first, then config `provider`, then the name
+ * (`gpt-*`/`o<digit>*` → openai, `claude-*` → anthropic, `ollama:<name>` → ollama).
+ */
+export function resolveModel(
+  model: string,
+  config: Pick<MaestroConfig, 'provider'>,
+  override: ProviderChoice = 'auto',
+): ResolvedModel {
+  const chosen =
+    override !== 'auto' ? override : config.provider !== 'auto' ? config.provider : inferProvider(model);
+  if (!chosen) {
+    throw new UsageError(
+      `cannot tell which provider serves model "${model}"; pass --provider openai|anthropic|ollama, set "provider" in the config, or write ollama:${model}`,
+    );
+  }
+  return { provider: chosen, model: model.startsWith('ollama:') ? model.slice('ollama:'.length) : model };
+}
+
+/** Key, location and limits of a provider; a missing key names the variable to set. */
+export function providerSetup(
+  name: ProviderName,
+  config: Pick<MaestroConfig, 'providers'>,
+  env: Env,
+): ProviderSetup {
+  const settings = config.providers[name] ?? {};
+  const apiKeyEnv = settings.apiKeyEnv ?? KEY_ENV[name];
+  const apiKey = apiKeyEnv ? env[apiKeyEnv]?.trim() || undefined : undefined;
+  if (apiKeyEnv && !apiKey && name !== 'ollama') {
+    throw new MaestroError(
+      `${LABEL[name]} models need an API key: set the ${apiKeyEnv} environment variable${
+        settings.apiKeyEnv ? '' : ` (or name another variable in providers.${name}.apiKeyEnv)`
+      }`,
+      { exitCode: 2 },
+    );
+  }
+  return {
+    name,
+    apiKey,
+    apiKeyEnv,
+    baseURL: settings.baseURL ?? (env[BASE_URL_ENV[name]]?.trim() || undefined),
+    maxConcurrent: settings.maxConcurrent ?? DEFAULT_CONCURRENCY[name],
+    tokensPerMinute: settings.tokensPerMinute,
+  };
+}
+
+/** The variables that hold keys under this config (for redaction). */
+export function keyVariables(config: Pick<MaestroConfig, 'providers'>): string[] {
+  const names = (['openai', 'anthropic', 'ollama'] as const).map(
+    (p) => config.providers[p]?.apiKeyEnv ?? KEY_ENV[p],
+  );
+  return names.filter((n): n is string => n !== undefined);
+}
