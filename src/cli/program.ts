@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
 import { registerTemplates } from './commands/templates.js';
+import { registerCost } from './commands/cost.js';
 import { registerFakeLlm } from './commands/fake-llm.js';
+import { registerTui } from './commands/tui.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -32,7 +34,9 @@ export function buildProgram(): Command {
   registerInit(program);
   registerConfig(program);
   registerTemplates(program);
+  registerCost(program);
   registerFakeLlm(program);
+  registerTui(program);
   return program;
 }
 
