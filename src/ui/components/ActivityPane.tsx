@@ -1,0 +1,102 @@
+import type { ReactNode } from 'react';
+import { Text } from 'ink';
+import type { ActivityEntry, RunView, TaskView } from '../store/run-state.js';
+import { radarPartners } from '../store/run-state.js';
+import { fit, wrap, type Tone } from '../format.js';
+import type { Box } from '../layout.js';
+import { inner, Pane } from './Pane.js';
+
+export interface Line {
+  text: string;
+  color?: Tone;
+  dim?: boolean;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+function entryLines(entry: ActivityEntry, width: number): Line[] {
+  switch (entry.kind) {
+    case 'text':
+      return wrap(entry.text.trimEnd(), width).map((text) => ({ text }));
+    case 'tool': {
+      const call: Line = { text: fit(`▸ ${entry.name} ${entry.args}`, width), color: 'blue' };
+      if (!entry.result) return [call, { text: '  …', dim: true }];
+      const count = entry.result.output.split('\n').filter((line) => line.trim() !== '').length;
+      // Results stay folded to one line: the call and its outcome are what a reader scans for.
+      const summary = `  ${entry.result.ok ? '✓' : '✗'} ${firstLine(entry.result.output)}`;
+      const more = count > 1 ? ` (+${count - 1} lines)` : '';
+      return [
+        call,
+        { text: fit(summary, width - more.length) + more, color: entry.result.ok ? 'gray' : 'red' },
+      ];
+    }
+    case 'files':
+      return entry.files.map((file) => ({
+        text: fit(
+          `✎ ${file.kind === 'unlink' ? 'deleted' : file.kind === 'add' ? 'added' : 'edited'} ${file.path}`,
+          width,
+        ),
+        color: 'magenta',
+      }));
+    case 'status':
+      return [
+        {
+          text: fit(`● ${entry.text}`, width),
+          color: entry.tone === 'good' ? 'green' : entry.tone === 'bad' ? 'red' : 'yellow',
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** The focused agent's activity as display lines, oldest first. */
+export function activityLines(task: TaskView, width: number): Line[] {
+  return task.activity.flatMap((entry) => entryLines(entry, width));
+}
+
+export function ActivityPane(props: {
+  view: RunView;
+  taskId: string | undefined;
+  size: Box;
+  active: boolean;
+  scroll: number;
+}): ReactNode {
+  const { rows, columns } = inner(props.size);
+  const task = props.taskId ? props.view.tasks.get(props.taskId) : undefined;
+  if (!task) {
+    return (
+      <Pane title="Activity" size={props.size} active={props.active}>
+        <Text dimColor>select an agent</Text>
+      </Pane>
+    );
+  }
+  const partners = radarPartners(props.view, task.id);
+  const header: Line[] = [];
+  if (partners.length > 0) {
+    const files = props.view.radar
+      .filter((pair) => pair.a === task.id || pair.b === task.id)
+      .flatMap((pair) => pair.files);
+    header.push({
+      text: fit(`⚡ overlaps ${partners.join(', ')} in ${files.join(', ')}`, columns),
+      color: 'red',
+    });
+  }
+  if (task.reason) header.push({ text: fit(task.reason, columns), color: 'red' });
+  const lines = activityLines(task, columns);
+  const room = Math.max(0, rows - header.length);
+  const end = Math.max(0, lines.length - props.scroll);
+  const shown = [...header, ...lines.slice(Math.max(0, end - room), end)];
+  const scrolled = props.scroll > 0 ? ` (scrolled ${props.scroll})` : '';
+  return (
+    <Pane title={`Activity · ${task.id}${scrolled}`} size={props.size} active={props.active}>
+      {shown.map((line, index) => (
+        <Text key={index} wrap="truncate" color={line.color} dimColor={line.dim}>
+          {line.text || ' '}
+        </Text>
+      ))}
+    </Pane>
+  );
+}

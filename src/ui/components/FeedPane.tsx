@@ -1,0 +1,22 @@
+import type { ReactNode } from 'react';
+import { Text } from 'ink';
+import type { RunView } from '../store/run-state.js';
+import type { Box } from '../layout.js';
+import { inner, Pane } from './Pane.js';
+
+/** Shared memory: the findings agents publish for each other, newest at the bottom. */
+export function FeedPane(props: { view: RunView; size: Box; active: boolean }): ReactNode {
+  const { rows } = inner(props.size);
+  const shown = rows > 0 ? props.view.findings.slice(-rows) : [];
+  return (
+    <Pane title={`Shared memory (${props.view.findings.length})`} size={props.size} active={props.active}>
+      {shown.length === 0 && rows > 0 ? <Text dimColor>no findings yet</Text> : null}
+      {shown.map((finding) => (
+        <Text key={finding.seq} wrap="truncate">
+          <Text color="yellow">[{finding.taskId}]</Text> {finding.text.replace(/\s+/g, ' ')}
+          {finding.files.length > 0 ? <Text dimColor> ({finding.files.join(', ')})</Text> : null}
+        </Text>
+      ))}
+    </Pane>
+  );
+}

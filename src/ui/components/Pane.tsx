@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import type { Box as Size } from '../layout.js';
+
+/** A bordered pane of a fixed size; its rows are cut, never wrapped, so the frame height is exact. */
+export function Pane(props: { title: string; size: Size; active: boolean; children?: ReactNode }): ReactNode {
+  if (props.size.height < 3) return null;
+  return (
+    <Box
+      flexDirection="column"
+      width={props.size.width}
+      height={props.size.height}
+      borderStyle="round"
+      borderColor={props.active ? 'cyan' : 'gray'}
+      overflow="hidden"
+    >
+      <Text bold color={props.active ? 'cyan' : undefined} wrap="truncate">
+        {props.title}
+      </Text>
+      {props.children}
+    </Box>
+  );
+}
+
+/** Content rows and columns inside a pane (border and title excluded). */
+export function inner(size: Size): { rows: number; columns: number } {
+  return { rows: Math.max(0, size.height - 3), columns: Math.max(0, size.width - 2) };
+}

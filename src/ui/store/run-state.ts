@@ -1,0 +1,421 @@
+import type { ConflictSummary, FileChangeKind, RunEvent, TaskState } from '../../orchestrator/events.js';
+import { checkExhaustive } from '../../errors.js';
+
+/** How much the TUI keeps: enough to read back, bounded so a long run cannot grow memory. */
+export const limits = { activity: 200, textChars: 4000, toolOutputChars: 2000, findings: 100, log: 50 };
+
+export type ActivityEntry =
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'tool';
+      callId: string;
+      name: string;
+      args: string;
+      result?: { ok: boolean; output: string };
+    }
+  | { kind: 'files'; files: { path: string; kind: FileChangeKind }[] }
+  | { kind: 'status'; text: string; tone: 'info' | 'good' | 'bad' };
+
+export interface Tokens {
+  input: number;
+  cached: number;
+  output: number;
+}
+
+export interface TaskView {
+  id: string;
+  title: string;
+  dependsOn: string[];
+  state: TaskState;
+  attempt: number;
+  branch?: string;
+  worktree?: string;
+  baseCommit?: string;
+  startedAt?: number;
+  endedAt?: number;
+  filesChanged: ReadonlySet<string>;
+  tokens: Tokens;
+  costUsd: number;
+  reason?: string;
+  conflicts?: ConflictSummary[];
+  activity: ActivityEntry[];
+}
+
+export interface Finding {
+  seq: number;
+  taskId: string;
+  text: string;
+  files: string[];
+}
+
+export interface RadarPair {
+  a: string;
+  b: string;
+  files: string[];
+}
+
+export type RunPhase = 'waiting' | 'planning' | 'running' | 'stopping' | 'finished';
+
+export interface RunView {
+  runId?: string;
+  objective: string;
+  repo?: string;
+  baseRef?: string;
+  baseCommit?: string;
+  resultBranch?: string;
+  phase: RunPhase;
+  finalStatus?: 'merged' | 'failed' | 'conflicts' | 'stopped';
+  startedAt?: number;
+  finishedAt?: number;
+  budget: { runUsd: number | null; taskUsd: number | null };
+  budgetExceeded: boolean;
+  costUsd: number;
+  tokens: Tokens;
+  /** Task ids in plan order. */
+  order: string[];
+  tasks: ReadonlyMap<string, TaskView>;
+  findings: Finding[];
+  radar: RadarPair[];
+  log: { level: 'info' | 'warn' | 'error'; message: string }[];
+  lastSeq: number;
+}
+
+export function initialRunView(): RunView {
+  return {
+    objective: '',
+    phase: 'waiting',
+    budget: { runUsd: null, taskUsd: null },
+    budgetExceeded: false,
+    costUsd: 0,
+    tokens: { input: 0, cached: 0, output: 0 },
+    order: [],
+    tasks: new Map(),
+    findings: [],
+    radar: [],
+    log: [],
+    lastSeq: -1,
+  };
+}
+
+export const activeStates: ReadonlySet<TaskState> = new Set([
+  'starting',
+  'running',
+  'paused',
+  'validating',
+  'merging',
+]);
+
+export function isActive(task: TaskView): boolean {
+  return activeStates.has(task.state);
+}
+
+function newTask(id: string, title = id, dependsOn: string[] = []): TaskView {
+  return {
+    id,
+    title,
+    dependsOn,
+    state: 'pending',
+    attempt: 0,
+    filesChanged: new Set(),
+    tokens: { input: 0, cached: 0, output: 0 },
+    costUsd: 0,
+    activity: [],
+  };
+}
+
+function capTail<T>(items: T[], max: number): T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
+}
+
+function tailChars(text: string, max: number): string {
+  return text.length > max ? '…' + text.slice(text.length - max + 1) : text;
+}
+
+function summarizeArgs(args: unknown): string {
+  if (args === undefined || args === null) return '';
+  if (typeof args === 'string') return args;
+  if (typeof args === 'object') {
+    const record = args as Record<string, unknown>;
+    // The argument a reader cares about first: the path or command the tool acts on.
+    for (const key of ['path', 'file', 'command', 'pattern', 'query']) {
+      if (typeof record[key] === 'string') return record[key];
+    }
+  }
+  return JSON.stringify(args).slice(0, 200);
+}
+
+function pushActivity(task: TaskView, entry: ActivityEntry): ActivityEntry[] {
+  const last = task.activity[task.activity.length - 1];
+  if (entry.kind === 'text' && last?.kind === 'text') {
+    const merged = { kind: 'text' as const, text: tailChars(last.text + entry.text, limits.textChars) };
+    return [...task.activity.slice(0, -1), merged];
+  }
+  if (entry.kind === 'files' && last?.kind === 'files') {
+    const byPath = new Map(last.files.map((file) => [file.path, file]));
+    for (const file of entry.files) byPath.set(file.path, file);
+    return [...task.activity.slice(0, -1), { kind: 'files', files: [...byPath.values()] }];
+  }
+  return capTail([...task.activity, entry], limits.activity);
+}
+
+function status(text: string, tone: 'info' | 'good' | 'bad' = 'info'): ActivityEntry {
+  return { kind: 'status', text, tone };
+}
+
+function time(event: RunEvent): number {
+  const parsed = Date.parse(event.time);
+  return Number.isNaN(parsed) ? 0 : parsed;
+}
+
+function withTask(view: RunView, taskId: string, update: (task: TaskView) => TaskView): RunView {
+  const tasks = new Map(view.tasks);
+  const known = tasks.get(taskId);
+  tasks.set(taskId, update(known ?? newTask(taskId)));
+  const order = known ? view.order : [...view.order, taskId];
+  return { ...view, tasks, order };
+}
+
+function ended(task: TaskView, state: TaskState, at: number, extra: Partial<TaskView> = {}): TaskView {
+  return { ...task, state, endedAt: task.endedAt ?? at, ...extra };
+}
+
+/** Applies one event. Pure: returns a new view, never mutates. Events at or below `lastSeq` are ignored. */
+export function reduceRun(view: RunView, event: RunEvent): RunView {
+  if (event.seq <= view.lastSeq) return view;
+  const next = applyEvent({ ...view, lastSeq: event.seq, runId: view.runId ?? event.runId }, event);
+  return next;
+}
+
+/** Applies a batch in order (what the TUI does once per frame). */
+export function reduceRunBatch(view: RunView, events: readonly RunEvent[]): RunView {
+  let next = view;
+  for (const event of events) next = reduceRun(next, event);
+  return next;
+}
+
+function applyEvent(view: RunView, event: RunEvent): RunView {
+  const at = time(event);
+  switch (event.type) {
+    case 'run.started':
+      return {
+        ...view,
+        objective: event.objective,
+        repo: event.repo,
+        baseRef: event.baseRef,
+        baseCommit: event.baseCommit,
+        resultBranch: event.resultBranch,
+        budget: event.budget,
+        phase: view.order.length > 0 ? 'running' : 'planning',
+        startedAt: view.startedAt ?? at,
+      };
+    case 'run.resumed':
+      return { ...view, phase: 'running', finishedAt: undefined };
+    case 'plan.ready': {
+      const tasks = new Map(view.tasks);
+      for (const task of event.plan.tasks) {
+        const known = tasks.get(task.id) ?? newTask(task.id);
+        tasks.set(task.id, { ...known, title: task.title, dependsOn: task.dependsOn });
+      }
+      const planned = event.plan.tasks.map((task) => task.id);
+      const extra = view.order.filter((id) => !planned.includes(id));
+      const objective = view.objective || event.plan.objective;
+      return { ...view, objective, tasks, order: [...planned, ...extra], phase: 'running' };
+    }
+    case 'plan.overlaps':
+      return view;
+    case 'task.started':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'starting',
+        attempt: event.attempt,
+        branch: event.branch,
+        worktree: event.worktree,
+        baseCommit: event.baseCommit,
+        startedAt: at,
+        endedAt: undefined,
+        reason: undefined,
+        activity: pushActivity(task, status(`attempt ${event.attempt} started on ${event.branch}`)),
+      }));
+    case 'task.worktree_ready':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'running',
+        worktree: event.worktree,
+      }));
+    case 'agent.text':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: task.state === 'starting' ? 'running' : task.state,
+        activity: pushActivity(task, { kind: 'text', text: event.text }),
+      }));
+    case 'agent.tool_call':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: task.state === 'starting' ? 'running' : task.state,
+        activity: pushActivity(task, {
+          kind: 'tool',
+          callId: event.callId,
+          name: event.name,
+          args: summarizeArgs(event.args),
+        }),
+      }));
+    case 'agent.tool_result':
+      return withTask(view, event.taskId, (task) => {
+        const result = { ok: event.ok, output: tailChars(event.output, limits.toolOutputChars) };
+        const index = task.activity.findLastIndex(
+          (entry) => entry.kind === 'tool' && entry.callId === event.callId,
+        );
+        const entry = task.activity[index];
+        if (entry?.kind !== 'tool') {
+          const orphan: ActivityEntry = {
+            kind: 'tool',
+            callId: event.callId,
+            name: event.name,
+            args: '',
+            result,
+          };
+          return { ...task, activity: pushActivity(task, orphan) };
+        }
+        const activity = [...task.activity];
+        activity[index] = { ...entry, result };
+        return { ...task, activity };
+      });
+    case 'agent.usage': {
+      const usage = event.usage;
+      const add = (tokens: Tokens): Tokens => ({
+        input: tokens.input + usage.inputTokens + usage.cacheWriteTokens,
+        cached: tokens.cached + usage.cachedInputTokens,
+        output: tokens.output + usage.outputTokens,
+      });
+      const next = withTask(view, event.taskId, (task) => ({
+        ...task,
+        tokens: add(task.tokens),
+        costUsd: task.costUsd + event.costUsd,
+      }));
+      return { ...next, tokens: add(view.tokens), costUsd: view.costUsd + event.costUsd };
+    }
+    case 'agent.files_changed':
+      return withTask(view, event.taskId, (task) => {
+        const filesChanged = new Set(task.filesChanged);
+        for (const file of event.files) filesChanged.add(file.path);
+        return { ...task, filesChanged, activity: pushActivity(task, { kind: 'files', files: event.files }) };
+      });
+    case 'agent.finished':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        activity: pushActivity(task, status(`finished: ${event.summary}`, 'good')),
+      }));
+    case 'finding.published': {
+      const finding = { seq: event.seq, taskId: event.taskId, text: event.text, files: event.files };
+      return { ...view, findings: capTail([...view.findings, finding], limits.findings) };
+    }
+    case 'task.committed':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        activity: pushActivity(
+          task,
+          status(`committed ${event.commit.slice(0, 8)} (+${event.insertions} -${event.deletions})`),
+        ),
+      }));
+    case 'task.validating':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'validating',
+        activity: pushActivity(task, status(`validating: ${event.command}`)),
+      }));
+    case 'task.validated':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        activity: pushActivity(
+          task,
+          status(`${event.ok ? 'passed' : 'failed'}: ${event.command}`, event.ok ? 'good' : 'bad'),
+        ),
+      }));
+    case 'task.merged':
+      return withTask(view, event.taskId, (task) =>
+        ended(task, 'merged', at, { activity: pushActivity(task, status('merged', 'good')) }),
+      );
+    case 'task.conflicted':
+      return withTask(view, event.taskId, (task) =>
+        ended(task, 'conflicted', at, {
+          conflicts: event.files,
+          activity: pushActivity(task, status(`conflicts in ${event.files.length} file(s)`, 'bad')),
+        }),
+      );
+    case 'task.failed':
+      return withTask(view, event.taskId, (task) =>
+        ended(task, 'failed', at, {
+          reason: event.reason,
+          activity: pushActivity(task, status(`failed: ${event.reason}`, 'bad')),
+        }),
+      );
+    case 'task.blocked':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'blocked',
+        reason: event.by.join(', '),
+      }));
+    case 'task.paused':
+      return withTask(view, event.taskId, (task) => ({ ...task, state: 'paused' }));
+    case 'task.resumed':
+      return withTask(view, event.taskId, (task) => ({ ...task, state: 'running' }));
+    case 'task.stopped':
+      return withTask(view, event.taskId, (task) =>
+        ended(task, 'stopped', at, { reason: event.reason, activity: pushActivity(task, status('stopped')) }),
+      );
+    case 'task.retried':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'pending',
+        reason: undefined,
+        endedAt: undefined,
+        conflicts: undefined,
+      }));
+    case 'conflict.pick':
+      return view;
+    case 'conflict.resolved':
+      return withTask(view, event.taskId, (task) =>
+        ended(task, 'merged', at, {
+          conflicts: undefined,
+          activity: pushActivity(task, status(`conflicts resolved by ${event.resolvedBy}`, 'good')),
+        }),
+      );
+    case 'radar.overlaps':
+      return { ...view, radar: event.pairs };
+    case 'budget.exceeded':
+      return { ...view, budgetExceeded: view.budgetExceeded || event.scope === 'run' };
+    case 'run.stopping':
+      return { ...view, phase: 'stopping' };
+    case 'run.finished':
+      return { ...view, phase: 'finished', finalStatus: event.status, finishedAt: at, radar: [] };
+    case 'log':
+      return {
+        ...view,
+        log: capTail([...view.log, { level: event.level, message: event.message }], limits.log),
+      };
+    default:
+      return checkExhaustive(event);
+  }
+}
+
+/** Task ids named by the radar for this task, i.e. the agents whose edits overlap its own. */
+export function radarPartners(view: RunView, taskId: string): string[] {
+  const partners: string[] = [];
+  for (const pair of view.radar) {
+    if (pair.a === taskId) partners.push(pair.b);
+    else if (pair.b === taskId) partners.push(pair.a);
+  }
+  return partners;
+}
+
+export function progress(view: RunView): { done: number; total: number } {
+  let done = 0;
+  for (const task of view.tasks.values()) if (task.state === 'merged') done += 1;
+  return { done, total: view.tasks.size };
+}
+
+export function activeCount(view: RunView): number {
+  let count = 0;
+  for (const task of view.tasks.values()) if (isActive(task)) count += 1;
+  return count;
+}

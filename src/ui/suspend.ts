@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+
+/** Ink's `useApp().suspendTerminal` callback form. */
+export type SuspendTerminal = (callback: () => void | Promise<void>) => Promise<void>;
+
+export interface SuspendedRun {
+  command: string;
+  args?: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const forwarded = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
+
+/**
+ * Hands the terminal to a program (`$SHELL`, `$EDITOR`) until it exits, then gives it back to Ink,
+ * which redraws the frame exactly. Resolves with the program's exit code (null when killed).
+ */
+export async function runSuspended(suspend: SuspendTerminal, run: SuspendedRun): Promise<number | null> {
+  let code: number | null = null;
+  // Ctrl-C in the shell reaches our process group too; it belongs to the child, not to the TUI.
+  const ignore = (): void => undefined;
+  await suspend(async () => {
+    for (const signal of forwarded) process.on(signal, ignore);
+    try {
+      code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(run.command, run.args ?? [], { cwd: run.cwd, env: run.env, stdio: 'inherit' });
+        child.once('error', reject);
+        child.once('exit', (exitCode) => resolve(exitCode));
+      });
+    } finally {
+      for (const signal of forwarded) process.off(signal, ignore);
+    }
+  });
+  return code;
+}
+
+/** `$SHELL` in an agent's worktree, with the MAESTRO_* variables a user's prompt or scripts may show. */
+export function shellRun(
+  env: NodeJS.ProcessEnv,
+  target: { runId: string; taskId: string; worktree: string },
+): SuspendedRun {
+  return {
+    command: env.SHELL || '/bin/sh',
+    cwd: target.worktree,
+    env: {
+      ...env,
+      MAESTRO_RUN_ID: target.runId,
+      MAESTRO_TASK_ID: target.taskId,
+      MAESTRO_WORKTREE: target.worktree,
+    },
+  };
+}
+
+/** `$VISUAL`/`$EDITOR` on a file (conflict review's `e`). */
+export function editorRun(env: NodeJS.ProcessEnv, file: string, cwd: string): SuspendedRun {
+  const editor = env.VISUAL || env.EDITOR || 'vi';
+  // EDITOR may carry flags ("code -w"); split on spaces, never through a shell.
+  const [command = 'vi', ...flags] = editor.trim().split(/\s+/);
+  return { command, args: [...flags, file], cwd, env };
+}
