@@ -46,9 +46,11 @@ export async function runConfigHook(
   const setting = config.hooks[name];
   if (setting === undefined) return null;
   const command = typeof setting === 'string' ? setting : setting.command;
-  const timeoutSeconds = typeof setting === 'string' ? defaultTimeoutSeconds : (setting.timeoutSeconds ?? defaultTimeoutSeconds);
+  const timeoutSeconds =
+    typeof setting === 'string' ? defaultTimeoutSeconds : (setting.timeoutSeconds ?? defaultTimeoutSeconds);
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...options.vars })) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries({ ...process.env, ...options.vars }))
+    if (value !== undefined) env[key] = value;
   const result = await runInGroup('sh', ['-c', command], {
     cwd: options.cwd,
     env,
@@ -56,7 +58,14 @@ export async function runConfigHook(
     ...(options.signal && { signal: options.signal }),
   });
   const output = result.spawnError ? `${result.output}${result.spawnError}` : result.output;
-  return { hook: name, command, ok: result.exitCode === 0 && !result.timedOut, exitCode: result.exitCode, timedOut: result.timedOut, output };
+  return {
+    hook: name,
+    command,
+    ok: result.exitCode === 0 && !result.timedOut,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    output,
+  };
 }
 
 /** Like runConfigHook, but a failure throws LifecycleHookError. */

@@ -13,6 +13,8 @@ export interface DeliverOptions {
   baseRef: string;
   title: string;
   body: string;
+  /** Environment for the gh calls (PATH decides which gh runs); defaults to this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Switch the user's checkout to the result branch, only when no tracked file has changes. */
@@ -32,33 +34,58 @@ export async function pushResult(options: DeliverOptions): Promise<{ remote: str
   const remotes = (await git(['remote'], { cwd: options.root })).stdout.split('\n').filter(Boolean);
   const remote = remotes.includes('origin') ? 'origin' : remotes[0];
   if (!remote) {
-    throw new MaestroError(`cannot push ${options.branch}: this repository has no remote; add one with git remote add origin <url>`);
+    throw new MaestroError(
+      `cannot push ${options.branch}: this repository has no remote; add one with git remote add origin <url>`,
+    );
   }
-  await git(['push', '--set-upstream', remote, `${options.branch}:${options.branch}`], { cwd: options.root, timeoutMs: 300_000 });
+  await git(['push', '--set-upstream', remote, `${options.branch}:${options.branch}`], {
+    cwd: options.root,
+    timeoutMs: 300_000,
+  });
   return { remote, message: `pushed ${options.branch} to ${remote}` };
 }
 
 /** Open a pull request with the GitHub CLI; pushes first. */
 export async function openPullRequest(options: DeliverOptions): Promise<string> {
-  const version = await execa('gh', ['--version'], { reject: false });
+  const env = options.env ?? process.env;
+  const version = await execa('gh', ['--version'], { reject: false, env, extendEnv: false });
   if (version.failed && version.exitCode === undefined) {
     throw new MaestroError(
       `cannot open a pull request: the GitHub CLI (gh) is not installed; install it and run gh auth login, or open one for ${options.branch} by hand`,
     );
   }
-  const auth = await execa('gh', ['auth', 'status'], { cwd: options.root, reject: false });
+  const auth = await execa('gh', ['auth', 'status'], {
+    cwd: options.root,
+    reject: false,
+    env,
+    extendEnv: false,
+  });
   if (auth.exitCode !== 0) {
-    throw new MaestroError('cannot open a pull request: gh is not logged in; run gh auth login and try maestro run again with --pr');
+    throw new MaestroError(
+      'cannot open a pull request: gh is not logged in; run gh auth login and try maestro run again with --pr',
+    );
   }
   await pushResult(options);
   const base = await isBranch(options.root, options.baseRef);
   const created = await execa(
     'gh',
-    ['pr', 'create', '--head', options.branch, ...(base ? ['--base', options.baseRef] : []), '--title', options.title, '--body', options.body],
-    { cwd: options.root, reject: false },
+    [
+      'pr',
+      'create',
+      '--head',
+      options.branch,
+      ...(base ? ['--base', options.baseRef] : []),
+      '--title',
+      options.title,
+      '--body',
+      options.body,
+    ],
+    { cwd: options.root, reject: false, env, extendEnv: false },
   );
   if (created.exitCode !== 0) {
-    throw new MaestroError(`gh pr create failed: ${String(created.stderr).trim().split('\n')[0] ?? 'no output'}`);
+    throw new MaestroError(
+      `gh pr create failed: ${String(created.stderr).trim().split('\n')[0] ?? 'no output'}`,
+    );
   }
   return `opened ${String(created.stdout).trim()}`;
 }
