@@ -9,7 +9,7 @@ import {
   openPullRequest,
   type DeliverOptions,
 } from '../../src/orchestrator/deliver.js';
-import { MaestroError } from '../../src/errors.js';
+import type { MaestroError } from '../../src/errors.js';
 import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 
 const vars = { MAESTRO_RUN_ID: 'r1', MAESTRO_TASK_ID: 't1', MAESTRO_WORKTREE: '/wt' };
@@ -62,6 +62,12 @@ describe('config lifecycle hooks', () => {
     await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(/ESRCH/), { timeout: 5_000 });
   });
 });
+
+async function resultRepo(): Promise<{ repo: string; options: DeliverOptions }> {
+  const repo = await tempRepo({ 'a.txt': 'one\n' });
+  runGit(repo, ['branch', 'maestro/r1/result']);
+  return { repo, options: { root: repo, branch: 'maestro/r1/result', baseRef: 'main', title: 'T', body: 'B' } };
+}
 
 describe('delivering the result branch', () => {
   it('--checkout refuses when tracked files changed, and touches nothing', async () => {
