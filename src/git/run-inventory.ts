@@ -1,5 +1,5 @@
 import { git } from './runner.js';
-import { lockState, pidAlive, type LockState, type PidCheck } from './locks.js';
+import { lockPid, lockState, pidAlive, type LockState, type PidCheck } from './locks.js';
 import { isAncestor, listBranches, readBranch } from './plumbing.js';
 import { parseTaskBranch, resultBranch, runBranchPrefix } from './refs.js';
 import { listWorktrees, type WorktreeEntry } from './worktree-list.js';
@@ -55,7 +55,7 @@ export async function gatherTaskFacts(repo: string, options: InventoryOptions): 
           path: entry.path,
           prunable: entry.prunable,
           lock: lockState(entry, options.pid ?? process.pid, options.alive ?? pidAlive),
-          lockPid: lockPidOf(entry),
+          lockPid: lockPid(entry.lockReason),
         }
       : null;
     const dirty = entry && !entry.prunable ? await isDirty(entry.path, options.linkedDirs ?? []) : false;
@@ -63,11 +63,6 @@ export async function gatherTaskFacts(repo: string, options: InventoryOptions): 
     facts.push({ taskId: parsed.taskId, branch, branchCommit, worktree, merged, dirty, ownFolder });
   }
   return facts;
-}
-
-function lockPidOf(entry: WorktreeEntry): number | null {
-  const match = /\bpid=(\d+)\b/.exec(entry.lockReason ?? '');
-  return match?.[1] ? Number(match[1]) : null;
 }
 
 async function isDirty(worktree: string, linkedDirs: string[]): Promise<boolean> {

@@ -63,16 +63,23 @@ export async function runSetup(
   signal?: AbortSignal,
 ): Promise<SetupOutcome> {
   const started = Date.now();
-  const result = await execa('sh', ['-c', setup.command], {
+  // Its own process group, so a timeout ends the command and everything it started.
+  const child = execa('sh', ['-c', setup.command], {
     cwd: worktree,
     all: true,
     reject: false,
-    timeout: setup.timeoutSeconds * 1000,
+    detached: true,
     cancelSignal: signal,
     stdin: 'ignore',
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, setup.timeoutSeconds * 1000);
+  const result = await child.finally(() => clearTimeout(timer));
   const output = String(result.all ?? '').slice(-8000);
-  if (result.timedOut) {
+  if (timedOut) {
     throw new WorktreeSetupError(
       `The setup command "${setup.command}" took longer than ${setup.timeoutSeconds}s: raise setup.timeoutSeconds or speed it up.`,
       output,
@@ -86,4 +93,13 @@ export async function runSetup(
     );
   }
   return { command: setup.command, ms: Date.now() - started, output };
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
