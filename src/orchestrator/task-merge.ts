@@ -1,0 +1,78 @@
+import type { Task } from './plan.js';
+import type { ConflictSummary } from './events.js';
+import type { TaskContext, TaskOutcome } from './scheduler.js';
+import type { Usage } from '../llm/types.js';
+import { mergeIntoResult } from '../git/merge.js';
+import { withTrailers } from '../git/snapshot.js';
+import type { ConflictFile } from '../git/conflict-types.js';
+import { MaestroError } from '../errors.js';
+
+export interface MergeCredits {
+  agentId: string;
+  model: string;
+  provider: string;
+  usage: Usage;
+  costUsd: number;
+}
+
+/**
+ * Merge a task branch into the result branch (one merge at a time per run). The message says who
+ * did what; its trailers are what `resume` trusts to know a task merged.
+ */
+export async function mergeTask(
+  repo: string,
+  ctx: TaskContext,
+  task: Task,
+  branch: string,
+  credits: MergeCredits,
+): Promise<TaskOutcome> {
+  const message = mergeMessage(ctx.runId, task, credits);
+  return ctx.serializeMerge(async () => {
+    // A lost compare-and-swap means someone else moved the branch: merge again on top of it.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const result = await mergeIntoResult(repo, {
+        runId: ctx.runId,
+        taskId: task.id,
+        theirs: branch,
+        message,
+      });
+      switch (result.status) {
+        case 'merged':
+        case 'up-to-date':
+          return { kind: 'merged', commit: result.commit };
+        case 'conflicted':
+          return {
+            kind: 'conflicted',
+            files: result.conflicts.map(summarize),
+            taskCommit: result.theirs,
+            resultCommit: result.ours,
+          };
+        case 'race-lost':
+          continue;
+      }
+    }
+    throw new MaestroError(`The result branch kept moving while merging task ${task.id}; retry the task.`);
+  });
+}
+
+export function mergeMessage(runId: string, task: Task, credits: MergeCredits): string {
+  const tokens = credits.usage.inputTokens + credits.usage.cachedInputTokens + credits.usage.cacheWriteTokens;
+  const body = [
+    `maestro: merge task ${task.id}: ${task.title}`,
+    '',
+    `Agent ${credits.agentId} (${credits.provider} ${credits.model}) did this task:`,
+    `${tokens} input tokens (${credits.usage.cachedInputTokens} cached), ${credits.usage.outputTokens} output tokens, $${credits.costUsd.toFixed(4)}.`,
+  ].join('\n');
+  return withTrailers(body, [
+    ['Maestro-Run', runId],
+    ['Maestro-Task', task.id],
+    ['Maestro-Agent', credits.agentId],
+    ['Maestro-Model', credits.model],
+    ['Maestro-Tokens', `${tokens} in, ${credits.usage.outputTokens} out`],
+    ['Maestro-Cost-Usd', credits.costUsd.toFixed(4)],
+  ]);
+}
+
+function summarize(file: ConflictFile): ConflictSummary {
+  return { path: file.path, kind: file.kind, hunks: file.hunks.length };
+}

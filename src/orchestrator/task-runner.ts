@@ -1,0 +1,238 @@
+import type { Plan, Task } from './plan.js';
+import type { RunState } from './run-state.js';
+import type { TaskContext, TaskExecutor, TaskOutcome } from './scheduler.js';
+import { stopReason } from './scheduler.js';
+import { acquireTaskWorktree, type TaskWorktree } from './task-worktree.js';
+import { describeFailure, runValidation, type ValidationResult } from './validate-commands.js';
+import { mergeTask } from './task-merge.js';
+import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
+import type { MaestroConfig } from '../config/schema.js';
+import { snapshotWorktree } from '../git/snapshot.js';
+import type { WorktreeOptions } from '../git/worktree-create.js';
+import {
+  buildTaskMessage,
+  scrubEnv,
+  startAgent as defaultStartAgent,
+  allowedCommands,
+  type AgentLlm,
+  type AgentOutcome,
+  type DependencyReport,
+  type SharedMemory,
+  type StartAgentOptions,
+  type AgentHandle,
+} from '../agent/index.js';
+
+export interface TaskRunnerDeps {
+  /** The repository's toplevel (read only; worktrees live under `worktreeRoot`). */
+  repo: string;
+  runId: string;
+  plan: Plan;
+  config: MaestroConfig;
+  worktreeRoot: string;
+  /** The shared, cacheable prefix every agent gets (`buildSharedPrefix`). */
+  sharedPrefix: SystemSegment[];
+  memory: SharedMemory;
+  /** The model side of built-in agents; external CLIs bring their own. */
+  llm?: AgentLlm;
+  /** The `--agent` override. */
+  agent?: MaestroConfig['agent'];
+  env?: NodeJS.ProcessEnv;
+  /** Current run state, for dependency reports (summaries of the tasks this one builds on). */
+  state: () => RunState;
+  startAgent?: (options: StartAgentOptions) => AgentHandle;
+}
+
+/**
+ * The real task executor: worktree, agent, snapshot commit, validation with bounded fix rounds,
+ * merge into the result branch. Work is committed to the task branch whatever the ending, so a
+ * stop, a failure or a crash never loses what the agent did.
+ */
+export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
+  const start = deps.startAgent ?? defaultStartAgent;
+  const worktreeOptions: WorktreeOptions = {
+    repo: deps.repo,
+    runId: deps.runId,
+    root: deps.worktreeRoot,
+    include: deps.config.worktreeInclude,
+    linkDependencies: deps.config.linkDependencies,
+    setup: deps.config.setup,
+  };
+  return async (task: Task, ctx: TaskContext): Promise<TaskOutcome> => {
+    const agentId = `${task.id}.${ctx.attempt}`;
+    const worktree = await acquireTaskWorktree(task.id, ctx.baseCommit, {
+      ...worktreeOptions,
+      signal: ctx.signal,
+    });
+    await ctx.emit({
+      type: 'task.started',
+      taskId: task.id,
+      agentId,
+      branch: worktree.branch,
+      worktree: worktree.path,
+      baseCommit: worktree.commit,
+      attempt: ctx.attempt,
+    });
+    await ctx.emit({
+      type: 'task.worktree_ready',
+      taskId: task.id,
+      worktree: worktree.path,
+      ms: worktree.ms,
+    });
+    const baseMessage = buildTaskMessage({
+      task,
+      plan: deps.plan,
+      findings: deps.memory.all(),
+      dependencies: dependencyReports(task, deps.state()),
+      allowedCommands: allowedCommands(deps.config),
+    });
+    let usage = emptyUsage();
+    let costUsd = 0;
+    let message = baseMessage;
+    const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
+    for (let round = 0; ; round += 1) {
+      const outcome = await runAgent(start, deps, task, ctx, agentId, worktree, message);
+      usage = addUsage(usage, outcome.usage);
+      costUsd += outcome.costUsd;
+      await commitWork(deps, task, ctx, agentId, worktree, { usage, costUsd, summary: outcome.summary });
+      if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
+      if (outcome.status === 'stopped')
+        return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
+      if (outcome.status === 'failed')
+        return { kind: 'failed', reason: outcome.reason || 'the agent failed' };
+      const failure = await validate(deps, task, ctx, worktree, round + 1, timeoutMs);
+      if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
+      if (!failure) break;
+      if (round >= deps.config.fixAttempts) {
+        return {
+          kind: 'failed',
+          reason: `validation ${describeFailure(failure, timeoutMs)} after ${round} fix attempt(s)`,
+        };
+      }
+      message = fixMessage(baseMessage, failure, timeoutMs);
+    }
+    return mergeTask(deps.repo, ctx, task, worktree.branch, {
+      agentId,
+      model: deps.llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
+      provider: deps.llm?.providerName ?? 'external',
+      usage,
+      costUsd,
+    });
+  };
+}
+
+async function runAgent(
+  start: (options: StartAgentOptions) => AgentHandle,
+  deps: TaskRunnerDeps,
+  task: Task,
+  ctx: TaskContext,
+  agentId: string,
+  worktree: TaskWorktree,
+  taskMessage: string,
+): Promise<AgentOutcome> {
+  const handle = start({
+    runId: deps.runId,
+    taskId: task.id,
+    agentId,
+    worktree: worktree.path,
+    config: deps.config,
+    system: deps.sharedPrefix,
+    taskMessage,
+    memory: deps.memory,
+    // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
+    emit: (body) => void ctx.emit(body).catch(() => undefined),
+    llm: deps.llm,
+    agent: deps.agent,
+    env: deps.env,
+  });
+  const onAbort = (): void => handle.stop(stopReason(ctx.signal));
+  if (ctx.signal.aborted) onAbort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const unpause = ctx.pause.onChange((paused) => (paused ? handle.pause() : handle.resume()));
+  if (ctx.pause.paused) handle.pause();
+  try {
+    return await handle.outcome;
+  } finally {
+    unpause();
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function commitWork(
+  deps: TaskRunnerDeps,
+  task: Task,
+  ctx: TaskContext,
+  agentId: string,
+  worktree: TaskWorktree,
+  spent: { usage: Usage; costUsd: number; summary: string },
+): Promise<void> {
+  const snapshot = await snapshotWorktree({
+    worktree: worktree.path,
+    runId: deps.runId,
+    taskId: task.id,
+    agentId,
+    message: `${task.title}\n\n${spent.summary || 'Work of the agent so far.'}`,
+    trailers: [
+      ['Maestro-Model', deps.llm?.model ?? agentLabel(deps.agent ?? deps.config.agent)],
+      ['Maestro-Cost-Usd', spent.costUsd.toFixed(4)],
+    ],
+    hooks: deps.config.commitHooks,
+    exclude: worktree.linked,
+  });
+  if (!snapshot.committed) return;
+  await ctx.emit({
+    type: 'task.committed',
+    taskId: task.id,
+    commit: snapshot.commit,
+    files: snapshot.files,
+    insertions: snapshot.insertions,
+    deletions: snapshot.deletions,
+  });
+}
+
+async function validate(
+  deps: TaskRunnerDeps,
+  task: Task,
+  ctx: TaskContext,
+  worktree: TaskWorktree,
+  attempt: number,
+  timeoutMs: number,
+): Promise<ValidationResult | undefined> {
+  return runValidation(worktree.path, deps.config.validate, {
+    timeoutMs,
+    env: scrubEnv(deps.env ?? process.env, deps.config.allowEnv),
+    signal: ctx.signal,
+    onStart: (command) => ctx.emit({ type: 'task.validating', taskId: task.id, command, attempt }),
+    onResult: (result) =>
+      ctx.emit({
+        type: 'task.validated',
+        taskId: task.id,
+        command: result.command,
+        ok: result.ok,
+        exitCode: result.exitCode,
+        output: result.output,
+      }),
+  });
+}
+
+function fixMessage(baseMessage: string, failure: ValidationResult, timeoutMs: number): string {
+  return [
+    baseMessage,
+    '## Validation failed: fix it',
+    `Your previous work is in the worktree (committed). The check ${describeFailure(failure, timeoutMs)}. Its output:`,
+    '```',
+    failure.output.trim(),
+    '```',
+    'Fix the cause, keep the rest of your work, and call finish when the check passes.',
+  ].join('\n\n');
+}
+
+function dependencyReports(task: Task, state: RunState): DependencyReport[] {
+  return task.dependsOn.map((id) => {
+    const view = state.tasks[id];
+    return { taskId: id, title: view?.title ?? id, summary: view?.summary ?? '(no summary)' };
+  });
+}
+
+function agentLabel(agent: MaestroConfig['agent']): string {
+  return typeof agent === 'string' ? agent : (agent.command[0] ?? 'command');
+}
