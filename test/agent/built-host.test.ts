@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/repo.js';
+import { tempWorktree } from './helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What the host loads at run time (type-only imports vanish in JavaScript). */
+const hostRuntime = /^(agent|git)\/|^errors\.ts$/;
+
+/** Emits that part of src/ as plain JavaScript, file for file, the way `npm run build` lays out dist/. */
+async function emitJs(outDir: string): Promise<void> {
+  const src = join(root, 'src');
+  for (const entry of await readdir(src, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
+    if (!hostRuntime.test(relative(src, path))) continue;
+    const output = ts.transpileModule(await readFile(path, 'utf8'), {
+      fileName: path,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2023,
+        verbatimModuleSyntax: true,
+      },
+    }).outputText;
+    const target = join(outDir, relative(src, path)).replace(/\.tsx?$/, '.js');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, output);
+  }
+}
+
+describe('the host entry from built JavaScript', () => {
+  it('forks the compiled host (no TypeScript loader) and runs tools in the worktree', async () => {
+    const { worktree } = await tempWorktree({ 'a.txt': 'hello\n' });
+    const out = await tempDir('maestro-dist-');
+    await emitJs(join(out, 'dist'));
+    await writeFile(join(out, 'package.json'), '{"type":"module"}\n');
+    await symlink(join(root, 'node_modules'), join(out, 'node_modules'));
+    const client = pathToFileURL(join(out, 'dist/agent/host/client.js')).href;
+    const script = `
+      const { startToolHost, hostEntry } = await import(${JSON.stringify(client)});
+      const host = await startToolHost({ worktree: ${JSON.stringify(worktree)}, excludePaths: [], allowedCommands: [],
+        commandTimeoutMs: 5000, env: { PATH: process.env.PATH } });
+      const read = await host.call('read_file', { path: 'a.txt' });
+      const escape = await host.call('read_file', { path: '../a.txt' });
+      await host.close();
+      console.log(JSON.stringify({ entry: hostEntry(), read, escape }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: out,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const result = JSON.parse(stdout) as {
+      entry: { entry: string; execArgv: string[] };
+      read: { ok: boolean; output: string };
+      escape: { ok: boolean };
+    };
+    expect(result.entry).toEqual({ entry: join(out, 'dist/agent/host/main.js'), execArgv: [] });
+    expect(result.read).toEqual({ ok: true, output: 'a.txt (lines 1-1 of 1)\n1| hello' });
+    expect(result.escape.ok).toBe(false);
+  });
+});

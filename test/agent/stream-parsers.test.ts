@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createClaudeParser } from '../../src/agent/external/claude-stream.js';
+import { createCodexParser } from '../../src/agent/external/codex-stream.js';
+import type { StreamParser } from '../../src/agent/external/parsed.js';
+
+function feed(parser: StreamParser, fixture: string) {
+  const text = readFileSync(new URL(`./fixtures/${fixture}`, import.meta.url), 'utf8');
+  return text.split('\n').flatMap((line) => parser.line(line));
+}
+
+describe('claude stream-json parser', () => {
+  it('turns a recorded session into agent events with usage and cost from the result', () => {
+    const parser = createClaudeParser('t1');
+    const events = feed(parser, 'claude-stream.jsonl');
+    expect(events.map((e) => e.type)).toEqual([
+      'agent.text',
+      'agent.tool_call',
+      'agent.tool_result',
+      'agent.tool_call',
+      'agent.tool_result',
+      'agent.tool_call',
+      'agent.tool_result',
+      'agent.text',
+      'agent.usage',
+    ]);
+    expect(events[1]).toEqual({
+      type: 'agent.tool_call',
+      taskId: 't1',
+      callId: 'toolu_01Read',
+      name: 'Read',
+      args: { file_path: '/tmp/wt/src/math.mjs' },
+    });
+    expect(events[2]).toMatchObject({
+      name: 'Read',
+      ok: true,
+      output: expect.stringContaining('return a - b;'),
+    });
+    expect(events[6]).toMatchObject({ name: 'Bash', ok: false, output: 'Error: command requires approval' });
+    expect(events.at(-1)).toEqual({
+      type: 'agent.usage',
+      taskId: 't1',
+      model: 'claude-sonnet-4-5-20250929',
+      provider: 'claude',
+      usage: { inputTokens: 22, cacheWriteTokens: 5380, cachedInputTokens: 15680, outputTokens: 120 },
+      costUsd: 0.0412345,
+    });
+    expect(parser.result()).toMatchObject({
+      summary: 'Fixed `add` to return the sum.',
+      turns: 4,
+      error: null,
+    });
+  });
+
+  it('reports an error result and passes non-JSON lines through as text', () => {
+    const parser = createClaudeParser('t1');
+    const events = [
+      ...parser.line('Warning: something odd'),
+      ...parser.line(
+        '{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":30,"total_cost_usd":1.5,"usage":{"input_tokens":1,"output_tokens":2}}',
+      ),
+    ];
+    expect(events[0]).toEqual({ type: 'agent.text', taskId: 't1', text: 'Warning: something odd\n' });
+    expect(parser.result().error).toBe('claude ended with error_max_turns');
+    expect(parser.result().costUsd).toBe(1.5);
+  });
+});
+
+describe('codex exec --json parser', () => {
+  it('turns a recorded session into agent events; usage excludes cached input from the full rate', () => {
+    const parser = createCodexParser('t1', (u) => u.inputTokens * 1e-6 + u.outputTokens * 1e-5);
+    const events = feed(parser, 'codex-exec.jsonl');
+    expect(events.map((e) => [e.type, 'name' in e ? e.name : ''])).toEqual([
+      ['agent.tool_call', 'command_execution'],
+      ['agent.tool_result', 'command_execution'],
+      ['agent.tool_call', 'file_change'],
+      ['agent.tool_result', 'file_change'],
+      ['agent.tool_call', 'command_execution'],
+      ['agent.tool_result', 'command_execution'],
+      ['agent.text', ''],
+      ['agent.usage', ''],
+    ]);
+    expect(events[0]).toMatchObject({ callId: 'item_1', args: { command: "bash -lc 'cat src/math.mjs'" } });
+    expect(events[1]).toMatchObject({ ok: true, output: expect.stringContaining('a - b') });
+    expect(events[3]).toMatchObject({ ok: true, output: 'update /tmp/wt/src/math.mjs' });
+    expect(events[5]).toMatchObject({ ok: false, output: 'npm ERR! missing script: test\n' });
+    const usage = events.at(-1);
+    expect(usage).toMatchObject({
+      provider: 'codex',
+      usage: { inputTokens: 315, cachedInputTokens: 24448, cacheWriteTokens: 0, outputTokens: 122 },
+    });
+    expect(usage?.type === 'agent.usage' && usage.costUsd).toBeCloseTo(315e-6 + 122e-5);
+    expect(parser.result()).toMatchObject({
+      summary: 'Changed `add` to return `a + b`. There is no npm test script to run.',
+      turns: 1,
+      error: null,
+    });
+  });
+
+  it('reports turn.failed as the error', () => {
+    const parser = createCodexParser('t1');
+    expect(feed(parser, 'codex-failed.jsonl')).toEqual([]);
+    expect(parser.result().error).toBe('stream disconnected before completion: rate limit reached');
+  });
+});
