@@ -54,8 +54,8 @@ export interface Binding {
   /** How the keys are written in help, e.g. `j/k`. */
   label: string;
   description: string;
-  /** Shown in the one-line footer (the overlay shows every binding). */
-  footer: boolean;
+  /** Its short form in the one-line footer, if it has a place there (the overlay shows every binding). */
+  footer: string | undefined;
 }
 
 export const keymap: readonly Binding[] = [
@@ -64,55 +64,85 @@ export const keymap: readonly Binding[] = [
     keys: [{ special: 'upArrow' }, { input: 'k' }],
     label: '↑/k',
     description: 'previous agent',
-    footer: false,
+    footer: undefined,
   },
   {
     command: 'down',
     keys: [{ special: 'downArrow' }, { input: 'j' }],
     label: '↓/j',
     description: 'next agent',
-    footer: true,
+    footer: 'j/k move',
   },
-  { command: 'next-pane', keys: [{ special: 'tab' }], label: 'tab', description: 'next pane', footer: true },
+  {
+    command: 'next-pane',
+    keys: [{ special: 'tab' }],
+    label: 'tab',
+    description: 'next pane',
+    footer: 'tab pane',
+  },
   {
     command: 'prev-pane',
     keys: [{ special: 'tab', shift: true }],
     label: 'S-tab',
     description: 'previous pane',
-    footer: false,
+    footer: undefined,
   },
   {
     command: 'focus',
     keys: [{ special: 'return' }],
     label: 'enter',
     description: 'focus agent',
-    footer: false,
+    footer: 'enter focus',
   },
-  { command: 'shell', keys: [{ input: 's' }], label: 's', description: 'shell in worktree', footer: true },
-  { command: 'diff', keys: [{ input: 'd' }], label: 'd', description: 'diff', footer: true },
-  { command: 'pause', keys: [{ input: 'p' }], label: 'p', description: 'pause/resume', footer: true },
-  { command: 'stop', keys: [{ input: 'x' }], label: 'x', description: 'stop agent', footer: true },
-  { command: 'retry', keys: [{ input: 'r' }], label: 'r', description: 'retry failed task', footer: true },
-  { command: 'merge', keys: [{ input: 'm' }], label: 'm', description: 'merge state', footer: true },
-  { command: 'review', keys: [{ input: 'c' }], label: 'c', description: 'conflict review', footer: true },
-  { command: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter agents', footer: true },
+  {
+    command: 'shell',
+    keys: [{ input: 's' }],
+    label: 's',
+    description: 'shell in worktree',
+    footer: 's shell',
+  },
+  { command: 'diff', keys: [{ input: 'd' }], label: 'd', description: 'diff', footer: 'd diff' },
+  { command: 'pause', keys: [{ input: 'p' }], label: 'p', description: 'pause/resume', footer: 'p pause' },
+  { command: 'stop', keys: [{ input: 'x' }], label: 'x', description: 'stop agent', footer: 'x stop' },
+  {
+    command: 'retry',
+    keys: [{ input: 'r' }],
+    label: 'r',
+    description: 'retry failed task',
+    footer: 'r retry',
+  },
+  { command: 'merge', keys: [{ input: 'm' }], label: 'm', description: 'merge state', footer: 'm merge' },
+  {
+    command: 'review',
+    keys: [{ input: 'c' }],
+    label: 'c',
+    description: 'conflict review',
+    footer: 'c review',
+  },
+  { command: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter agents', footer: '/ filter' },
   {
     command: 'page-up',
     keys: [{ special: 'pageUp' }],
     label: 'PgUp',
     description: 'scroll up',
-    footer: false,
+    footer: undefined,
   },
   {
     command: 'page-down',
     keys: [{ special: 'pageDown' }],
     label: 'PgDn',
     description: 'scroll down',
-    footer: false,
+    footer: undefined,
   },
-  { command: 'back', keys: [{ special: 'escape' }], label: 'esc', description: 'close view', footer: false },
-  { command: 'help', keys: [{ input: '?' }], label: '?', description: 'help', footer: true },
-  { command: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit', footer: true },
+  {
+    command: 'back',
+    keys: [{ special: 'escape' }],
+    label: 'esc',
+    description: 'close view',
+    footer: undefined,
+  },
+  { command: 'help', keys: [{ input: '?' }], label: '?', description: 'help', footer: '? help' },
+  { command: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit', footer: 'q quit' },
 ];
 
 function matches(spec: KeySpec, key: KeyPress): boolean {
@@ -133,14 +163,17 @@ export function bindingFor(command: Command): Binding {
   return binding;
 }
 
-/** `j/k nav · tab pane · s shell …`, from the table, cut to `width` on whole entries. */
+/** `j/k move · tab pane · s shell …` from the table, cut on whole entries; `? help` always stays. */
 export function footerHelp(width: number): string {
-  const parts = keymap.filter((binding) => binding.footer).map((b) => `${b.label} ${b.description}`);
+  const parts = keymap.flatMap((binding) =>
+    binding.footer && binding.command !== 'help' ? [binding.footer] : [],
+  );
+  const help = bindingFor('help').footer ?? '? help';
   let line = '';
   for (const part of parts) {
     const candidate = line ? `${line} · ${part}` : part;
-    if (candidate.length > width) break;
+    if (candidate.length + help.length + 3 > width) break;
     line = candidate;
   }
-  return line;
+  return line ? `${line} · ${help}` : help;
 }

@@ -30,7 +30,7 @@ export function computeLayout(columns: number, rows: number): Layout {
   const footer = { width, height: footerRows };
   const main = { width, height: body };
   if (width >= 100 && body >= 12) {
-    const left = Math.max(40, Math.floor(width * 0.42));
+    const left = Math.floor(width * 0.55);
     const right = width - left;
     const agentsHeight = Math.ceil(body * 0.6);
     const activityHeight = Math.ceil(body * 0.7);

@@ -14,9 +14,12 @@ class FakeStdout extends EventEmitter {
   ) {
     super();
   }
-  write = (data: string): boolean => {
-    this.frames.push(data);
-    this.written += data;
+  write = (data: string, callback?: () => void): boolean => {
+    if (data !== '') {
+      this.frames.push(data);
+      this.written += data;
+    }
+    callback?.();
     return true;
   };
 }

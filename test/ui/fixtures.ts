@@ -3,8 +3,8 @@ import type { EventSource, RunCommand, RunControl } from '../../src/ui/run-contr
 import { controlFromSender } from '../../src/ui/run-control.js';
 import type { Plan } from '../../src/orchestrator/plan.js';
 
-/** Numbers events like the journal does: seq from 1, one second apart from a fixed start. */
-export function eventFactory(runId = 'run-1', start = Date.parse('2026-01-01T00:00:00Z')) {
+/** Numbers events like the journal does: seq from 1, one second apart from a minute ago. */
+export function eventFactory(runId = 'run-1', start = Date.now() - 60_000) {
   let seq = 0;
   return (body: RunEventBody, atSecond?: number): RunEvent => {
     seq += 1;

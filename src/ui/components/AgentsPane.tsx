@@ -25,8 +25,9 @@ function elapsedOf(task: TaskView, now: number): string {
 /** One row per agent: glyph, task, state, elapsed, files changed, tokens, cost, radar pair. */
 export function AgentsPane(props: AgentsPaneProps): ReactNode {
   const { rows, columns } = inner(props.size);
-  const wide = columns >= 60;
-  const fixed = wide ? 2 + 11 + 6 + 5 + 7 + 7 : 2 + 11 + 6;
+  const wide = columns >= 56;
+  // cursor + glyph + space, state, elapsed, then files, tokens, cost when there is room.
+  const fixed = wide ? 3 + 11 + 6 + 5 + 7 + 7 : 3 + 11 + 6;
   const titleWidth = Math.max(8, columns - fixed);
   const at = props.selected ? props.ids.indexOf(props.selected) : 0;
   // Keep the cursor row visible when there are more agents than rows.
@@ -47,7 +48,7 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
         const partners = radarPartners(props.view, id);
         const cursor = id === props.selected;
         const radar = partners.length > 0 ? ` ⚡${partners.join(',')}` : '';
-        const label = fit(`${id === props.focused ? '»' : ''}${task.title}`, titleWidth - radar.length);
+        const label = fit(`${id === props.focused ? '»' : ''}${task.title}`, titleWidth - 1 - radar.length);
         return (
           <Text key={id} wrap="truncate" inverse={cursor && props.active}>
             <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>
