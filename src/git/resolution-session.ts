@@ -60,6 +60,8 @@ export interface ResolutionSession {
   files: SessionFile[];
   /** Every pick in order, journaled as `conflict.pick` on commit. */
   picks: PickRecord[];
+  /** File index of every state pushed, in order: undo walks back across files. */
+  order: number[];
   committed?: { commit: string; resolvedBy: string };
 }
 
@@ -91,7 +93,12 @@ export interface SessionInput {
 
 /** Content and add/add conflicts carrying markers are resolved as text; the rest by sides. */
 export function isTextConflict(file: ConflictFile): boolean {
-  return (file.kind === 'content' || file.kind === 'add/add') && file.markedText !== undefined;
+  // git 2.39 reports binary clashes as `CONFLICT (contents)`: a NUL byte tells them apart.
+  return (
+    (file.kind === 'content' || file.kind === 'add/add') &&
+    file.markedText !== undefined &&
+    !file.markedText.includes('\0')
+  );
 }
 
 export function createSession(input: SessionInput): ResolutionSession {
@@ -104,6 +111,7 @@ export function createSession(input: SessionInput): ResolutionSession {
     taskCommit: input.taskCommit,
     mergeTree: input.mergeTree,
     picks: [],
+    order: [],
     files: input.files.map((file) => {
       const text = isTextConflict(file);
       const sessionFile: SessionFile = {
@@ -212,10 +220,13 @@ export function applyFileAction(
   if (session.committed) return { ok: false, message: 'This resolution is already committed.' };
   let history: FileState[];
   let pick: PickRecord;
+  let order: number[];
   if (action.kind === 'undo') {
     if (file.history.length <= 1) return { ok: false, message: 'Nothing to undo in this file.' };
     history = file.history.slice(0, -1);
     pick = { path: file.path, hunk: -1, pick: 'undo' };
+    const last = session.order.lastIndexOf(fileIndex);
+    order = last < 0 ? session.order : [...session.order.slice(0, last), ...session.order.slice(last + 1)];
   } else {
     const next = nextState(file, action);
     if (typeof next === 'string') return { ok: false, message: next };
@@ -224,11 +235,22 @@ export function applyFileAction(
       action.kind === 'hunk'
         ? { path: file.path, hunk: action.hunk, pick: describePick(action.pick) }
         : { path: file.path, hunk: -1, pick: action.kind === 'whole' ? `file-${action.side}` : action.kind };
+    order = [...session.order, fileIndex];
   }
   const files = session.files.map((candidate, index) =>
     index === fileIndex ? { ...candidate, history } : candidate,
   );
-  return { ok: true, session: { ...session, files, picks: [...session.picks, pick] } };
+  return { ok: true, session: { ...session, files, picks: [...session.picks, pick], order } };
+}
+
+/** Undo the latest change whichever file it was in; null when nothing is left to undo. */
+export function undoLast(
+  session: ResolutionSession,
+): { session: ResolutionSession; fileIndex: number } | null {
+  const fileIndex = session.order[session.order.length - 1];
+  if (fileIndex === undefined) return null;
+  const result = applyFileAction(session, fileIndex, { kind: 'undo' });
+  return result.ok ? { session: result.session, fileIndex } : null;
 }
 
 /** The entry to write at a path when committing; `null` deletes it; 'merged' keeps git's. */
