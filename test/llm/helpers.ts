@@ -5,6 +5,8 @@ import { createOllamaProvider } from '../../src/llm/ollama.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
 import type { Provider, ProviderName, TurnEvent, TurnRequest } from '../../src/llm/types.js';
 import { createRedactor } from '../../src/util/redact.js';
+import { createLlm, type Llm, type LlmEvent, type RetryPolicy } from '../../src/llm/llm.js';
+import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 
 export const FAKE_KEYS = {
   OPENAI_API_KEY: 'sk-test-openai-0123456789abcdefghij',
@@ -73,3 +75,48 @@ export async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEve
 
 export const textOf = (events: { type: string; delta?: string }[]) =>
   events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
+
+/** The LLM service with every provider pointed at the fake server and fast retries. */
+export function llmFor(
+  server: FakeServer,
+  options: {
+    config?: Partial<ConfigInput>;
+    retry?: Partial<RetryPolicy>;
+    rateWindowMs?: number;
+    limits?: { maxConcurrent?: number; tokensPerMinute?: number };
+  } = {},
+): Llm {
+  const limits = options.limits ?? {};
+  const config = configSchema.parse({
+    ...options.config,
+    providers: {
+      openai: { baseURL: server.openaiBaseURL, ...limits },
+      anthropic: { baseURL: server.anthropicBaseURL, ...limits },
+      ollama: { baseURL: server.ollamaHost, ...limits },
+    },
+  });
+  return createLlm({
+    config,
+    env: { ...FAKE_KEYS },
+    retry: { baseDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 2_000, ...options.retry },
+    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
+  });
+}
+
+export async function collectLlm(events: AsyncIterable<LlmEvent>): Promise<LlmEvent[]> {
+  const out: LlmEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+/** A request as the orchestrator sends it to the service: Ollama models carry their `ollama:` prefix. */
+export function serviceRequest(
+  name: ProviderName,
+  text: string,
+  extra: Partial<TurnRequest> = {},
+): TurnRequest {
+  return request(name, text, {
+    model: name === 'ollama' ? `ollama:${MODELS.ollama}` : MODELS[name],
+    ...extra,
+  });
+}

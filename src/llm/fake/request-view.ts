@@ -9,8 +9,13 @@ export interface RequestView {
   system: string;
   messages: { role: 'user' | 'assistant' | 'tool'; text: string; toolName?: string }[];
   tools: string[];
-  /** Serialized cacheable prefix, or null when the request marks none. */
+  /**
+   * Serialized cacheable prefix, or null when the request marks none. `exact`: a hit needs the
+   * same prefix (Anthropic breakpoints); `longest`: the longest prefix shared with an earlier
+   * prompt counts, in 128-token steps (OpenAI's automatic caching).
+   */
   cachePrefix: string | null;
+  cacheMode: 'exact' | 'longest';
   /** Serialized whole prompt, for token estimates. */
   prompt: string;
   headers: Record<string, string>;
@@ -58,11 +63,6 @@ export function viewOpenAi(body: Json, headers: Record<string, string>): Request
     }
   }
   const tools = asArray(body.tools).map((t) => str(asObject(asObject(t).function).name));
-  const leadingSystem = asArray(body.messages).filter((m) =>
-    ['system', 'developer'].includes(str(asObject(m).role)),
-  );
-  // OpenAI caches automatically: the stable prefix is the cache key, the tools and the system messages.
-  const cachePrefix = JSON.stringify([body.prompt_cache_key ?? null, body.tools ?? null, leadingSystem]);
   return {
     provider: 'openai',
     model: str(body.model),
@@ -70,7 +70,9 @@ export function viewOpenAi(body: Json, headers: Record<string, string>): Request
     system: system.join('\n'),
     messages,
     tools,
-    cachePrefix,
+    // OpenAI caches automatically, per cache key, whatever prefix repeats.
+    cachePrefix: JSON.stringify([body.prompt_cache_key ?? null, body.tools ?? null, body.messages]),
+    cacheMode: 'longest',
     prompt: JSON.stringify([body.tools ?? null, body.messages]),
     headers,
     wantsUsage: asObject(body.stream_options).include_usage === true || body.stream !== true,
@@ -116,6 +118,7 @@ export function viewAnthropic(body: Json, headers: Record<string, string>): Requ
     messages,
     tools: asArray(body.tools).map((t) => str(asObject(t).name)),
     cachePrefix: lastMarked >= 0 ? JSON.stringify(parts.slice(0, lastMarked + 1)) : null,
+    cacheMode: 'exact',
     prompt: JSON.stringify([body.tools ?? null, body.system ?? null, body.messages]),
     headers,
     wantsUsage: true,
@@ -143,6 +146,7 @@ export function viewOllama(body: Json, headers: Record<string, string>): Request
     messages,
     tools: asArray(body.tools).map((t) => str(asObject(asObject(t).function).name)),
     cachePrefix: null,
+    cacheMode: 'exact',
     prompt: JSON.stringify([body.tools ?? null, body.messages]),
     headers,
     wantsUsage: true,

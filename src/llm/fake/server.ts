@@ -92,9 +92,25 @@ export async function startFakeServer(
   let scenario = parseScenario(scenarioInput);
   let used: number[] = [];
   const seenPrefixes = new Set<string>();
+  const seenPrompts: string[] = [];
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
+
+  function cacheLookup(view: RequestView): { prefixTokens: number; hit: boolean } {
+    const prefix = view.cachePrefix;
+    if (prefix === null) return { prefixTokens: 0, hit: false };
+    if (view.cacheMode === 'exact')
+      return { prefixTokens: estimateTokens(prefix), hit: seenPrefixes.has(prefix) };
+    let longest = 0;
+    for (const seen of seenPrompts) {
+      let i = 0;
+      while (i < seen.length && i < prefix.length && seen.charCodeAt(i) === prefix.charCodeAt(i)) i++;
+      longest = Math.max(longest, i);
+    }
+    const tokens = Math.floor(Math.floor(longest / 4) / 128) * 128;
+    return { prefixTokens: tokens, hit: tokens > 0 };
+  }
 
   function resolveReply(reply: FakeReply, view: RequestView): ResolvedReply {
     const toolCalls = (reply.toolCalls ?? []).map((call) => ({
@@ -104,11 +120,9 @@ export async function startFakeServer(
     }));
     const text = reply.text ?? '';
     const total = estimateTokens(view.prompt);
-    const prefixTokens = view.cachePrefix ? estimateTokens(view.cachePrefix) : 0;
-    const cacheable =
-      view.cachePrefix !== null && prefixTokens >= (scenario.cacheMinTokens ?? 0) && prefixTokens > 0;
-    const hit = cacheable && seenPrefixes.has(view.cachePrefix!);
-    const cachedInputTokens = reply.usage?.cachedInputTokens ?? (hit ? prefixTokens : 0);
+    const { prefixTokens, hit } = cacheLookup(view);
+    const cacheable = prefixTokens > 0 && prefixTokens >= (scenario.cacheMinTokens ?? 0);
+    const cachedInputTokens = reply.usage?.cachedInputTokens ?? (cacheable && hit ? prefixTokens : 0);
     // OpenAI has no cache-write charge; Anthropic reports the write on a miss.
     const cacheWriteTokens =
       reply.usage?.cacheWriteTokens ??
@@ -151,7 +165,10 @@ export async function startFakeServer(
     const resolved = resolveReply(reply, view);
     await sleep(reply.latencyMs ?? 0, res);
     const markSeen = () => {
-      if (view.cachePrefix) seenPrefixes.add(view.cachePrefix);
+      if (view.cachePrefix === null) return;
+      if (view.cacheMode === 'exact') seenPrefixes.add(view.cachePrefix);
+      // A bounded memory keeps long demo runs cheap.
+      else if (seenPrompts.push(view.cachePrefix) > 200) seenPrompts.shift();
     };
     if (!view.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
