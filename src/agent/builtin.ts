@@ -108,6 +108,7 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
 
     let finished: ToolArgs<'finish'> | null = null;
     for (const call of turn.calls) {
+      if (signal?.aborted) return stopped();
       const outcome: CallOutcome = finished
         ? { ok: false, output: 'not executed: finish was already called in this turn' }
         : await runCall(call, available, options);
@@ -192,6 +193,9 @@ async function runCall(
     ok: outcome.ok,
     output: clipForEvent(outcome.output),
   });
+  if (outcome.changed && outcome.changed.length > 0) {
+    emit({ type: 'agent.files_changed', taskId, files: outcome.changed });
+  }
   return outcome;
 }
 

@@ -9,6 +9,7 @@ export type AgentEventBody = Extract<
       | 'agent.text'
       | 'agent.tool_call'
       | 'agent.tool_result'
+      | 'agent.files_changed'
       | 'agent.usage'
       | 'agent.finished'
       | 'finding.published';

@@ -137,6 +137,9 @@ describe('built-in agent end to end (fake OpenAI server, real SDK, real worktree
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.find((r) => r.name === 'run_command')?.output).toMatch(/pass 1\n/);
     expect(events.filter((e) => e.type === 'agent.usage')).toHaveLength(5);
+    expect(events.filter((e) => e.type === 'agent.files_changed')).toEqual([
+      { type: 'agent.files_changed', taskId: 't1', files: [{ path: 'src/math.mjs', kind: 'change' }] },
+    ]);
     expect(outcome.usage.outputTokens).toBeGreaterThan(0);
     expect(outcome.costUsd).toBeCloseTo(outcome.usage.outputTokens * 0.001);
     expect(events.some((e) => e.type === 'agent.text' && e.text.includes('Found'))).toBe(true);

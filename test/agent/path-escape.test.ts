@@ -1,4 +1,4 @@
-import { readdir, symlink, mkdir, writeFile } from 'node:fs/promises';
+import { link, readdir, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/repo.js';
@@ -68,6 +68,13 @@ describe('path guard through the tool host', () => {
     expect(sha256(join(repo, '.git', 'config'))).toBe(repoConfigBefore);
     expect((await readdir(outside)).sort()).toEqual(['dir', 'sentinel.txt']);
     expect(await readdir(join(outside, 'dir'))).toEqual([]);
+    // A hard link into the worktree is replaced on write, never written through.
+    await link(sentinel, join(worktree, 'hard'));
+    expect((await host.call('write_file', { path: 'hard', content: 'pwned\n' })).ok).toBe(true);
+    await link(sentinel, join(worktree, 'hard2'));
+    const edit = await host.call('edit_file', { path: 'hard2', search: 'do not', replace: 'pwned' });
+    expect(edit.ok).toBe(true);
+    expect(sha256(sentinel)).toBe(before);
     // Symlinks that stay inside the worktree still work.
     await symlink('ok.txt', join(worktree, 'inner-link'));
     expect((await host.call('read_file', { path: 'inner-link' })).output).toContain('1| ok');

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import picomatch from 'picomatch';
 import { git } from '../../git/runner.js';
@@ -9,6 +9,7 @@ import { fail, type ToolContext, type ToolOutcome } from './context.js';
 
 const maxListed = 2_000;
 const maxReadBytes = 2 * 1024 * 1024;
+const maxAnyBytes = 64 * 1024 * 1024;
 const maxReadLines = 2_000;
 const maxLineChars = 2_000;
 const maxOutputChars = 100_000;
@@ -52,6 +53,8 @@ export async function readTextFile(ctx: ToolContext, args: ToolArgs<'read_file'>
   const info = await stat(abs).catch(() => null);
   if (info === null) return fail(`${rel} does not exist.`);
   if (info.isDirectory()) return fail(`${rel} is a folder; use list_files to see its files.`);
+  if (!info.isFile()) return fail(`${rel} is not a regular file.`);
+  if (info.size > maxAnyBytes) return fail(`${rel} is ${info.size} bytes, too large to read.`);
   if (info.size > maxReadBytes && args.startLine === undefined) {
     return fail(`${rel} is ${info.size} bytes, too large to read whole; read a line range.`);
   }
@@ -80,11 +83,16 @@ export async function readTextFile(ctx: ToolContext, args: ToolArgs<'read_file'>
   return { ok: true, output: `${header}\n${out.join('\n')}${more}` };
 }
 
-/** Writes without following a symlink at the last component (the guard checked it; this closes the race). */
+/**
+ * Writes without following a symlink at the last component (the guard checked it; this closes the
+ * race). A hard-linked file is replaced, not written through, so the other link never changes.
+ */
 async function writeNoFollow(abs: string, content: string): Promise<void> {
   await mkdir(dirname(abs), { recursive: true });
+  const existing = await lstat(abs).catch(() => null);
+  if (existing !== null && existing.isFile() && existing.nlink > 1) await unlink(abs);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-  const handle = await open(abs, flags, 0o644);
+  const handle = await open(abs, flags, existing === null ? 0o644 : existing.mode & 0o777);
   try {
     await handle.writeFile(content);
   } finally {
