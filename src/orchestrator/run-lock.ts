@@ -1,4 +1,4 @@
-import { open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { MaestroError } from '../errors.js';
@@ -17,6 +17,7 @@ export interface RunLock {
 /** One orchestrator per run: an exclusive lock file with our pid; a lock whose pid is dead is stale. */
 export async function acquireRunLock(dir: string, runId: string): Promise<RunLock> {
   const file = join(dir, 'lock');
+  await mkdir(dir, { recursive: true });
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
       const handle = await open(file, 'wx', 0o600);

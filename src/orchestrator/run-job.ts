@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import type { Plan } from './plan.js';
+import type { RunState } from './run-state.js';
+import { Journal, type Redactor } from './journal.js';
+import { acquireRunLock } from './run-lock.js';
+import { newRunId, runDir } from './run-paths.js';
+import { Scheduler, type TaskExecutor } from './scheduler.js';
+import { predictOverlaps, serializeOverlaps, type OverlapPair } from './plan-overlap.js';
+import { listTrackedFiles } from './repo-files.js';
+import { assertValidPlan } from './plan-validate.js';
+import type { Usage } from '../llm/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ensureResultBranch } from '../git/merge.js';
+import { resolveCommit } from '../git/repo.js';
+
+export interface RunJobOptions {
+  /** The repository's toplevel. */
+  repo: string;
+  /** From `inspectRepo(...).commonDir`. */
+  commonDir: string;
+  plan: Plan;
+  planSource: 'llm' | 'file' | 'each' | 'template';
+  planUsage?: { usage: Usage; costUsd: number };
+  baseRef: string;
+  maxAgents: number;
+  model: string;
+  provider: string;
+  budget: { runUsd: number | null; taskUsd: number | null };
+  serializeOverlaps?: boolean;
+  /** Builds the task executor once the run exists (the real one: `createTaskRunner`). */
+  executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
+  /** Called with the journal before the first event, so reporters see everything. */
+  onJournal?: (journal: Journal) => void;
+  redact?: Redactor;
+  signal?: AbortSignal;
+  waitForReview?: boolean;
+  runId?: string;
+}
+
+export interface StartedRun {
+  runId: string;
+  dir: string;
+  journal: Journal;
+  plan: Plan;
+  resultBranch: string;
+  baseCommit: string;
+  overlaps: OverlapPair[];
+  scheduler: Scheduler;
+}
+
+/**
+ * A whole run from a validated plan: run folder, lock, journal, result branch, overlap report,
+ * then the scheduler until the end. The plan and the start are journaled before anything runs.
+ */
+export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun; state: RunState }> {
+  const runId = options.runId ?? newRunId();
+  const dir = runDir(options.commonDir, runId);
+  const baseCommit = await resolveCommit(options.repo, options.baseRef);
+  const lock = await acquireRunLock(dir, runId);
+  let journal: Journal | undefined;
+  try {
+    journal = await Journal.open(dir, runId, { redact: options.redact });
+    options.onJournal?.(journal);
+    let plan = assertValidPlan(options.plan);
+    const overlaps = predictOverlaps(plan, await listTrackedFiles(options.repo));
+    if (options.serializeOverlaps && overlaps.length > 0) plan = serializeOverlaps(plan, overlaps);
+    await writeFileAtomic(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+    const result = await ensureResultBranch(options.repo, runId, baseCommit);
+    await journal.append({
+      type: 'run.started',
+      objective: plan.objective,
+      repo: options.repo,
+      baseRef: options.baseRef,
+      baseCommit,
+      resultBranch: result.branch,
+      maxAgents: options.maxAgents,
+      model: options.model,
+      provider: options.provider,
+      budget: options.budget,
+      pid: process.pid,
+    });
+    if (overlaps.length > 0) {
+      await journal.append({
+        type: 'plan.overlaps',
+        pairs: overlaps,
+        serialized: options.serializeOverlaps ?? false,
+      });
+    }
+    await journal.append({
+      type: 'plan.ready',
+      plan,
+      source: options.planSource,
+      usage: options.planUsage?.usage,
+      costUsd: options.planUsage?.costUsd,
+    });
+    return await drive(journal, options, {
+      runId,
+      dir,
+      plan,
+      resultBranch: result.branch,
+      baseCommit,
+      overlaps,
+    });
+  } finally {
+    await journal?.close();
+    await lock.release();
+  }
+}
+
+async function drive(
+  journal: Journal,
+  options: Pick<RunJobOptions, 'executor' | 'maxAgents' | 'signal' | 'waitForReview'>,
+  partial: Omit<StartedRun, 'journal' | 'scheduler'>,
+): Promise<{ run: StartedRun; state: RunState }> {
+  let executor: TaskExecutor | undefined;
+  const scheduler = new Scheduler({
+    log: journal,
+    maxAgents: options.maxAgents,
+    signal: options.signal,
+    waitForReview: options.waitForReview,
+    runTask: (task, ctx) => (executor as TaskExecutor)(task, ctx),
+  });
+  const run: StartedRun = { ...partial, journal, scheduler };
+  executor = await options.executor(run);
+  const state = await scheduler.run();
+  return { run, state };
+}
+
+export { drive as driveRun };

@@ -1,0 +1,78 @@
+import { afterEach } from 'vitest';
+import { configSchema, type ConfigInput, type MaestroConfig } from '../../src/config/schema.js';
+import { startFakeServer, type FakeScenario, type FakeServer } from '../../src/llm/fake/index.js';
+import { createOpenAiProvider } from '../../src/llm/openai.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { SharedMemory, buildSharedPrefix } from '../../src/agent/index.js';
+import { createTaskRunner } from '../../src/orchestrator/task-runner.js';
+import type { StartedRun } from '../../src/orchestrator/run-job.js';
+import { gitCommonDir } from '../../src/orchestrator/run-paths.js';
+import { tempDir } from '../helpers/repo.js';
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  while (servers.length > 0) await servers.pop()?.close();
+});
+
+export async function fakeServer(scenario: FakeScenario): Promise<FakeServer> {
+  const server = await startFakeServer(scenario, { port: 0 });
+  servers.push(server);
+  return server;
+}
+
+export async function e2eConfig(input: ConfigInput = {}): Promise<MaestroConfig> {
+  return configSchema.parse({
+    worktreeDir: await tempDir('maestro-wt-'),
+    agentLimits: { maxTurns: 6 },
+    ...input,
+  });
+}
+
+/** The real executor (worktrees, built-in agent on the fake OpenAI server, validation, merge). */
+export function realExecutor(repo: string, config: MaestroConfig, server: FakeServer) {
+  return async (run: StartedRun) => {
+    const sharedPrefix = await buildSharedPrefix(repo, config);
+    return createTaskRunner({
+      repo,
+      runId: run.runId,
+      plan: run.plan,
+      config,
+      worktreeRoot: config.worktreeDir as string,
+      sharedPrefix,
+      memory: new SharedMemory(),
+      llm: {
+        streamer: createOpenAiProvider({
+          apiKey: 'test-key',
+          baseURL: server.openaiBaseURL,
+          redact: createRedactor({}),
+        }),
+        providerName: 'openai',
+        model: 'gpt-4o',
+        costOf: (usage) => usage.outputTokens * 0.0001,
+      },
+      state: () => run.scheduler.current,
+    });
+  };
+}
+
+export const commonDirOf = gitCommonDir;
+
+/** Rules for one task: turn 0 does `first`, the next turn finishes. */
+export function taskRules(
+  id: string,
+  first: { name: string; arguments: Record<string, unknown> },
+  options: { latencyMs?: number; summary?: string } = {},
+): FakeScenario['rules'] {
+  return [
+    {
+      name: `${id}-0`,
+      match: { anyMessage: `(id ${id})`, turn: 0 },
+      reply: { toolCalls: [first], latencyMs: options.latencyMs ?? 0 },
+    },
+    {
+      name: `${id}-1`,
+      match: { anyMessage: `(id ${id})`, turn: 1 },
+      reply: { toolCalls: [{ name: 'finish', arguments: { summary: options.summary ?? `did ${id}` } }] },
+    },
+  ];
+}
