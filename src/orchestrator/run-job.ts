@@ -112,16 +112,17 @@ async function drive(
   options: Pick<RunJobOptions, 'executor' | 'maxAgents' | 'signal' | 'waitForReview'>,
   partial: Omit<StartedRun, 'journal' | 'scheduler'>,
 ): Promise<{ run: StartedRun; state: RunState }> {
-  let executor: TaskExecutor | undefined;
+  // The executor needs the run (scheduler included) to exist, and the scheduler needs the executor.
+  const holder: { executor?: TaskExecutor } = {};
   const scheduler = new Scheduler({
     log: journal,
     maxAgents: options.maxAgents,
     signal: options.signal,
     waitForReview: options.waitForReview,
-    runTask: (task, ctx) => (executor as TaskExecutor)(task, ctx),
+    runTask: (task, ctx) => (holder.executor as TaskExecutor)(task, ctx),
   });
   const run: StartedRun = { ...partial, journal, scheduler };
-  executor = await options.executor(run);
+  holder.executor = await options.executor(run);
   const state = await scheduler.run();
   return { run, state };
 }
