@@ -46,6 +46,25 @@ export interface BuiltinAgentOptions {
 const nudge =
   'You did not call a tool. Continue the task with the tools, or call finish with a summary if it is complete.';
 
+/** Token deltas become one `agent.text` event per ~100 ms: every event is journaled and rendered. */
+class TextBatch {
+  private buffer = '';
+  private timer: NodeJS.Timeout | null = null;
+  constructor(private readonly send: (text: string) => void) {}
+
+  push(delta: string): void {
+    this.buffer += delta;
+    this.timer ??= setTimeout(() => this.flush(), 100);
+  }
+
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer !== '') this.send(this.buffer);
+    this.buffer = '';
+  }
+}
+
 interface TurnOutput {
   text: string;
   calls: ToolCall[];
@@ -150,12 +169,21 @@ async function streamTurn(
     ...(options.cacheKey !== undefined ? { cacheKey: options.cacheKey } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
-  for await (const event of options.llm.stream(turnRequest)) {
-    if (event.type === 'text') {
-      text += event.delta;
-      if (event.delta !== '') options.emit({ type: 'agent.text', taskId: options.taskId, text: event.delta });
-    } else if (event.type === 'tool_call') calls.push(event.call);
-    else usage = event.usage;
+  const batch = new TextBatch((chunk) =>
+    options.emit({ type: 'agent.text', taskId: options.taskId, text: chunk }),
+  );
+  try {
+    for await (const event of options.llm.stream(turnRequest)) {
+      if (event.type === 'text') {
+        text += event.delta;
+        batch.push(event.delta);
+      } else if (event.type === 'tool_call') {
+        batch.flush();
+        calls.push(event.call);
+      } else usage = event.usage;
+    }
+  } finally {
+    batch.flush();
   }
   return { text, calls, usage };
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFiles } from '../helpers/repo.js';
+import { tempDir, writeFiles } from '../helpers/repo.js';
 import { hostFor, tempWorktree } from './helpers.js';
 
 describe('tool host in a real worktree', () => {
@@ -73,5 +73,44 @@ describe('tool host in a real worktree', () => {
     expect(big.output).toContain('characters omitted');
     expect(big.output.trimEnd().endsWith('199999\n200000')).toBe(true);
     expect(big.output.length).toBeLessThan(25_000);
+  });
+
+  it('uses ripgrep when it is on PATH, with the same ignores as list_files', async () => {
+    const { worktree } = await tempWorktree({ 'src/a.ts': 'export const a = 1;\n' });
+    const bin = await tempDir('maestro-rg-');
+    // A stand-in rg records its arguments and answers like ripgrep does for a folder search.
+    await writeFile(
+      join(bin, 'rg'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/args.txt"\nprintf './src/a.ts:1:export const a = 1;\\n'\n`,
+    );
+    await chmod(join(bin, 'rg'), 0o755);
+    const host = await hostFor(worktree, {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    const found = await host.call('search', { pattern: 'const a', glob: '*.ts', caseSensitive: false });
+    expect(found.output).toBe('src/a.ts:1: export const a = 1;');
+    const args = (await readFile(join(bin, 'args.txt'), 'utf8')).trim().split('\n');
+    expect(args).toEqual([
+      '--no-heading',
+      '--line-number',
+      '--color',
+      'never',
+      '--no-config',
+      '--with-filename',
+      '--hidden',
+      '--glob',
+      '!.git',
+      '--glob',
+      '!node_modules/**',
+      '--glob',
+      '!dist/**',
+      '--glob',
+      '*.ts',
+      '--ignore-case',
+      '-e',
+      'const a',
+      '--',
+      '.',
+    ]);
   });
 });
