@@ -18,6 +18,7 @@ import {
 } from './resolve.js';
 import type { ProviderOptions } from './provider-options.js';
 import { withStallTimeout } from './stall.js';
+import { taskProvider } from './task-provider.js';
 import type { Provider, ProviderName, StopReason, ToolCall, TurnRequest, Usage } from './types.js';
 
 export interface RetryPolicy {
@@ -84,6 +85,11 @@ export interface Llm {
   stream(request: TurnRequest, context: { taskId: string }): AsyncIterable<LlmEvent>;
   /** `stream` collected: the finished attempt's text and tool calls. */
   complete(request: TurnRequest, context: { taskId: string }): Promise<TurnOutcome>;
+  /**
+   * A plain Provider for one task (planner, builtin agent): same limiter, retries and budget,
+   * TurnEvents only; see taskProvider for how restarted turns stay exactly-once.
+   */
+  forTask(taskId: string, model?: string): Provider;
   readonly budget: Budget;
   readonly redact: Redactor;
   limiter(provider: ProviderName): Limiter;
@@ -272,5 +278,9 @@ export function createLlm(options: LlmOptions): Llm {
     );
   }
 
-  return { prepare, stream, complete, budget, redact, limiter: limiterFor };
+  function forTask(taskId: string, model?: string): Provider {
+    return taskProvider(prepare(model).provider, (request) => stream(request, { taskId }));
+  }
+
+  return { prepare, stream, complete, forTask, budget, redact, limiter: limiterFor };
 }

@@ -116,3 +116,23 @@ describe('model names', () => {
     expect(Object.keys(MODELS)).toEqual(PROVIDERS);
   });
 });
+
+describe('forTask: the Provider view keeps restarted turns exactly-once', () => {
+  it.each(PROVIDERS)('%s: a stream cut mid-answer shows the answer once', async (provider) => {
+    const server = await fakeServer({
+      rules: [{ times: 1, fault: { type: 'cut', afterChunks: 6 }, reply: answer }, { reply: answer }],
+    });
+    const llm = llmFor(server);
+    const model = request(provider, '').model;
+    let text = '';
+    const calls = [];
+    for await (const e of llm.forTask('t1', model).stream(request(provider, 'edit a.ts'))) {
+      if (e.type === 'text') text += e.delta;
+      if (e.type === 'tool_call') calls.push(e.call);
+    }
+    expect(text).toBe(answer.text);
+    expect(calls).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
+    expect(llm.forTask('t1', model).name).toBe(provider);
+  });
+});
