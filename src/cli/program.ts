@@ -6,6 +6,7 @@ import { registerTemplates } from './commands/templates.js';
 import { registerCost } from './commands/cost.js';
 import { registerFakeLlm } from './commands/fake-llm.js';
 import { registerTui } from './commands/tui.js';
+import { registerResolve } from './commands/resolve.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerCost(program);
   registerFakeLlm(program);
   registerTui(program);
+  registerResolve(program);
   return program;
 }
 

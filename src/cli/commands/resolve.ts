@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
+import { readRun, type RunRecord } from '../../orchestrator/runs.js';
+import { Journal } from '../../orchestrator/journal.js';
+import { acquireRunLock } from '../../orchestrator/run-lock.js';
+import { MaestroError, UsageError } from '../../errors.js';
+import {
+  openReviewSessions,
+  pendingConflicts,
+  reviewServices,
+  type JournalSink,
+  type PendingConflict,
+} from '../../ui/review/sessions.js';
+import { runReview } from '../../ui/review/run-review.js';
+
+interface ResolveOptions {
+  list?: boolean;
+  json?: boolean;
+}
+
+export function registerResolve(program: Command): void {
+  program
+    .command('resolve')
+    .description(
+      "review a run's merge conflicts by keyboard and commit the resolution into its result branch",
+    )
+    .argument('[runId]', 'the run (default: the latest)')
+    .option('--list', 'print the conflicts waiting for review and exit')
+    .option('--json', 'with --list: print JSON')
+    .action(async (runId: string | undefined, options: ResolveOptions, command: Command) => {
+      const repo = await findRepo(process.cwd());
+      const run = await readRun(repo.root, runId);
+      const pending = pendingConflicts(run.state);
+      if (options.json && !options.list)
+        throw new UsageError('--json goes with --list: `maestro resolve --list --json`');
+      if (options.list) {
+        process.stdout.write(
+          options.json ? `${JSON.stringify(pending, null, 2)}\n` : listText(run.runId, pending),
+        );
+        return;
+      }
+      if (pending.length === 0) {
+        process.stdout.write(`No conflicts wait for review in run ${run.runId}.\n`);
+        return;
+      }
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        throw new UsageError(
+          'maestro resolve needs a terminal; scripts can read `maestro resolve --list --json`',
+        );
+      }
+      const { config } = await loadRepoConfig(repo, command.optsWithGlobals<GlobalOptions>());
+      const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state);
+      await runReview({
+        sessions,
+        services: reviewServices({
+          repo: repo.root,
+          commonDir: repo.commonDir,
+          validate: config.validate,
+          validateTimeoutMs: config.validateTimeoutSeconds * 1000,
+          journal: () => openJournal(run),
+        }),
+      });
+    });
+}
+
+/** The run's journal for the resolution events, under the run's lock: refused while the run is live. */
+async function openJournal(run: RunRecord): Promise<JournalSink & { close: () => Promise<void> }> {
+  let lock;
+  try {
+    lock = await acquireRunLock(run.dir, run.runId);
+  } catch (error) {
+    if (!(error instanceof MaestroError)) throw error;
+    throw new MaestroError(`${error.message} Commit from that run's TUI (c) instead; your picks are kept.`);
+  }
+  try {
+    const journal = await Journal.open(run.dir, run.runId);
+    return {
+      append: (body) => journal.append(body),
+      close: async () => {
+        await journal.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+function listText(runId: string, pending: PendingConflict[]): string {
+  if (pending.length === 0) return `No conflicts wait for review in run ${runId}.\n`;
+  const lines = [`run ${runId}: ${pending.length} task(s) wait for review (maestro resolve ${runId})`];
+  for (const task of pending) {
+    lines.push(`  ${task.taskId}  ${task.title}`);
+    for (const file of task.files) {
+      lines.push(`    ${file.path}  ${file.kind}${file.kind === 'content' ? `, ${file.hunks} hunk(s)` : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,141 @@
+import type { RunEventBody } from '../../orchestrator/events.js';
+import type { RunState } from '../../orchestrator/run-state.js';
+import type { ConflictHunk } from '../../git/conflict-types.js';
+import { mergeTrees } from '../../git/merge.js';
+import { git } from '../../git/runner.js';
+import { commitResolution, openSession, resultRef, saveSession } from '../../git/resolution.js';
+import type { ResolutionSession, SessionFile } from '../../git/resolution-session.js';
+import type { ReviewServices } from './ReviewView.js';
+
+/**
+ * Glue between a run and the review view: which tasks wait for review, their sessions (rebuilt
+ * from the commits in the journal and resumed from disk), and the services the view calls.
+ */
+export interface PendingConflict {
+  runId: string;
+  taskId: string;
+  title: string;
+  taskCommit: string;
+  resultCommit: string;
+  files: { path: string; kind: string; hunks: number }[];
+}
+
+/** Tasks whose latest word in the journal is a conflict, in plan order. */
+export function pendingConflicts(state: RunState): PendingConflict[] {
+  return state.order.flatMap((taskId) => {
+    const task = state.tasks[taskId];
+    if (!task || task.state !== 'conflicted' || !task.conflict) return [];
+    const { taskCommit, resultCommit, files } = task.conflict;
+    return [{ runId: state.runId, taskId, title: task.title, taskCommit, resultCommit, files }];
+  });
+}
+
+/** `result (A, B +2)`: the result branch named by the tasks merged into it so far. */
+export function oursLabel(state: RunState): string {
+  const merged = state.order.filter((id) => state.tasks[id]?.state === 'merged');
+  const titles = merged.slice(0, 2).map((id) => state.tasks[id]?.title ?? id);
+  const more = merged.length > 2 ? ` +${merged.length - 2}` : '';
+  return titles.length > 0 ? `result (${titles.join(', ')}${more})` : 'result (base)';
+}
+
+async function branchHead(repo: string, ref: string): Promise<string | null> {
+  const result = await git(['rev-parse', '--verify', '--quiet', ref], { cwd: repo, okExitCodes: [1] });
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+/**
+ * One session per pending conflict: the task merged again onto the result branch as it is now
+ * (git's merge is deterministic, so an unchanged branch resumes the saved picks).
+ */
+export async function openReviewSessions(
+  repo: string,
+  commonDir: string,
+  state: RunState,
+): Promise<ResolutionSession[]> {
+  const ours = oursLabel(state);
+  const sessions: ResolutionSession[] = [];
+  for (const pending of pendingConflicts(state)) {
+    const head = (await branchHead(repo, resultRef(pending.runId))) ?? pending.resultCommit;
+    const merge = await mergeTrees(repo, head, pending.taskCommit);
+    if (merge.clean) continue;
+    sessions.push(
+      await openSession(repo, commonDir, {
+        runId: pending.runId,
+        taskId: pending.taskId,
+        labels: { ours, theirs: pending.title },
+        resultCommit: head,
+        taskCommit: pending.taskCommit,
+        mergeTree: merge.tree,
+        files: merge.conflicts,
+      }),
+    );
+  }
+  return sessions;
+}
+
+/** Where the picks and the resolution are journaled (the run's Journal has this shape). */
+export interface JournalSink {
+  append(body: RunEventBody): Promise<unknown>;
+}
+
+export interface ReviewServiceOptions {
+  repo: string;
+  commonDir: string;
+  validate: string[];
+  validateTimeoutMs: number;
+  /** Opens the run's journal for the resolution events; closes it after. */
+  journal: () => Promise<JournalSink & { close?: () => Promise<void> }>;
+  prepareWorktree?: (dir: string) => Promise<void>;
+  propose?: (
+    hunk: ConflictHunk,
+    context: { session: ResolutionSession; file: SessionFile },
+  ) => Promise<string[]>;
+}
+
+/** The events a committed resolution adds to the journal: every pick, then the resolution. */
+export function resolutionEvents(
+  session: ResolutionSession,
+  commit: string,
+  resolvedBy: string,
+): RunEventBody[] {
+  return [
+    ...session.picks.map((pick): RunEventBody => ({
+      type: 'conflict.pick',
+      taskId: session.taskId,
+      path: pick.path,
+      hunk: pick.hunk,
+      pick: pick.pick,
+    })),
+    { type: 'conflict.resolved', taskId: session.taskId, commit, resolvedBy },
+  ];
+}
+
+export function reviewServices(options: ReviewServiceOptions): ReviewServices {
+  return {
+    save: (session) => saveSession(options.commonDir, session),
+    commit: async (session, onOutput) => {
+      // Opened first: a run that cannot take the events (live elsewhere) must refuse before the branch moves.
+      const journal = await options.journal();
+      try {
+        const outcome = await commitResolution({
+          repo: options.repo,
+          commonDir: options.commonDir,
+          session,
+          validate: options.validate,
+          validateTimeoutMs: options.validateTimeoutMs,
+          onOutput,
+          ...(options.prepareWorktree ? { prepareWorktree: options.prepareWorktree } : {}),
+        });
+        if (outcome.ok) {
+          for (const body of resolutionEvents(session, outcome.commit, outcome.resolvedBy)) {
+            await journal.append(body);
+          }
+        }
+        return outcome;
+      } finally {
+        await journal.close?.();
+      }
+    },
+    ...(options.propose ? { propose: options.propose } : {}),
+  };
+}
