@@ -16,12 +16,17 @@ const forwarded = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
  * Hands the terminal to a program (`$SHELL`, `$EDITOR`) until it exits, then gives it back to Ink,
  * which redraws the frame exactly. Resolves with the program's exit code (null when killed).
  */
-export async function runSuspended(suspend: SuspendTerminal, run: SuspendedRun): Promise<number | null> {
+export async function runSuspended(
+  suspend: SuspendTerminal,
+  run: SuspendedRun,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<number | null> {
   let code: number | null = null;
   // Ctrl-C in the shell reaches our process group too; it belongs to the child, not to the TUI.
   const ignore = (): void => undefined;
   await suspend(async () => {
     for (const signal of forwarded) process.on(signal, ignore);
+    const release = stopReading(stdin);
     try {
       code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn(run.command, run.args ?? [], { cwd: run.cwd, env: run.env, stdio: 'inherit' });
@@ -29,10 +34,34 @@ export async function runSuspended(suspend: SuspendTerminal, run: SuspendedRun):
         child.once('exit', (exitCode) => resolve(exitCode));
       });
     } finally {
+      release();
       for (const signal of forwarded) process.off(signal, ignore);
     }
   });
   return code;
+}
+
+interface TtyHandle {
+  reading?: boolean;
+  readStop?: () => number;
+  readStart?: () => number;
+}
+
+/**
+ * A paused TTY stream still reads the terminal underneath: it would steal the child's keys, and
+ * once a shell takes the foreground, the read fails with EIO and kills stdin. Stop the handle
+ * itself, and start it again afterwards.
+ */
+function stopReading(stdin: NodeJS.ReadableStream): () => void {
+  const handle = (stdin as unknown as { _handle?: TtyHandle })._handle;
+  const swallow = (): void => undefined;
+  stdin.on('error', swallow);
+  const wasReading = handle?.reading === true && typeof handle.readStop === 'function';
+  if (wasReading) handle.readStop?.();
+  return () => {
+    if (wasReading) handle.readStart?.();
+    stdin.off('error', swallow);
+  };
 }
 
 /** `$SHELL` in an agent's worktree, with the MAESTRO_* variables a user's prompt or scripts may show. */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Box, useApp, useStdout, useWindowSize } from 'ink';
+import { Box, useApp, useStdin, useStdout, useWindowSize } from 'ink';
 import type { RunEvent } from '../../orchestrator/events.js';
 import { sendCommand, type EventSource, type RunCommand, type RunControl } from '../run-control.js';
 import { useRunView } from '../use-run-view.js';
@@ -79,6 +79,7 @@ function useUiStore(): [UiState, (actions: UiAction[]) => void, { readonly curre
 
 function Dashboard(props: TuiAppProps): ReactNode {
   const { stdout } = useStdout();
+  const { stdin } = useStdin();
   const { exit, suspendTerminal } = useApp();
   const { columns, rows } = useWindowSize();
   const onLive = useCallback(
@@ -111,7 +112,7 @@ function Dashboard(props: TuiAppProps): ReactNode {
         const task = current.tasks.get(effect.taskId);
         if (!task?.worktree) return;
         const run = shellRun(env, { runId: current.runId ?? '', taskId: task.id, worktree: task.worktree });
-        const code = await runSuspended(suspendTerminal, run);
+        const code = await runSuspended(suspendTerminal, run, stdin);
         dispatch([{ type: 'notice', text: `shell exited (${code ?? 'signal'})` }]);
         return;
       }
