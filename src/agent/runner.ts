@@ -52,6 +52,17 @@ export interface AgentHandle {
   stop(reason?: string): void;
 }
 
+type BudgetCheck = (spent: { usage: Usage; costUsd: number }) => string | null;
+
+/** The orchestrator's check first, then the config's per-task dollar cap. */
+export function taskBudgetCheck(taskUsd: number | null, extra?: BudgetCheck): BudgetCheck {
+  return (spent) => {
+    const reason = extra?.(spent) ?? null;
+    if (reason !== null || taskUsd === null || spent.costUsd < taskUsd) return reason;
+    return `the task's budget of $${taskUsd.toFixed(2)} is spent ($${spent.costUsd.toFixed(2)})`;
+  };
+}
+
 function failedAtStart(reason: string): AgentOutcome {
   return { status: 'failed', summary: '', notes: '', reason, usage: emptyUsage(), costUsd: 0, turns: 0 };
 }
@@ -77,6 +88,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
       signal: stopper.signal,
       control,
       costOf: options.llm?.costOf,
+      overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
     }).catch((error: unknown) => failedAtStart(`the agent could not run: ${(error as Error).message}`));
     return {
       outcome,
@@ -146,7 +158,7 @@ async function runBuiltin(
       emit: options.emit,
       maxTurns: agentLimits.maxTurns,
       costOf: llm.costOf,
-      overBudget: llm.overBudget,
+      overBudget: taskBudgetCheck(options.config.budget.taskUsd, llm.overBudget),
       signal: stopper.signal,
       gate,
       cacheKey: llm.cacheKey ?? options.runId,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runExternalAgent } from '../../src/agent/external/run.js';
 import type { AgentEventBody } from '../../src/agent/events.js';
+import type { TurnStreamer } from '../../src/agent/builtin.js';
 import { startAgent } from '../../src/agent/runner.js';
 import { SharedMemory } from '../../src/agent/shared-memory.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -21,6 +22,14 @@ echo "warning on stderr" >&2
 echo 'export const fixed = true;' > src.mjs
 echo "all done"
 `;
+
+const noModel: TurnStreamer = {
+  stream: () => ({
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.resolve({ done: true as const, value: undefined }),
+    }),
+  }),
+};
 
 function procState(pid: number): string {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -186,5 +195,39 @@ describe('external agent CLIs', () => {
     const env = await readFile(join(bin, 'env.txt'), 'utf8');
     expect(env).not.toContain('ANTHROPIC_API_KEY');
     expect(env).toContain('MAESTRO_TASK_ID=t1');
+  });
+
+  it('kills a codex run that spends past the task budget', async () => {
+    const { worktree } = await tempWorktree({ 'a.txt': 'a\n' });
+    const bin = await tempDir('maestro-bin-');
+    const usage =
+      '{"type":"turn.completed","usage":{"input_tokens":1000,"cached_input_tokens":0,"output_tokens":1000}}';
+    await writeFile(
+      join(bin, 'codex'),
+      `#!/bin/sh\necho $$ > "${bin}/pid"\necho '${usage}'\nwhile :; do sleep 0.1; done\n`,
+    );
+    await chmod(join(bin, 'codex'), 0o755);
+    const handle = startAgent({
+      runId: 'r',
+      taskId: 't1',
+      agentId: 'a1',
+      worktree,
+      config: configSchema.parse({ agent: 'codex', budget: { taskUsd: 0.5 } }),
+      system: [{ text: 'PREFIX', cache: true }],
+      taskMessage: 'TASK',
+      memory: new SharedMemory(),
+      emit: () => undefined,
+      // External CLIs bring their own model; the orchestrator's pricing still applies to what they report.
+      llm: { streamer: noModel, providerName: 'openai', model: 'gpt', costOf: (u) => u.outputTokens / 1000 },
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    const outcome = await handle.outcome;
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: "the task's budget of $0.50 is spent ($1.00)",
+      costUsd: 1,
+    });
+    const pid = Number(await readFile(join(bin, 'pid'), 'utf8'));
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false));
   });
 });

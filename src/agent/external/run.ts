@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Usage } from '../../llm/types.js';
-import { emptyUsage } from '../../llm/types.js';
+import { addUsage, emptyUsage } from '../../llm/types.js';
 import type { AgentEmit, AgentOutcome } from '../events.js';
 import { killGroup, runInGroup } from '../process-group.js';
 import { createClaudeParser } from './claude-stream.js';
@@ -46,6 +46,8 @@ export interface ExternalAgentOptions {
   control?: ExternalControl;
   /** Prices usage the CLI reports without a cost (codex). */
   costOf?: (usage: Usage) => number;
+  /** Checked on every usage report; a returned sentence kills the CLI and fails the task. */
+  overBudget?: (spent: { usage: Usage; costUsd: number }) => string | null;
 }
 
 function parserFor(format: StreamFormat, taskId: string, costOf?: (usage: Usage) => number): StreamParser {
@@ -94,9 +96,21 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     tail.push(line);
     if (tail.length > 20) tail.shift();
   };
+  const local = new AbortController();
+  const forward = (): void => local.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  let spent = { usage: emptyUsage(), costUsd: 0 };
+  let overBudget: string | null = null;
   const stdout = lineSplitter((line) => {
     remember(line);
-    for (const body of parser.line(line)) emit(body);
+    for (const body of parser.line(line)) {
+      emit(body);
+      if (body.type !== 'agent.usage' || overBudget !== null) continue;
+      spent = { usage: addUsage(spent.usage, body.usage), costUsd: spent.costUsd + body.costUsd };
+      overBudget = options.overBudget?.(spent) ?? null;
+      if (overBudget !== null) local.abort(overBudget);
+    }
   });
   const stderr = lineSplitter((line) => {
     remember(line);
@@ -114,7 +128,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       },
       timeoutMs: options.timeoutMs,
       graceMs: options.graceMs,
-      signal: options.signal,
+      signal: local.signal,
       onStart: (pgid) => options.control?.attach(pgid),
       onOutput: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).push(chunk),
     });
@@ -135,6 +149,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
         `${command.name} could not be started (${result.spawnError}); install it or choose another agent.`,
       );
     }
+    if (result.cancelled && overBudget !== null) return failed(overBudget);
     if (result.cancelled) {
       return {
         ...base,
@@ -161,6 +176,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     emit({ type: 'agent.finished', taskId, summary });
     return { ...base, status: 'finished', summary, notes: '', reason: '' };
   } finally {
+    options.signal?.removeEventListener('abort', forward);
     await rm(promptDir, { recursive: true, force: true });
   }
 }

@@ -64,6 +64,8 @@ export async function readTextFile(ctx: ToolContext, args: ToolArgs<'read_file'>
   const lines = bytes.toString('utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
   const start = args.startLine ?? 1;
+  if (args.endLine !== undefined && args.endLine < start)
+    return fail('endLine must not be before startLine.');
   const requestedEnd = Math.min(args.endLine ?? lines.length, lines.length);
   if (start > lines.length && lines.length > 0) return fail(`${rel} has only ${lines.length} lines.`);
   const end = Math.min(requestedEnd, start + maxReadLines - 1);
