@@ -1,4 +1,4 @@
-import { git } from './runner.js';
+import { git, gitLine } from './runner.js';
 import { parseConflicts } from './conflict-model.js';
 import type { ConflictFile } from './conflict-types.js';
 import { classifyConflicts, parseMergeTreeOutput } from './merge-output.js';
@@ -50,18 +50,90 @@ export async function mergeIntoResult(repo: string, request: MergeRequest): Prom
   if (!ours) {
     throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
   }
-  const theirs = (
-    await git(['rev-parse', '--verify', '--end-of-options', `${request.theirs}^{commit}`], { cwd: repo })
-  ).stdout.trim();
-  if (await isAncestor(repo, theirs, ours)) return { status: 'up-to-date', commit: ours, theirs };
-  const merged = await mergeTrees(repo, ours, theirs);
-  if (merged.conflicts.length > 0 || !merged.clean) {
+  const theirs = await commitOf(repo, request.theirs);
+  const [merged, oursTree] = await Promise.all([mergeTrees(repo, ours, theirs), treeOf(repo, ours)]);
+  if (!merged.clean)
     return { status: 'conflicted', ours, theirs, tree: merged.tree, conflicts: merged.conflicts };
+  // Same tree as ours: theirs may already be merged; only then is the ancestry walk worth its cost.
+  if (merged.tree === oursTree && (await isAncestor(repo, theirs, ours))) {
+    return { status: 'up-to-date', commit: ours, theirs };
   }
   const commit = await commitTree(repo, merged.tree, [ours, theirs], request.message, request.env);
   const update = await casUpdateBranch(repo, branch, commit, ours, `maestro: merge task ${request.taskId}`);
   if (!update.ok) return { status: 'race-lost', expected: ours, actual: update.actual, theirs };
   return { status: 'merged', commit, tree: merged.tree, previous: ours, theirs };
+}
+
+export interface BatchMergeTask {
+  taskId: string;
+  theirs: string;
+  message: string;
+}
+
+export type BatchTaskResult =
+  | { taskId: string; status: 'merged'; commit: string }
+  | { taskId: string; status: 'up-to-date' }
+  | { taskId: string; status: 'conflicted'; ours: string; theirs: string; conflicts: ConflictFile[] };
+
+export type BatchMergeResult =
+  | { status: 'done'; previous: string; commit: string; tasks: BatchTaskResult[] }
+  /** Nothing was written: merge the batch again from `actual`. */
+  | { status: 'race-lost'; expected: string; actual: string | null };
+
+/**
+ * Merge several tasks in order, skipping conflicted ones, and move the result branch once at the
+ * end with one compare-and-swap: what a run does when several tasks finish together.
+ */
+export async function mergeAllIntoResult(
+  repo: string,
+  request: { runId: string; tasks: BatchMergeTask[]; expected?: string; env?: Record<string, string> },
+): Promise<BatchMergeResult> {
+  const branch = resultBranch(request.runId);
+  const start = request.expected ?? (await readBranch(repo, branch));
+  if (!start)
+    throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
+  let current = start;
+  let currentTree = await treeOf(repo, start);
+  const tasks: BatchTaskResult[] = [];
+  for (const task of request.tasks) {
+    const theirs = await commitOf(repo, task.theirs);
+    const merged = await mergeTrees(repo, current, theirs);
+    if (!merged.clean) {
+      tasks.push({
+        taskId: task.taskId,
+        status: 'conflicted',
+        ours: current,
+        theirs,
+        conflicts: merged.conflicts,
+      });
+    } else if (merged.tree === currentTree && (await isAncestor(repo, theirs, current))) {
+      tasks.push({ taskId: task.taskId, status: 'up-to-date' });
+    } else {
+      current = await commitTree(repo, merged.tree, [current, theirs], task.message, request.env);
+      currentTree = merged.tree;
+      tasks.push({ taskId: task.taskId, status: 'merged', commit: current });
+    }
+  }
+  if (current !== start) {
+    const update = await casUpdateBranch(
+      repo,
+      branch,
+      current,
+      start,
+      `maestro: merge ${request.tasks.length} tasks`,
+    );
+    if (!update.ok) return { status: 'race-lost', expected: start, actual: update.actual };
+  }
+  return { status: 'done', previous: start, commit: current, tasks };
+}
+
+async function commitOf(repo: string, ref: string): Promise<string> {
+  if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+  return gitLine(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], { cwd: repo });
+}
+
+async function treeOf(repo: string, commit: string): Promise<string> {
+  return gitLine(['rev-parse', '--verify', `${commit}^{tree}`], { cwd: repo });
 }
 
 export interface TreeMerge {

@@ -36,7 +36,14 @@ export async function commitTree(
   env: Record<string, string> = {},
 ): Promise<string> {
   const args = ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent])];
-  return gitLine(args, { cwd: repo, input: message, env: { ...(await identityEnv(repo)), ...env } });
+  try {
+    return await gitLine(args, { cwd: repo, input: message, env });
+  } catch (error) {
+    // Only a machine without user.name/user.email pays for the identity lookup.
+    const fallback = error instanceof GitError ? await identityEnv(repo) : {};
+    if (Object.keys(fallback).length === 0) throw error;
+    return gitLine(args, { cwd: repo, input: message, env: { ...fallback, ...env } });
+  }
 }
 
 export type RefUpdate = { ok: true } | { ok: false; actual: string | null };

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { MaestroError } from '../errors.js';
 
 /**
@@ -41,23 +41,50 @@ export class GitError extends MaestroError {
 }
 
 const baseConfig = ['-c', 'gc.auto=0', '-c', 'core.quotePath=false', '-c', 'maintenance.auto=false'];
+const maxBuffer = 512 * 1024 * 1024;
 
-export async function git(args: string[], options: GitOptions): Promise<GitResult> {
-  const result = await execa('git', [...baseConfig, ...args], {
-    cwd: options.cwd,
-    input: options.input,
-    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
-    reject: false,
-    stripFinalNewline: false,
-    cancelSignal: options.signal,
-    timeout: options.timeoutMs,
-    maxBuffer: 512 * 1024 * 1024,
+/** Plain `child_process.spawn`: a merge spawns git a few times, and every millisecond per spawn counts. */
+export function git(args: string[], options: GitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...baseConfig, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+      timeout: options.timeoutMs,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let size = 0;
+    let failure: string | null = null;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBuffer) {
+        failure = 'output exceeded the buffer limit';
+        child.kill('SIGKILL');
+      } else stdout.push(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => {
+      failure = error.message;
+      // A git that never started emits no 'close'.
+      if (child.pid === undefined) reject(new GitError(args, failure, undefined));
+    });
+    if (child.stdin) {
+      // git may exit before reading all input (e.g. on a usage error): the exit code tells.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
+    child.on('close', (code) => {
+      const err = Buffer.concat(stderr).toString('utf8');
+      const exitCode = failure === null && code !== null ? code : undefined;
+      if (exitCode === undefined || (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))) {
+        reject(new GitError(args, err || failure || 'terminated by a signal', exitCode));
+        return;
+      }
+      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: err, exitCode });
+    });
   });
-  const exitCode = result.exitCode ?? -1;
-  if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
-    throw new GitError(args, String(result.stderr || result.message), result.exitCode);
-  }
-  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
 }
 
 /** stdout without the trailing newline: for single-value answers like `rev-parse`. */
