@@ -7,6 +7,8 @@ import stripAnsi from 'strip-ansi';
 import { commitResolution, loadSession, openSession, saveSession } from '../../src/git/resolution.js';
 import type { ResolutionSession } from '../../src/git/resolution-session.js';
 import { ReviewApp, type ReviewServices } from '../../src/ui/review/ReviewView.js';
+import { ConflictReview } from '../../src/ui/review/ConflictReview.js';
+import { KeypressProvider } from '../../src/ui/keypress.js';
 import { tempDir } from '../helpers/repo.js';
 import { conflictRepo, type MergeFixture } from './fixture.js';
 
@@ -195,5 +197,38 @@ describe('the review view, driven by keys', () => {
     };
     expect(text('added.md')).toBe('# proposed by the model\n');
     expect(text('app.ts')).toContain('line 2\nfrom the editor\nline 4\n');
+  });
+
+  it('loads inside the dashboard, and leaves on q even when loading failed', async () => {
+    const { fixture, commonDir, session } = await setup();
+    const size = { width: 100, height: 30 };
+    const left = vi.fn();
+    const ok = mount(
+      <KeypressProvider>
+        <ConflictReview
+          load={async () => [session]}
+          services={services(fixture, commonDir)}
+          onLeave={left}
+          size={size}
+        />
+      </KeypressProvider>,
+    );
+    await ok.waitFor('added.md · add/add · hunk 1/1');
+    await ok.press('q');
+    expect(left).toHaveBeenCalledTimes(1);
+    cleanup();
+    const failed = mount(
+      <KeypressProvider>
+        <ConflictReview
+          load={() => Promise.reject(new Error('no such run'))}
+          services={services(fixture, commonDir)}
+          onLeave={left}
+          size={size}
+        />
+      </KeypressProvider>,
+    );
+    await failed.waitFor('Could not open the conflicts: no such run');
+    await failed.press('q');
+    expect(left).toHaveBeenCalledTimes(2);
   });
 });
