@@ -31,7 +31,9 @@ describe('worktree watcher', () => {
     await writeFile(join(root, 'src/index.ts'), 'changed\n');
     await writeFile(join(root, 'src/new.ts'), 'new\n');
     await rm(join(root, '.gitignore'));
-    await vi.waitFor(() => expect(batches.flatMap((batch) => batch.files)).toHaveLength(3));
+    await vi.waitFor(() => expect(batches.flatMap((batch) => batch.files)).toHaveLength(3), {
+      timeout: 5000,
+    });
     expect(batches).toHaveLength(1);
     expect(batches[0]?.type).toBe('agent.files_changed');
     expect(batches[0]?.taskId).toBe('api');
@@ -65,8 +67,13 @@ describe('worktree watcher', () => {
     await writeFile(join(root, 'debug.log'), 'log\n');
     await writeFile(join(root, '.git/description'), 'touched\n');
     await writeFile(join(root, 'src/keep.ts'), 'changed\n');
-    await vi.waitFor(() =>
-      expect(batches.flatMap((batch) => batch.files)).toContainEqual({ path: 'src/keep.ts', kind: 'change' }),
+    await vi.waitFor(
+      () =>
+        expect(batches.flatMap((batch) => batch.files)).toContainEqual({
+          path: 'src/keep.ts',
+          kind: 'change',
+        }),
+      { timeout: 5000 },
     );
     expect(batches.flatMap((batch) => batch.files.map((file) => file.path))).toEqual(['src/keep.ts']);
   });
