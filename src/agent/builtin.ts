@@ -1,7 +1,7 @@
 import { addUsage, emptyUsage } from '../llm/types.js';
 import type { Message, SystemSegment, ToolCall, TurnEvent, TurnRequest, Usage } from '../llm/types.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
-import { clipForEvent } from './events.js';
+import { clipArgs, clipForEvent } from './events.js';
 import type { ToolHost } from './host/client.js';
 import type { PauseGate } from './pause-gate.js';
 import { formatFindings, type SharedMemory } from './shared-memory.js';
@@ -201,7 +201,7 @@ async function runCall(
     taskId,
     callId: call.id,
     name: call.name,
-    args: call.arguments ?? call.rawArguments,
+    args: clipArgs(call.arguments ?? call.rawArguments),
   });
   const checked = checkToolCall(call, available);
   let outcome: CallOutcome;

@@ -38,3 +38,15 @@ export interface AgentOutcome {
 export function clipForEvent(text: string, max = 4_000): string {
   return text.length <= max ? text : `${text.slice(0, max)}\n… [${text.length - max} more characters]`;
 }
+
+/** Tool arguments as journaled: long strings (a whole file for write_file) are clipped. */
+export function clipArgs(args: unknown, max = 2_000): unknown {
+  if (typeof args === 'string') return clipForEvent(args, max);
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
+  return Object.fromEntries(
+    Object.entries(args).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? clipForEvent(value, max) : value,
+    ]),
+  );
+}

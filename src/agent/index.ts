@@ -1,5 +1,11 @@
 /** The agent layer's public surface: what the orchestrator wires. */
-export { startAgent, type AgentHandle, type AgentLlm, type StartAgentOptions } from './runner.js';
+export {
+  startAgent,
+  taskBudgetCheck,
+  type AgentHandle,
+  type AgentLlm,
+  type StartAgentOptions,
+} from './runner.js';
 export { runBuiltinAgent, type BuiltinAgentOptions, type TurnStreamer } from './builtin.js';
 export type { AgentEmit, AgentEventBody, AgentOutcome, AgentStatus } from './events.js';
 export { SharedMemory, formatFindings, type Finding, type FindingInput } from './shared-memory.js';

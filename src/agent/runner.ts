@@ -37,6 +37,8 @@ export interface StartAgentOptions {
   llm?: AgentLlm;
   /** Overrides `config.agent` (the `--agent` flag). */
   agent?: MaestroConfig['agent'];
+  /** Findings already in `taskMessage`; later ones reach the agent at its next turn. Default: all current. */
+  findingsSeen?: number;
   /** The orchestrator's environment, scrubbed before any child sees it. Default: process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -102,7 +104,9 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   }
 
   const gate = new PauseGate();
-  const outcome = runBuiltin(options, env, gate, stopper, timeoutMs);
+  // Counted now, before the host starts: findings published meanwhile are new to this agent.
+  const seen = options.findingsSeen ?? options.memory.size;
+  const outcome = runBuiltin({ ...options, findingsSeen: seen }, env, gate, stopper, timeoutMs);
   return {
     outcome,
     get paused() {
@@ -163,6 +167,7 @@ async function runBuiltin(
       gate,
       cacheKey: llm.cacheKey ?? options.runId,
       maxOutputTokens: llm.maxOutputTokens,
+      findingsSeen: options.findingsSeen,
     });
     if (timedOut && outcome.status === 'stopped') {
       return {
