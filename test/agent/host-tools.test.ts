@@ -113,4 +113,9 @@ describe('tool host in a real worktree', () => {
       '.',
     ]);
   });
+
+  it('fails to start, without crashing the caller, when the worktree is missing', async () => {
+    const missing = join(await tempDir('maestro-gone-'), 'nope');
+    await expect(hostFor(missing)).rejects.toThrow(/could not start in .*nope/);
+  });
 });

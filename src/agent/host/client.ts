@@ -49,6 +49,10 @@ export async function startToolHost(options: StartHostOptions): Promise<ToolHost
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
+  // IPC errors (a send racing the host's exit) surface as 'exit' below; unheard they would crash us.
+  child.on('error', (error) => {
+    stderr = `${stderr}\n${error.message}`.slice(-4_000);
+  });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4_000);
@@ -130,6 +134,7 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
+      child.off('error', onError);
       if (message.type === 'ready') resolve();
       else {
         child.kill('SIGKILL');
@@ -140,8 +145,13 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
       clearTimeout(timer);
       reject(new Error(`the agent's tool process exited at start (code ${code}): ${stderr().trim()}`));
     };
+    const onError = (error: Error): void => {
+      clearTimeout(timer);
+      reject(new Error(`the agent's tool process could not start in ${options.worktree}: ${error.message}`));
+    };
     child.on('message', onMessage);
     child.once('exit', onExit);
-    child.send({ type: 'init', settings } satisfies ToHost);
+    child.once('error', onError);
+    if (child.connected) child.send({ type: 'init', settings } satisfies ToHost);
   });
 }
