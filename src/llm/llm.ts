@@ -65,6 +65,7 @@ export type LlmEvent =
       /** false when the model has no price: costUsd is 0 and the UI should say "price unknown". */
       priceKnown: boolean;
       provider: ProviderName;
+      /** As requested (e.g. `ollama:llama3`), so `priceOf(model)` prices it the same way. */
       model: string;
       attempts: number;
     };
@@ -169,13 +170,23 @@ export function createLlm(options: LlmOptions): Llm {
     return resolved;
   }
 
+  const backoffMs = (attempt: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+
   async function* stream(request: TurnRequest, context: { taskId: string }): AsyncIterable<LlmEvent> {
     const { provider: name, model } = prepare(request.model);
     const provider = providerFor(name);
     const limiter = limiterFor(name);
     const turn: TurnRequest = { ...request, model };
     const key = prefixKey(name, turn);
-    let warming = key !== null && (await gate.enter(key, request.signal));
+    let warming =
+      key !== null &&
+      (await gate.enter(key, request.signal).catch(() => {
+        throw new LlmError(
+          name,
+          'aborted',
+          `the ${name} request was cancelled while waiting for the cache warm-up`,
+        );
+      }));
     let restarts = 0;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -207,9 +218,9 @@ export function createLlm(options: LlmOptions): Llm {
               const u = event.usage;
               permit.release(u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens + u.outputTokens);
               limiter.succeeded();
-              const cost = costOf(model, event.usage, config.pricing);
+              const cost = costOf(request.model, event.usage, config.pricing, name);
               budget.add(context.taskId, cost.usd);
-              if (!cost.known) budget.unpricedModels.add(model);
+              if (!cost.known) budget.unpricedModels.add(request.model);
               for (const call of calls) yield { type: 'tool_call', call };
               yield {
                 type: 'done',
@@ -218,7 +229,7 @@ export function createLlm(options: LlmOptions): Llm {
                 costUsd: cost.usd,
                 priceKnown: cost.known,
                 provider: name,
-                model,
+                model: request.model,
                 attempts: attempt,
               };
               return;
@@ -227,6 +238,8 @@ export function createLlm(options: LlmOptions): Llm {
           failure = new LlmError(name, 'stream', `the ${name} stream ended without finishing the turn`);
         } catch (error) {
           failure = toLlmError(name, error, { started: true, signal: request.signal }, redact);
+          // Pause everyone before this slot frees up, or a queued caller would slip through.
+          if (failure.kind === 'rate_limit') limiter.rateLimited(failure.retryAfterMs ?? backoffMs(attempt));
         } finally {
           permit.release();
         }
@@ -238,10 +251,12 @@ export function createLlm(options: LlmOptions): Llm {
         ) {
           throw failure;
         }
-        const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
         const delayMs =
-          failure.kind === 'rate_limit' ? (failure.retryAfterMs ?? backoff) : broken ? 0 : backoff;
-        if (failure.kind === 'rate_limit') limiter.rateLimited(delayMs);
+          failure.kind === 'rate_limit'
+            ? (failure.retryAfterMs ?? backoffMs(attempt))
+            : broken
+              ? 0
+              : backoffMs(attempt);
         yield {
           type: 'retry',
           attempt,

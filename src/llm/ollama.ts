@@ -65,6 +65,8 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
       // A client per turn: its fetch carries this turn's AbortSignal and reports headers.
       const client = new Ollama({
         ...(options.baseURL ? { host: options.baseURL } : {}),
+        // Hosted Ollama takes a bearer key (providers.ollama.apiKeyEnv); a local one needs none.
+        ...(options.apiKey ? { headers: { Authorization: `Bearer ${options.apiKey}` } } : {}),
         fetch: async (input, init) => {
           const signals = [init?.signal, request.signal].filter((s): s is AbortSignal => !!s);
           const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });

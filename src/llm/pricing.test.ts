@@ -60,3 +60,10 @@ describe('budget', () => {
     expect(budget.check('a')).toBeNull();
   });
 });
+
+describe('ollama by provider', () => {
+  it('is free whatever the model is called when the provider is ollama', () => {
+    expect(costOf('llama3', usage(1e6, 1e6), {}, 'ollama')).toEqual({ usd: 0, known: true });
+    expect(costOf('llama3', usage(1e6, 1e6), { llama3: { input: 1, output: 1 } }, 'ollama').usd).toBe(2);
+  });
+});

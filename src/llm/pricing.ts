@@ -66,8 +66,15 @@ function longestMatch<T>(table: Readonly<Record<string, T>>, model: string): T |
   return best === undefined ? undefined : table[best];
 }
 
-/** The price of a model: config `pricing` first (same matching), then the built-in table; Ollama is free. */
-export function priceOf(model: string, overrides: Record<string, PricingEntry> = {}): PriceLookup {
+/**
+ * The price of a model as the user named it: config `pricing` first (same matching), then the
+ * built-in table; Ollama models (`ollama:` names or provider `ollama`) are free.
+ */
+export function priceOf(
+  model: string,
+  overrides: Record<string, PricingEntry> = {},
+  provider?: string,
+): PriceLookup {
   const own = longestMatch(overrides, model);
   if (own) {
     return {
@@ -80,7 +87,7 @@ export function priceOf(model: string, overrides: Record<string, PricingEntry> =
       known: true,
     };
   }
-  if (model.startsWith('ollama:')) return { price: FREE, known: true };
+  if (provider === 'ollama' || model.startsWith('ollama:')) return { price: FREE, known: true };
   const builtin = longestMatch(BUILTIN_PRICES, model);
   return builtin ? { price: builtin, known: true } : { price: FREE, known: false };
 }
@@ -91,8 +98,13 @@ export interface Cost {
 }
 
 /** Dollars for one turn's usage. */
-export function costOf(model: string, usage: Usage, overrides: Record<string, PricingEntry> = {}): Cost {
-  const { price, known } = priceOf(model, overrides);
+export function costOf(
+  model: string,
+  usage: Usage,
+  overrides: Record<string, PricingEntry> = {},
+  provider?: string,
+): Cost {
+  const { price, known } = priceOf(model, overrides, provider);
   const usd =
     (usage.inputTokens * price.input +
       usage.cachedInputTokens * price.cachedInput +
