@@ -89,9 +89,21 @@ const descriptions: Record<ToolName, string> = {
     'Call once when your task is complete: summarise what you changed and what dependent tasks must know. Ends your turn for good.',
 };
 
+/** zod marks every integer with the safe-integer bounds; models do not need that noise. */
+function dropSafeIntegerBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropSafeIntegerBounds);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, v]) => !(key === 'maximum' && v === Number.MAX_SAFE_INTEGER))
+      .filter(([key, v]) => !(key === 'minimum' && v === Number.MIN_SAFE_INTEGER))
+      .map(([key, v]) => [key, dropSafeIntegerBounds(v)]),
+  );
+}
+
 export function toolJsonSchema(name: ToolName): JsonSchema {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(toolArgs[name]) as JsonSchema;
-  return schema;
+  return dropSafeIntegerBounds(schema) as JsonSchema;
 }
 
 /** The tool list sent to the model; `allowedCommands` are spelled out in run_command's description. */
