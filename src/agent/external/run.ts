@@ -169,7 +169,9 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
         result.exitCode === null
           ? `was killed by ${result.signal ?? 'a signal'}`
           : `exited with code ${result.exitCode}`;
-      return failed(`${command.name} ${how}${lastLines ? `:\n${lastLines}` : '.'}`);
+      // A structured stream's own error message beats its last raw JSON lines.
+      const detail = parsed.error ?? lastLines;
+      return failed(`${command.name} ${how}${detail ? `:\n${detail}` : '.'}`);
     }
     if (parsed.error !== null) return failed(`${command.name} reported an error: ${parsed.error}`);
     const summary = parsed.summary || tail.at(-1) || `${command.name} finished`;
