@@ -13,7 +13,6 @@ import {
   type ResolutionSession,
   type SessionInput,
 } from './resolution-session.js';
-import { runValidation, type ValidationRun } from './resolution-validate.js';
 
 /**
  * A task's resolution session on disk, and committing it into the result branch. The session
@@ -92,14 +91,21 @@ export interface CommitOptions {
   repo: string;
   commonDir: string;
   session: ResolutionSession;
-  /** The `validate` commands of the config, run in the merged tree. */
-  validate: string[];
-  validateTimeoutMs?: number;
+  /** Runs the `validate` commands in a checkout of the merged tree (none: no validation). */
+  validate?: ValidateTree;
   /** Called on the temporary worktree before validation (e.g. link node_modules). */
   prepareWorktree?: (dir: string) => Promise<void>;
-  onOutput?: (chunk: string) => void;
-  signal?: AbortSignal;
 }
+
+export interface ValidationRun {
+  command: string;
+  ok: boolean;
+  exitCode: number | null;
+  output: string;
+}
+
+/** Validation of a checked-out tree; the orchestrator's `runValidation` does the work (see the review's sessions.ts). */
+export type ValidateTree = (worktree: string) => Promise<ValidationRun[]>;
 
 export type CommitOutcome =
   | { ok: true; commit: string; tree: string; resolvedBy: string; validation: ValidationRun[] }
@@ -244,17 +250,13 @@ export async function buildTree(repo: string, session: ResolutionSession): Promi
 }
 
 async function validateCommit(options: CommitOptions, commit: string): Promise<ValidationRun[]> {
-  if (options.validate.length === 0) return [];
+  if (!options.validate) return [];
   const dir = await mkdtemp(join(tmpdir(), 'maestro-validate-'));
   const worktree = join(dir, 'tree');
   try {
     await git(['worktree', 'add', '--detach', worktree, commit], { cwd: options.repo });
     await options.prepareWorktree?.(worktree);
-    return await runValidation(worktree, options.validate, {
-      timeoutMs: options.validateTimeoutMs ?? 600_000,
-      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    return await options.validate(worktree);
   } finally {
     await git(['worktree', 'remove', '--force', worktree], { cwd: options.repo, okExitCodes: [128] });
     await rm(dir, { recursive: true, force: true });

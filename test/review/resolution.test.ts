@@ -15,6 +15,7 @@ import {
   resultRef,
   saveSession,
 } from '../../src/git/resolution.js';
+import { validateWith } from '../../src/ui/review/sessions.js';
 import { runGit } from '../helpers/repo.js';
 import { conflictRepo, type MergeFixture } from './fixture.js';
 
@@ -79,7 +80,7 @@ describe('committing a resolution', () => {
     ]);
     const before = userState(fixture.repo);
     const { session, commonDir } = await open(fixture);
-    const unresolved = await commitResolution({ repo: fixture.repo, commonDir, session, validate: [] });
+    const unresolved = await commitResolution({ repo: fixture.repo, commonDir, session });
     expect(unresolved).toMatchObject({ ok: false, reason: 'unresolved' });
 
     const resolved = resolveAll(session);
@@ -89,8 +90,12 @@ describe('committing a resolution', () => {
       repo: fixture.repo,
       commonDir,
       session: resolved,
-      validate: ['grep -q THEIRS-1 app.ts && echo validated', '! git grep -n "^<<<<<<<"'],
-      onOutput: (chunk) => output.push(chunk),
+      validate: validateWith(
+        ['grep -q THEIRS-1 app.ts && echo validated', '! git grep -n "^<<<<<<<"'],
+        60_000,
+        process.env,
+        (chunk) => output.push(chunk),
+      ),
     });
     expect(outcome).toMatchObject({ ok: true, resolvedBy: 'Test User' });
     if (!outcome.ok) return;
@@ -134,7 +139,12 @@ describe('committing a resolution', () => {
       repo: fixture.repo,
       commonDir,
       session: resolveAll(session),
-      validate: ['echo checking', 'echo broken >&2; exit 3', 'echo never'],
+      validate: validateWith(
+        ['echo checking', 'echo broken >&2; exit 3', 'echo never'],
+        60_000,
+        process.env,
+        () => {},
+      ),
     });
     expect(outcome).toMatchObject({ ok: false, reason: 'validate' });
     expect(outcome.validation.map((run) => [run.command, run.ok, run.exitCode])).toEqual([
@@ -154,9 +164,7 @@ describe('committing a resolution', () => {
       text: '<<<<<<< x\na\n=======\nb\n>>>>>>> y\n',
     });
     expect(fileStatus(marked.files.find((file) => file.path === 'added.md')!)).toBe('unresolved');
-    expect(
-      await commitResolution({ repo: fixture.repo, commonDir, session: marked, validate: [] }),
-    ).toMatchObject({
+    expect(await commitResolution({ repo: fixture.repo, commonDir, session: marked })).toMatchObject({
       ok: false,
       reason: 'unresolved',
     });
@@ -165,7 +173,6 @@ describe('committing a resolution', () => {
       repo: fixture.repo,
       commonDir,
       session: resolveAll(session),
-      validate: [],
     });
     expect(raced).toMatchObject({ ok: false, reason: 'moved' });
     expect(runGit(fixture.repo, ['rev-parse', resultRef(fixture.runId)])).toBe(fixture.taskCommit);

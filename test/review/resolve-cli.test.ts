@@ -42,6 +42,9 @@ describe('maestro resolve', () => {
 
   it('resolves a run end to end in a real terminal: quit half-way, resume, commit, journal', async () => {
     const fixture = await conflictRun();
+    // $EDITOR for `e`: a script that writes the resolved hunk.
+    const editor = join(fixture.runDir, 'editor.sh');
+    await writeFile(editor, '#!/bin/sh\nprintf "EDITED\\n" > "$1"\n', { mode: 0o755 });
     await writeFile(
       join(fixture.repo, '.maestrorc.json'),
       JSON.stringify({ validate: ['grep -q THEIRS-1 app.ts'] }),
@@ -52,7 +55,7 @@ describe('maestro resolve', () => {
         cwd: fixture.repo,
         columns: 110,
         rows: 40,
-        env: { EDITOR: 'false', VISUAL: '' },
+        env: { EDITOR: editor, VISUAL: '' },
       });
     let tui = await start();
     await tui.waitForText('added.md · add/add · hunk 1/1');
@@ -75,7 +78,7 @@ describe('maestro resolve', () => {
       ['o', 'moved-theirs.txt · rename'],
       ['d', 'moved.txt · rename'],
       ['t', 'win.txt · content · hunk 1/1'],
-      ['t', 'Every file is resolved'],
+      ['e', 'Every file is resolved'],
     ] as const) {
       await tui.sendKeys([key]);
       await tui.waitForText(next);
@@ -92,7 +95,7 @@ describe('maestro resolve', () => {
     expect(show('added.md')).toBe('# theirs\n');
     expect(show('app.ts')).toContain('line 2\nTHEIRS-1\nline 4\n');
     expect(show('app.ts')).toContain('line 14\nOURS-2\nTHEIRS-2\nline 16\n');
-    expect(show('win.txt')).toBe('one\r\nTHEIRS\r\nthree\r\n');
+    expect(show('win.txt')).toBe('one\r\nEDITED\r\nthree\r\n');
     expect(spawnSync('git', ['grep', '-n', '>>>>>>>', result], { cwd: fixture.repo }).status).toBe(1);
     expect(runGit(fixture.repo, ['log', '-1', '--format=%P', result])).toBe(
       `${fixture.resultCommit} ${fixture.taskCommit}`,
@@ -108,7 +111,7 @@ describe('maestro resolve', () => {
       'file-ours',
       'delete',
       'file-theirs',
-      'theirs',
+      'edited',
     ]);
     expect(events.at(-1)).toMatchObject({ type: 'conflict.resolved', taskId: 't1', resolvedBy: 'Test User' });
     const after = await runCli(['resolve', '--list', '--json'], { cwd: fixture.repo });

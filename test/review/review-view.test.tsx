@@ -9,6 +9,7 @@ import type { ResolutionSession } from '../../src/git/resolution-session.js';
 import { ReviewApp, type ReviewServices } from '../../src/ui/review/ReviewView.js';
 import { ConflictReview } from '../../src/ui/review/ConflictReview.js';
 import { KeypressProvider } from '../../src/ui/keypress.js';
+import { validateWith } from '../../src/ui/review/sessions.js';
 import { tempDir } from '../helpers/repo.js';
 import { conflictRepo, type MergeFixture } from './fixture.js';
 
@@ -36,8 +37,12 @@ function services(
         repo: fixture.repo,
         commonDir,
         session,
-        validate: ['grep -q THEIRS-1 app.ts && echo validation passed'],
-        onOutput,
+        validate: validateWith(
+          ['grep -q THEIRS-1 app.ts && echo validation passed'],
+          60_000,
+          process.env,
+          onOutput,
+        ),
       }),
     ...extra,
   };

@@ -12,6 +12,7 @@ import {
   type PendingConflict,
 } from '../../ui/review/sessions.js';
 import { runReview } from '../../ui/review/run-review.js';
+import { linkDependencyDirs } from '../../git/worktree-deps.js';
 
 interface ResolveOptions {
   list?: boolean;
@@ -58,6 +59,10 @@ export function registerResolve(program: Command): void {
           validate: config.validate,
           validateTimeoutMs: config.validateTimeoutSeconds * 1000,
           journal: () => openJournal(run),
+          // Validation may need the project's dependencies, linked as for agents' worktrees.
+          prepareWorktree: async (dir) => {
+            await linkDependencyDirs(repo.root, dir, config.linkDependencies);
+          },
         }),
       });
     });

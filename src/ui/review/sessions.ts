@@ -3,7 +3,15 @@ import type { RunState } from '../../orchestrator/run-state.js';
 import type { ConflictHunk } from '../../git/conflict-types.js';
 import { mergeTrees } from '../../git/merge.js';
 import { git } from '../../git/runner.js';
-import { commitResolution, openSession, resultRef, saveSession } from '../../git/resolution.js';
+import {
+  commitResolution,
+  openSession,
+  resultRef,
+  saveSession,
+  type ValidateTree,
+  type ValidationRun,
+} from '../../git/resolution.js';
+import { runValidation } from '../../orchestrator/validate-commands.js';
 import type { ResolutionSession, SessionFile } from '../../git/resolution-session.js';
 import type { ReviewServices } from './ReviewView.js';
 
@@ -81,8 +89,10 @@ export interface JournalSink {
 export interface ReviewServiceOptions {
   repo: string;
   commonDir: string;
+  /** The config's `validate` commands, run on the merged tree before it is committed. */
   validate: string[];
   validateTimeoutMs: number;
+  env?: NodeJS.ProcessEnv;
   /** Opens the run's journal for the resolution events; closes it after. */
   journal: () => Promise<JournalSink & { close?: () => Promise<void> }>;
   prepareWorktree?: (dir: string) => Promise<void>;
@@ -110,6 +120,36 @@ export function resolutionEvents(
   ];
 }
 
+/** The `validate` commands through the orchestrator's runner (process groups, timeouts), streamed per command. */
+export function validateWith(
+  commands: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+  onOutput: (chunk: string) => void,
+): ValidateTree {
+  const cleanEnv = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return async (worktree) => {
+    const runs: ValidationRun[] = [];
+    await runValidation(worktree, commands, {
+      timeoutMs,
+      env: cleanEnv,
+      onStart: async (command) => onOutput(`$ ${command}\n`),
+      onResult: async (result) => {
+        onOutput(result.output.endsWith('\n') || result.output === '' ? result.output : `${result.output}\n`);
+        runs.push({
+          command: result.command,
+          ok: result.ok,
+          exitCode: result.exitCode,
+          output: result.output,
+        });
+      },
+    });
+    return runs;
+  };
+}
+
 export function reviewServices(options: ReviewServiceOptions): ReviewServices {
   return {
     save: (session) => saveSession(options.commonDir, session),
@@ -121,9 +161,16 @@ export function reviewServices(options: ReviewServiceOptions): ReviewServices {
           repo: options.repo,
           commonDir: options.commonDir,
           session,
-          validate: options.validate,
-          validateTimeoutMs: options.validateTimeoutMs,
-          onOutput,
+          ...(options.validate.length > 0
+            ? {
+                validate: validateWith(
+                  options.validate,
+                  options.validateTimeoutMs,
+                  options.env ?? process.env,
+                  onOutput,
+                ),
+              }
+            : {}),
           ...(options.prepareWorktree ? { prepareWorktree: options.prepareWorktree } : {}),
         });
         if (outcome.ok) {
