@@ -6,8 +6,10 @@ import { git } from '../../git/runner.js';
 export const sampleFiles: Record<string, string> = {
   'package.json': `${JSON.stringify({ name: 'tinygreet', version: '1.0.0', type: 'module', scripts: { test: 'node --test' } }, null, 2)}\n`,
   'README.md': '# tinygreet\n\nA tiny greeting library.\n\n## Usage\n\n    node src/cli.js ada\n',
-  'src/math.js': 'export function sum(values) {\n  return values.reduce((total, value) => total + value, 0);\n}\n',
-  'src/strings.js': 'export function capitalize(word) {\n  return word.charAt(0).toUpperCase() + word.slice(1);\n}\n',
+  'src/math.js':
+    'export function sum(values) {\n  return values.reduce((total, value) => total + value, 0);\n}\n',
+  'src/strings.js':
+    'export function capitalize(word) {\n  return word.charAt(0).toUpperCase() + word.slice(1);\n}\n',
   'src/greet.js':
     "import { capitalize } from './strings.js';\n\nexport function greet(name) {\n  return `Hello, ${capitalize(name)}!`;\n}\n",
   'src/cli.js': "import { greet } from './greet.js';\n\nconsole.log(greet(process.argv[2] ?? 'world'));\n",

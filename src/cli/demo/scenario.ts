@@ -5,7 +5,8 @@ import type { FakeReply, FakeRule, FakeScenario } from '../../llm/fake/scenario.
  * conversation per task that really reads, edits, tests and finishes in its worktree. Two tasks
  * change the same README line, so one conflict reaches review.
  */
-export const demoObjective = 'Grow tinygreet: clamp and slugify helpers, an excited greeting with a CLI flag, a better README intro';
+export const demoObjective =
+  'Grow tinygreet: clamp and slugify helpers, an excited greeting with a CLI flag, a better README intro';
 
 export const demoPlan = {
   objective: demoObjective,
@@ -27,7 +28,8 @@ export const demoPlan = {
     {
       id: 'greet-options',
       title: 'Let greet() take an excited option',
-      instructions: 'Change greet(name) to greet(name, { excited }) in src/greet.js; excited ends with "!!!".',
+      instructions:
+        'Change greet(name) to greet(name, { excited }) in src/greet.js; excited ends with "!!!".',
       files: ['src/greet.js'],
       dependsOn: [],
     },
@@ -50,7 +52,9 @@ export const demoPlan = {
 
 type Step = Omit<FakeReply, 'toolCalls'> & { toolCalls?: FakeReply['toolCalls'] };
 
-const call = (name: string, args: Record<string, unknown>): Step => ({ toolCalls: [{ name, arguments: args }] });
+const call = (name: string, args: Record<string, unknown>): Step => ({
+  toolCalls: [{ name, arguments: args }],
+});
 const say = (text: string, name: string, args: Record<string, unknown>): Step => ({
   text,
   toolCalls: [{ name, arguments: args }],
@@ -103,7 +107,11 @@ export function demoScenario(): FakeScenario {
         search: stringsEnd,
         replace: `${stringsEnd}\nexport function slugify(text) {\n  return text\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-|-$/g, '');\n}\n`,
       }),
-      call('edit_file', { path: 'README.md', search: readmeIntro, replace: 'A tiny greeting library, now with slugify().\n' }),
+      call('edit_file', {
+        path: 'README.md',
+        search: readmeIntro,
+        replace: 'A tiny greeting library, now with slugify().\n',
+      }),
       call('publish_finding', {
         text: 'src/strings.js exports slugify(text): lowercase words joined by dashes.',
         files: ['src/strings.js'],
@@ -131,7 +139,9 @@ export function demoScenario(): FakeScenario {
       }),
     ]),
     ...conversation('cli-excited', 300, [
-      say('The dependency changed greet(); reading its new signature.', 'read_file', { path: 'src/greet.js' }),
+      say('The dependency changed greet(); reading its new signature.', 'read_file', {
+        path: 'src/greet.js',
+      }),
       call('edit_file', {
         path: 'src/cli.js',
         search: "console.log(greet(process.argv[2] ?? 'world'));\n",
