@@ -189,6 +189,20 @@ describe('reduceReview', () => {
     expect(visibleProposal(state)).toBeNull();
   });
 
+  it('moves between tasks, each at its first unresolved file, and opens at the asked task', () => {
+    const one = start().sessions[0]!;
+    const two = { ...one, taskId: 't2' };
+    let state = initialReviewState([one, two], 't2');
+    expect(state.task).toBe(1);
+    state = run(state, 'ours', 'ours');
+    expect(currentFile(state)?.path).toBe('logo.png');
+    state = run(state, 'next-task');
+    expect([state.task, state.file]).toEqual([0, 0]);
+    state = run(state, 'prev-task');
+    expect([state.task, currentFile(state)?.path]).toEqual([1, 'logo.png']);
+    expect(text(state)).toBe(marked);
+  });
+
   it('keeps validation output capped and records a commit', () => {
     let state = reduceReview(start(), { type: 'output', chunk: 'x'.repeat(10_000) });
     state = reduceReview(state, { type: 'output', chunk: 'END' });
