@@ -1,7 +1,15 @@
 import type { Plan } from './plan.js';
 import { validatePlan, PlanValidationError, type PlanIssue } from './plan-validate.js';
 import { emptyUsage, addUsage } from '../llm/types.js';
-import type { Message, Provider, SystemSegment, ToolCall, ToolSpec, Usage } from '../llm/types.js';
+import type {
+  Message,
+  SystemSegment,
+  ToolCall,
+  ToolSpec,
+  TurnEvent,
+  TurnRequest,
+  Usage,
+} from '../llm/types.js';
 import { MaestroError } from '../errors.js';
 
 export interface PlannerInput {
@@ -19,9 +27,25 @@ export interface PlannerInput {
   signal?: AbortSignal;
 }
 
+/**
+ * Anything that streams a model turn: a Provider, or the LLM service (limiter, retries, pricing)
+ * adapted with `{ stream: (r) => llm.stream(r, { taskId: 'planner' }) }`.
+ */
+export interface PlannerModel {
+  stream(request: TurnRequest): AsyncIterable<TurnEvent | PlannerRetryEvent>;
+}
+
+/** The LLM service restarts a turn after a transient failure: text so far may have to be dropped. */
+export interface PlannerRetryEvent {
+  type: 'retry';
+  discardText: boolean;
+}
+
 export interface PlannerResult {
   plan: Plan;
   usage: Usage;
+  /** Priced by the LLM service when it reports it; 0 for a bare Provider. */
+  costUsd: number;
   /** 1 when the first answer was valid, 2 when it needed the one correction round. */
   rounds: number;
 }
@@ -68,10 +92,11 @@ export const submitPlanTool: ToolSpec = {
 };
 
 /** Ask the model for a plan through `submit_plan`; an invalid plan is sent back once with the errors. */
-export async function planWithModel(provider: Provider, input: PlannerInput): Promise<PlannerResult> {
+export async function planWithModel(provider: PlannerModel, input: PlannerInput): Promise<PlannerResult> {
   const system = plannerSystem(input);
   const messages: Message[] = [{ role: 'user', content: `Objective:\n${input.objective}` }];
   let usage = emptyUsage();
+  let costUsd = 0;
   let lastText: string;
   for (let round = 1; round <= 2; round += 1) {
     const turn = await collectTurn(provider, {
@@ -83,10 +108,11 @@ export async function planWithModel(provider: Provider, input: PlannerInput): Pr
       signal: input.signal,
     });
     usage = addUsage(usage, turn.usage);
+    costUsd += turn.costUsd;
     const call = turn.toolCalls.find((candidate) => candidate.name === submitPlanTool.name);
     lastText = call?.rawArguments ?? turn.text;
     const issues = call ? checkCall(call, input.objective) : undefined;
-    if (call && issues && issues.ok) return { plan: issues.plan, usage, rounds: round };
+    if (call && issues && issues.ok) return { plan: issues.plan, usage, costUsd, rounds: round };
     const problems = !call
       ? 'You did not call submit_plan. Call it exactly once with the plan.'
       : `The plan is invalid:\n${(issues && !issues.ok ? issues.issues : []).map((i) => `- ${i.message}`).join('\n')}\nFix these and call submit_plan again.`;
@@ -135,21 +161,27 @@ interface CollectedTurn {
   text: string;
   toolCalls: ToolCall[];
   usage: Usage;
+  costUsd: number;
 }
 
-async function collectTurn(
-  provider: Provider,
-  request: Parameters<Provider['stream']>[0],
-): Promise<CollectedTurn> {
+async function collectTurn(provider: PlannerModel, request: TurnRequest): Promise<CollectedTurn> {
   let text = '';
-  const toolCalls: ToolCall[] = [];
+  let toolCalls: ToolCall[] = [];
   let usage = emptyUsage();
+  let costUsd = 0;
   for await (const event of provider.stream(request)) {
     if (event.type === 'text') text += event.delta;
     else if (event.type === 'tool_call') toolCalls.push(event.call);
-    else usage = event.usage;
+    else if (event.type === 'retry') {
+      if (event.discardText) text = '';
+      toolCalls = [];
+    } else {
+      usage = event.usage;
+      const priced = (event as { costUsd?: unknown }).costUsd;
+      if (typeof priced === 'number') costUsd = priced;
+    }
   }
-  return { text, toolCalls, usage };
+  return { text, toolCalls, usage, costUsd };
 }
 
 function plannerSystem(input: PlannerInput): SystemSegment[] {

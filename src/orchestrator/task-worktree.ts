@@ -8,6 +8,7 @@ import { readBranch } from '../git/plumbing.js';
 import { taskBranch } from '../git/refs.js';
 import { worktreePath } from '../git/worktree-paths.js';
 import { lockReason } from '../git/locks.js';
+import { moveAsideStrayFolder } from './worktree-repair.js';
 
 export interface TaskWorktree {
   branch: string;
@@ -43,10 +44,12 @@ export async function acquireTaskWorktree(
     await git(['worktree', 'lock', '--reason', reason, existing.path], { cwd: options.repo });
     return { branch, path: existing.path, commit: head, linked: [], reused: true, ms: Date.now() - started };
   }
+  const path = worktreePath(options.root, options.runId, taskId);
+  // Left by a crash in the middle of `worktree add` (git no longer knows it): out of the way, kept.
+  await moveAsideStrayFolder(options.root, path, `${options.runId}-${taskId}`);
   const branchCommit = await readBranch(options.repo, branch);
   if (branchCommit) {
     await git(['worktree', 'prune'], { cwd: options.repo });
-    const path = worktreePath(options.root, options.runId, taskId);
     await mkdir(dirname(path), { recursive: true });
     const reason = lockReason(options.pid ?? process.pid, options.runId);
     await git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], {

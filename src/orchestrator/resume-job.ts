@@ -1,0 +1,95 @@
+import { initialRunState, reduceRun, type RunState } from './run-state.js';
+import { Journal, type Redactor } from './journal.js';
+import { acquireRunLock } from './run-lock.js';
+import { readRun } from './runs.js';
+import { driveRun, type StartedRun } from './run-job.js';
+import { gatherResumeFacts, planResume, type ResumePlan } from './resume.js';
+import type { TaskExecutor } from './scheduler.js';
+import { reconcileRun } from '../git/reconcile.js';
+import { repairWorktreeAdmin } from './worktree-repair.js';
+import { gitCommonDir } from './run-paths.js';
+import { MaestroError, UsageError } from '../errors.js';
+
+export interface ResumeJobOptions {
+  repo: string;
+  runId?: string;
+  /** Worktree root of this repository (`worktreeRoot(repoInfo, config.worktreeDir)`). */
+  worktreeRoot: string;
+  executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
+  /** Defaults to the run's own setting. */
+  maxAgents?: number;
+  onJournal?: (journal: Journal) => void;
+  /** Called once the reconciliation is journaled, before any task runs again. */
+  onPlan?: (plan: ResumePlan) => void;
+  redact?: Redactor;
+  signal?: AbortSignal;
+  waitForReview?: boolean;
+}
+
+/**
+ * `maestro resume`: after a crash, `kill -9` or Ctrl-C, bring the journal in line with git,
+ * adopt or remove leftover worktrees, then run what was in flight or stopped again.
+ */
+export async function resumeJob(options: ResumeJobOptions): Promise<{ run: StartedRun; state: RunState }> {
+  const record = await readRun(options.repo, options.runId);
+  const { runId } = record;
+  const before = record.state;
+  if (!before.plan || !before.baseCommit || !before.resultBranch) {
+    throw new UsageError(
+      `Run ${runId} stopped before its plan was ready: nothing to resume; start it again with maestro run.`,
+    );
+  }
+  if (before.phase === 'finished' && before.outcome === 'merged') {
+    throw new UsageError(`Run ${runId} already finished with every task merged: nothing to resume.`);
+  }
+  const lock = await acquireRunLock(record.dir, runId);
+  let journal: Journal | undefined;
+  try {
+    journal = await Journal.open(record.dir, runId, { redact: options.redact });
+    options.onJournal?.(journal);
+    await repairWorktreeAdmin(options.repo, await gitCommonDir(options.repo));
+    const reconciled = await reconcileRun(options.repo, before.order, { runId, root: options.worktreeRoot });
+    if (reconciled.busy.length > 0) {
+      const busy = reconciled.busy[0];
+      throw new MaestroError(
+        `A worktree of run ${runId} (task ${busy?.taskId}) is in use by process ${busy?.pid ?? 'unknown'}; stop it first.`,
+      );
+    }
+    const plan = planResume(journalState(journal, before), await gatherResumeFacts(options.repo, runId));
+    await journal.append({ type: 'run.resumed', pid: process.pid });
+    for (const body of plan.events) await journal.append(body);
+    for (const taskId of reconciled.removed) {
+      await journal.append({
+        type: 'log',
+        level: 'info',
+        message: `removed leftover worktree of task ${taskId}`,
+      });
+    }
+    options.onPlan?.(plan);
+    const state = journalState(journal, before);
+    return await driveRun(
+      journal,
+      { ...options, maxAgents: options.maxAgents ?? state.maxAgents },
+      {
+        runId,
+        dir: record.dir,
+        plan: before.plan,
+        resultBranch: before.resultBranch,
+        baseCommit: before.baseCommit,
+        overlaps: before.overlaps,
+      },
+    );
+  } finally {
+    await journal?.close();
+    await lock.release();
+  }
+}
+
+/** The state as the journal now has it (it may have grown since `readRun`, e.g. a torn tail cut). */
+function journalState(journal: Journal, fallback: RunState): RunState {
+  return journal.history().length > 0 ? foldHistory(journal) : fallback;
+}
+
+function foldHistory(journal: Journal): RunState {
+  return journal.history().reduce(reduceRun, initialRunState(journal.runId));
+}
