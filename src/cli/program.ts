@@ -7,6 +7,12 @@ import { registerCost } from './commands/cost.js';
 import { registerFakeLlm } from './commands/fake-llm.js';
 import { registerTui } from './commands/tui.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerRun } from './commands/run.js';
+import { registerPlan } from './commands/plan.js';
+import { registerStatus } from './commands/status.js';
+import { registerRuns } from './commands/runs.js';
+import { registerClean } from './commands/clean.js';
+import { registerResume } from './commands/resume.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -39,6 +45,12 @@ export function buildProgram(): Command {
   registerFakeLlm(program);
   registerTui(program);
   registerResolve(program);
+  registerRun(program);
+  registerPlan(program);
+  registerStatus(program);
+  registerRuns(program);
+  registerClean(program);
+  registerResume(program);
   return program;
 }
 

@@ -19,6 +19,7 @@ export interface ResumeJobOptions {
   /** Defaults to the run's own setting. */
   maxAgents?: number;
   onJournal?: (journal: Journal) => void;
+  onScheduler?: (run: StartedRun) => void;
   /** Called once the reconciliation is journaled, before any task runs again. */
   onPlan?: (plan: ResumePlan) => void;
   redact?: Redactor;

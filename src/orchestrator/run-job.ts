@@ -7,6 +7,7 @@ import { newRunId, runDir } from './run-paths.js';
 import { Scheduler, type TaskExecutor } from './scheduler.js';
 import { predictOverlaps, serializeOverlaps, type OverlapPair } from './plan-overlap.js';
 import { listTrackedFiles } from './repo-files.js';
+import { followAttachedCommands } from './run-control.js';
 import { assertValidPlan } from './plan-validate.js';
 import type { Usage } from '../llm/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -29,6 +30,8 @@ export interface RunJobOptions {
   serializeOverlaps?: boolean;
   /** Builds the task executor once the run exists (the real one: `createTaskRunner`). */
   executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
+  /** Called once the scheduler exists (the TUI's in-process RunControl: `schedulerRunControl`). */
+  onScheduler?: (run: StartedRun) => void;
   /** Called with the journal before the first event, so reporters see everything. */
   onJournal?: (journal: Journal) => void;
   redact?: Redactor;
@@ -109,7 +112,7 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
 
 async function drive(
   journal: Journal,
-  options: Pick<RunJobOptions, 'executor' | 'maxAgents' | 'signal' | 'waitForReview'>,
+  options: Pick<RunJobOptions, 'executor' | 'maxAgents' | 'signal' | 'waitForReview' | 'onScheduler'>,
   partial: Omit<StartedRun, 'journal' | 'scheduler'>,
 ): Promise<{ run: StartedRun; state: RunState }> {
   // The executor needs the run (scheduler included) to exist, and the scheduler needs the executor.
@@ -123,8 +126,15 @@ async function drive(
   });
   const run: StartedRun = { ...partial, journal, scheduler };
   holder.executor = await options.executor(run);
-  const state = await scheduler.run();
-  return { run, state };
+  options.onScheduler?.(run);
+  // An attached `maestro tui` steers this run through the run folder's commands file.
+  const commands = await followAttachedCommands(partial.dir, scheduler);
+  try {
+    const state = await scheduler.run();
+    return { run, state };
+  } finally {
+    commands.close();
+  }
 }
 
 export { drive as driveRun };

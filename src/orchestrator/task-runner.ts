@@ -32,8 +32,8 @@ export interface TaskRunnerDeps {
   /** The shared, cacheable prefix every agent gets (`buildSharedPrefix`). */
   sharedPrefix: SystemSegment[];
   memory: SharedMemory;
-  /** The model side of built-in agents; external CLIs bring their own. */
-  llm?: AgentLlm;
+  /** The model side of a task's built-in agent (one per task: limiter, budget, pricing); external CLIs bring their own. */
+  llmFor?: (taskId: string) => AgentLlm;
   /** The `--agent` override. */
   agent?: MaestroConfig['agent'];
   env?: NodeJS.ProcessEnv;
@@ -110,10 +110,11 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
       }
       message = fixMessage(baseMessage, failure, timeoutMs);
     }
+    const llm = deps.llmFor?.(task.id);
     return mergeTask(deps.repo, ctx, task, worktree.branch, {
       agentId,
-      model: deps.llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
-      provider: deps.llm?.providerName ?? 'external',
+      model: llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
+      provider: llm?.providerName ?? 'external',
       usage,
       costUsd,
     });
@@ -140,7 +141,7 @@ async function runAgent(
     memory: deps.memory,
     // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
     emit: (body) => void ctx.emit(body).catch(() => undefined),
-    llm: deps.llm,
+    llm: deps.llmFor?.(task.id),
     agent: deps.agent,
     env: deps.env,
   });
@@ -172,7 +173,7 @@ async function commitWork(
     agentId,
     message: `${task.title}\n\n${spent.summary || 'Work of the agent so far.'}`,
     trailers: [
-      ['Maestro-Model', deps.llm?.model ?? agentLabel(deps.agent ?? deps.config.agent)],
+      ['Maestro-Model', deps.llmFor?.(task.id).model ?? agentLabel(deps.agent ?? deps.config.agent)],
       ['Maestro-Cost-Usd', spent.costUsd.toFixed(4)],
     ],
     hooks: deps.config.commitHooks,

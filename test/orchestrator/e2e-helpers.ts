@@ -40,7 +40,7 @@ export function realExecutor(repo: string, config: MaestroConfig, server: FakeSe
       worktreeRoot: config.worktreeDir as string,
       sharedPrefix,
       memory: new SharedMemory(),
-      llm: {
+      llmFor: () => ({
         streamer: createOpenAiProvider({
           apiKey: 'test-key',
           baseURL: server.openaiBaseURL,
@@ -49,7 +49,7 @@ export function realExecutor(repo: string, config: MaestroConfig, server: FakeSe
         providerName: 'openai',
         model: 'gpt-4o',
         costOf: (usage) => usage.outputTokens * 0.0001,
-      },
+      }),
       state: () => run.scheduler.current,
     });
   };

@@ -1,0 +1,179 @@
+import { dirname } from 'node:path';
+import { execa } from 'execa';
+import type { RepoContext, GlobalOptions } from '../context.js';
+import { repoCodeTrust } from '../context.js';
+import type { LoadedConfig } from '../../config/load.js';
+import type { MaestroConfig } from '../../config/schema.js';
+import { loadPlugins } from '../../plugins/loader.js';
+import type { TaskTemplate } from '../../plugins/api.js';
+import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
+import { planSchema, type Plan } from '../../orchestrator/plan.js';
+import { obtainPlan, type ObtainedPlan } from '../../orchestrator/plan-source.js';
+import { listTrackedFiles, globMatcher } from '../../orchestrator/repo-files.js';
+import type { Journal } from '../../orchestrator/journal.js';
+import { createJsonReporter, createLineReporter } from '../reporters/lines.js';
+import { UsageError } from '../../errors.js';
+import { PlanValidationError } from '../../orchestrator/plan-validate.js';
+
+/** Flags shared by `maestro run` and `maestro plan`. */
+export interface PlanFlags {
+  task?: string;
+  agents?: string;
+  model?: string;
+  provider?: string;
+  template?: string;
+  each?: string;
+  plan?: string;
+  serializeOverlaps?: boolean;
+}
+
+export function parseAgents(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--agents ${value}: give a whole number from 1 to 64.`);
+  return n;
+}
+
+export function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--budget ${value}: give a positive amount in dollars, e.g. --budget 5.`);
+  return n;
+}
+
+const providers = ['auto', 'openai', 'anthropic', 'ollama'];
+
+export function parseProvider(value: string | undefined): ProviderChoice | undefined {
+  if (value === undefined) return undefined;
+  if (!providers.includes(value))
+    throw new UsageError(`--provider ${value}: use one of ${providers.join(', ')}.`);
+  return value as ProviderChoice;
+}
+
+export interface ModelSetup {
+  llm: Llm;
+  resolved: ResolvedModel;
+}
+
+/** The run's one LLM service; checks the model's provider and key before anything starts. */
+export function prepareModel(config: MaestroConfig, flags: PlanFlags): ModelSetup {
+  const llm = createLlm({ config, env: process.env, provider: parseProvider(flags.provider) });
+  return { llm, resolved: llm.prepare(flags.model ?? config.defaultModel) };
+}
+
+/** The `--template` named, from built-ins, plugins and the config's team templates. */
+export async function findTemplate(
+  name: string | undefined,
+  repo: RepoContext,
+  loaded: LoadedConfig,
+  globals: GlobalOptions,
+): Promise<TaskTemplate | undefined> {
+  if (name === undefined) return undefined;
+  const set = await loadPlugins({
+    config: loaded.config,
+    baseDir: loaded.filepath ? dirname(loaded.filepath) : repo.root,
+    trust: repoCodeTrust(globals),
+  });
+  const found = set.templates.get(name);
+  if (!found) {
+    throw new UsageError(`no template named ${name}; list them with \`maestro templates\`.`);
+  }
+  return found.template;
+}
+
+/** Plan from --plan, --each, a template, or the model. Needs `model` only when the model plans. */
+export async function planFromFlags(
+  repo: RepoContext,
+  config: MaestroConfig,
+  flags: PlanFlags,
+  template: TaskTemplate | undefined,
+  model: () => ModelSetup,
+  maxAgents: number,
+): Promise<ObtainedPlan> {
+  const objective = flags.task ?? template?.defaultObjective;
+  if (template?.plan && flags.plan === undefined && flags.each === undefined) {
+    const draft = await template.plan(await templateContext(repo.root, objective ?? '', config));
+    if (draft === null)
+      throw new UsageError(`template ${template.name} found nothing to do in this repository.`);
+    return {
+      plan: planSchema.parse({ objective: objective ?? '', tasks: draft.tasks }) as Plan,
+      source: 'template',
+    };
+  }
+  const each = flags.each ?? (flags.plan === undefined ? template?.each : undefined);
+  const needsModel = flags.plan === undefined && each === undefined;
+  const setup = needsModel ? model() : undefined;
+  return obtainPlan({
+    repo: repo.root,
+    config,
+    objective,
+    planFile: flags.plan,
+    each,
+    guidance: template?.guidance,
+    maxAgents,
+    model: setup && {
+      name: setup.resolved.model,
+      planner: { stream: (request) => setup.llm.stream(request, { taskId: 'planner' }) },
+    },
+  });
+}
+
+async function templateContext(root: string, objective: string, config: MaestroConfig) {
+  const excluded = globMatcher(config.excludePaths);
+  const files = (await listTrackedFiles(root)).filter((path) => !excluded(path));
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  return {
+    root,
+    objective,
+    files,
+    config,
+    readFile: (path: string) => readFile(join(root, path), 'utf8'),
+    exec: async (command: string, args: string[], options?: { timeoutMs?: number }) => {
+      const result = await execa(command, args, { cwd: root, reject: false, timeout: options?.timeoutMs });
+      return {
+        stdout: String(result.stdout),
+        stderr: String(result.stderr),
+        exitCode: result.exitCode ?? null,
+      };
+    },
+  };
+}
+
+/** Headless progress: lines (default) or NDJSON (`--json`), on stdout. */
+export function attachReporter(journal: Journal, json: boolean): void {
+  const write = (text: string): void => void process.stdout.write(text);
+  journal.subscribe(json ? createJsonReporter(write) : createLineReporter(write));
+}
+
+/** First Ctrl-C: stop gracefully (agents commit their work); a second one exits at once. */
+export function interruptController(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let count = 0;
+  const onSigint = (): void => {
+    count += 1;
+    if (count === 1) {
+      process.stderr.write('\nstopping: agents are committing their work (Ctrl-C again to quit now)\n');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    },
+  };
+}
+
+/** The model's rejected plan goes to stderr before the one-line error, so the user can fix and reuse it. */
+export function printRejectedPlan(error: unknown): never {
+  if (error instanceof PlanValidationError && error.planText) {
+    process.stderr.write(`The plan the model sent:\n${error.planText}\n`);
+  }
+  throw error;
+}

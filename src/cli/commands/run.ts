@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
+import {
+  attachReporter,
+  findTemplate,
+  interruptController,
+  parseAgents,
+  parseBudget,
+  planFromFlags,
+  prepareModel,
+  printRejectedPlan,
+  type ModelSetup,
+  type PlanFlags,
+} from './run-shared.js';
+import { exitCodeFor, formatSummary } from '../reporters/summary.js';
+import { runJob } from '../../orchestrator/run-job.js';
+import { createTaskRunner } from '../../orchestrator/task-runner.js';
+import { agentLlmFor } from '../../orchestrator/agent-llm.js';
+import { inspectRepo } from '../../git/repo.js';
+import { worktreeRoot } from '../../git/worktree-paths.js';
+import { SharedMemory, buildSharedPrefix } from '../../agent/index.js';
+import type { MaestroConfig } from '../../config/schema.js';
+
+interface RunFlags extends PlanFlags {
+  base?: string;
+  budget?: string;
+  headless?: boolean;
+  json?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('plan a task, run agents in parallel worktrees, and merge their work into a result branch')
+    .option('--task <objective>', 'what to do, in a sentence')
+    .option('--agents <n>', 'agents at once (default: maxAgents from the config)')
+    .option('--model <model>', 'model for the planner and the agents (default: defaultModel)')
+    .option('--provider <name>', 'openai, anthropic, ollama or auto')
+    .option('--template <name>', 'a task template (see maestro templates)')
+    .option('--each <glob>', 'one task per tracked file matching the glob, no planner')
+    .option('--plan <file>', 'run this plan (JSON or YAML, e.g. from maestro plan) instead of planning')
+    .option('--base <ref>', 'start from this commit or branch (default: HEAD)')
+    .option('--budget <usd>', 'stop starting new work once the run has cost this much')
+    .option('--serialize-overlaps', 'make tasks that touch the same files run one after the other')
+    .option('--headless', 'print progress lines instead of the full-screen view')
+    .option('--json', 'print every event as one JSON line (NDJSON)')
+    .action(async (flags: RunFlags, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const repo = await findRepo(process.cwd());
+      const loaded = await loadRepoConfig(repo, globals);
+      const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
+      const budgetFlag = parseBudget(flags.budget);
+      const template = await findTemplate(flags.template, repo, loaded, globals);
+      const config: MaestroConfig = {
+        ...loaded.config,
+        validate: [...loaded.config.validate, ...(template?.validate ?? [])],
+        budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
+      };
+      const info = await inspectRepo(repo.root);
+      const root = worktreeRoot(info, config.worktreeDir);
+      let setup: ModelSetup | undefined;
+      const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
+      // The built-in agent needs the model; check its key before planning spends anything.
+      if (config.agent === 'builtin') model();
+      const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(
+        printRejectedPlan,
+      );
+      const interrupt = interruptController();
+      try {
+        const { state } = await runJob({
+          repo: repo.root,
+          commonDir: repo.commonDir,
+          plan: obtained.plan,
+          planSource: obtained.source,
+          planUsage: obtained.usage && { usage: obtained.usage, costUsd: obtained.costUsd ?? 0 },
+          baseRef: flags.base ?? info.head.branch ?? 'HEAD',
+          maxAgents,
+          model: setup?.resolved.model ?? 'external',
+          provider: setup?.resolved.provider ?? 'external',
+          budget: config.budget,
+          serializeOverlaps: flags.serializeOverlaps,
+          signal: interrupt.signal,
+          redact: setup?.llm.redact,
+          onJournal: (journal) => attachReporter(journal, flags.json === true),
+          executor: async (run) =>
+            createTaskRunner({
+              repo: repo.root,
+              runId: run.runId,
+              plan: run.plan,
+              config,
+              worktreeRoot: root,
+              sharedPrefix: await buildSharedPrefix(repo.root, config),
+              memory: new SharedMemory(),
+              llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
+              state: () => run.scheduler.current,
+            }),
+        });
+        (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
+        process.exitCode = exitCodeFor(state.outcome);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}
