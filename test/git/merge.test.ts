@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runGit, tempRepo } from '../helpers/repo.js';
-import { ensureResultBranch, mergeIntoResult } from '../../src/git/merge.js';
+import { ensureResultBranch, mergeAllIntoResult, mergeIntoResult } from '../../src/git/merge.js';
 import { readBranch } from '../../src/git/plumbing.js';
 import { commitOnBranch } from './commits.js';
 import { captureUserTree, expectUserTreeUntouched } from './user-tree.js';
@@ -136,5 +136,35 @@ describe('mergeIntoResult', () => {
     expect(again).toEqual({ branch: 'maestro/r1/result', commit: base, created: false });
     const fresh = await ensureResultBranch(repo, 'r2', base);
     expect(fresh.created).toBe(true);
+  });
+
+  it('merges a batch in order, skips conflicted tasks, and moves the branch once', async () => {
+    const { repo, base } = await setup({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const before = await captureUserTree(repo);
+    const t1 = await commitOnBranch(repo, 'maestro/r1/tasks/t1', base, { 'a.txt': 'one\n' });
+    const t2 = await commitOnBranch(repo, 'maestro/r1/tasks/t2', base, { 'a.txt': 'two\n' });
+    const t3 = await commitOnBranch(repo, 'maestro/r1/tasks/t3', base, { 'b.txt': 'three\n' });
+    const tasks = [t1, t2, t3].map((theirs, index) => ({
+      taskId: `t${index + 1}`,
+      theirs,
+      message: `merge t${index + 1}\n`,
+    }));
+    const stale = await commitOnBranch(repo, 'maestro/r1/tasks/t0', base, { 'c.txt': 'c\n' });
+    expect(await mergeAllIntoResult(repo, { runId, tasks, expected: stale })).toMatchObject({
+      status: 'race-lost',
+    });
+    const result = await mergeAllIntoResult(repo, { runId, tasks });
+    if (result.status !== 'done') throw new Error('expected done');
+    expect(result.tasks.map((task) => `${task.taskId}:${task.status}`)).toEqual([
+      't1:merged',
+      't2:conflicted',
+      't3:merged',
+    ]);
+    expect(result.previous).toBe(base);
+    expect(await readBranch(repo, 'maestro/r1/result')).toBe(result.commit);
+    expect(runGit(repo, ['rev-list', '--count', `${base}..${result.commit}`])).toBe('4');
+    expect(runGit(repo, ['show', `${result.commit}:a.txt`])).toBe('one');
+    expect(runGit(repo, ['show', `${result.commit}:b.txt`])).toBe('three');
+    await expectUserTreeUntouched(repo, before);
   });
 });
