@@ -60,11 +60,11 @@ export function registerRun(program: Command): void {
       const root = worktreeRoot(info, config.worktreeDir);
       let setup: ModelSetup | undefined;
       const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
-      // The built-in agent needs the model; check its key before planning spends anything.
-      if (config.agent === 'builtin') model();
+      // Planning with the model checks its key first; a plan from a file or --each needs none until here.
       const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(
         printRejectedPlan,
       );
+      if (config.agent === 'builtin') model();
       const interrupt = interruptController();
       try {
         const { state } = await runJob({
