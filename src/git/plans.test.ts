@@ -6,6 +6,7 @@ import { parseNumstat } from './diff-stats.js';
 import { parseWorktreeList } from './worktree-list.js';
 import { parseTaskBranch, taskBranch } from './refs.js';
 import type { TaskFacts } from './run-inventory.js';
+import { worktreePath, worktreeRoot } from './worktree-paths.js';
 
 function fact(taskId: string, over: Partial<TaskFacts> = {}): TaskFacts {
   return {
@@ -122,5 +123,15 @@ describe('small parsers', () => {
     expect(parseTaskBranch('refs/heads/maestro/r1/tasks/t-1')).toEqual({ runId: 'r1', taskId: 't-1' });
     expect(parseTaskBranch('maestro/r1/result')).toBeNull();
     expect(() => taskBranch('r1', 'a b')).toThrow(/cannot name a git branch/);
+  });
+});
+
+describe('worktreeRoot', () => {
+  it('defaults outside the repository and refuses a worktreeDir inside it', () => {
+    const repo = { toplevel: '/home/u/proj', key: 'proj-1234abcd' };
+    expect(worktreeRoot(repo, null)).toMatch(/maestro\/worktrees\/proj-1234abcd$/);
+    expect(worktreeRoot(repo, '../wts')).toBe('/home/u/wts/proj-1234abcd');
+    expect(() => worktreeRoot(repo, 'sub/wts')).toThrow(/inside the repository/);
+    expect(worktreePath('/r', 'run1', 't1')).toBe('/r/run1/t1');
   });
 });
