@@ -40,10 +40,12 @@ export async function copyIncludedFiles(
   const ignoredThere = await git(['check-ignore', '-z', '--stdin'], {
     cwd: worktree,
     input: candidates.join('\0') + '\0',
-    okExitCodes: [1],
+    // 128: a path git refuses to look at (beyond a symlink): copy nothing rather than fail the worktree.
+    okExitCodes: [1, 128],
   });
   const tracked = await git(['ls-files', '-z', '--', ...candidates.map((path) => `:(literal)${path}`)], {
     cwd: worktree,
+    okExitCodes: [128],
   });
   const trackedSet = new Set(tracked.stdout.split('\0'));
   const copied: string[] = [];
