@@ -1,3 +1,5 @@
+import { readlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { git } from './runner.js';
 import { lockPid, lockState, pidAlive, type LockState, type PidCheck } from './locks.js';
 import { isAncestor, listBranches, readBranch } from './plumbing.js';
@@ -58,21 +60,31 @@ export async function gatherTaskFacts(repo: string, options: InventoryOptions): 
           lockPid: lockPid(entry.lockReason),
         }
       : null;
-    const dirty = entry && !entry.prunable ? await isDirty(entry.path, options.linkedDirs ?? []) : false;
+    const dirty =
+      entry && !entry.prunable ? await isDirty(repo, entry.path, options.linkedDirs ?? []) : false;
     const ownFolder = entry ? isInside(options.root, entry.path) : true;
     facts.push({ taskId: parsed.taskId, branch, branchCommit, worktree, merged, dirty, ownFolder });
   }
   return facts;
 }
 
-async function isDirty(worktree: string, linkedDirs: string[]): Promise<boolean> {
+async function isDirty(repo: string, worktree: string, linkedDirs: string[]): Promise<boolean> {
   const status = await git(['status', '--porcelain', '-z', '--untracked-files=normal'], {
     cwd: worktree,
   }).catch(() => null);
   // A worktree git cannot read is treated as holding work: never delete what we cannot inspect.
   if (!status) return true;
-  const linked = new Set(linkedDirs.flatMap((dir) => [dir, `${dir}/`]));
-  return status.stdout
-    .split('\0')
-    .some((line) => line !== '' && !(line.startsWith('?? ') && linked.has(line.slice(3))));
+  for (const line of status.stdout.split('\0')) {
+    if (line === '') continue;
+    if (!line.startsWith('?? ')) return true;
+    const path = line.slice(3).replace(/\/$/, '');
+    if (!linkedDirs.includes(path) && !(await isDependencyLink(repo, worktree, path))) return true;
+  }
+  return false;
+}
+
+/** The symlink `linkDependencyDirs` makes: `<worktree>/<dir>` -> `<repo>/<dir>`. */
+async function isDependencyLink(repo: string, worktree: string, path: string): Promise<boolean> {
+  const target = await readlink(join(worktree, path)).catch(() => null);
+  return target === join(repo, path);
 }

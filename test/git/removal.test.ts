@@ -1,4 +1,4 @@
-import { access, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
@@ -89,6 +89,42 @@ describe('removeTaskWorktrees', () => {
     ]);
     expect(runGit(repo, ['rev-parse', '--verify', 'maestro/r2/tasks/a'])).toMatch(/^[0-9a-f]{40}$/);
     await outcome.trashEmptied;
+  });
+});
+
+describe('removal with linked dependency folders', () => {
+  it('removes a merged worktree whose node_modules is a link, and leaves the shared folder intact', async () => {
+    const repo = await tempRepo({ 'package-lock.json': '{}\n', '.gitignore': 'node_modules/\n' });
+    await mkdir(join(repo, 'node_modules', 'dep'), { recursive: true });
+    await writeFile(join(repo, 'node_modules', 'dep', 'index.js'), 'shared\n');
+    const root = await tempDir('maestro-wts-');
+    const base = runGit(repo, ['rev-parse', 'HEAD']);
+    await ensureResultBranch(repo, 'r1', base);
+    const rules = [{ dir: 'node_modules', lockfile: 'package-lock.json' }];
+    const batch = await createWorktrees([{ taskId: 't', commit: base }], {
+      repo,
+      runId: 'r1',
+      root,
+      linkDependencies: rules,
+    });
+    const worktree = batch.ready[0]!;
+    expect(worktree.linked).toEqual(['node_modules']);
+    await writeFile(join(worktree.path, 'work.txt'), 'work\n');
+    const snap = await snapshotWorktree({
+      worktree: worktree.path,
+      runId: 'r1',
+      taskId: 't',
+      agentId: 'a',
+      message: 't',
+      exclude: worktree.linked,
+    });
+    if (!snap.committed) throw new Error('no commit');
+    expect(runGit(repo, ['ls-tree', '--name-only', snap.commit])).not.toContain('node_modules');
+    await mergeIntoResult(repo, { runId: 'r1', taskId: 't', theirs: snap.commit, message: 'm' });
+    const outcome = await removeTaskWorktrees(repo, { runId: 'r1', root });
+    expect(outcome.removed).toEqual(['t']);
+    await outcome.trashEmptied;
+    expect(await readFile(join(repo, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('shared\n');
   });
 });
 
