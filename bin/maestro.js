@@ -14,6 +14,8 @@ if (major < required[0] || (major === required[0] && minor < required[1])) {
   );
   process.exit(1);
 }
+// React and Ink run their slow development builds unless told otherwise (the TUI renders 2-3x faster).
+if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production';
 import('../dist/cli/main.js').then(
   (cli) => cli.main(process.argv.slice(2)),
   (error) => {

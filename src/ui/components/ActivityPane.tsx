@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import type { ActivityEntry, RunView, TaskView } from '../store/run-state.js';
 import { radarPartners } from '../store/run-state.js';
@@ -57,7 +57,8 @@ export function activityLines(task: TaskView, width: number): Line[] {
   return task.activity.flatMap((entry) => entryLines(entry, width));
 }
 
-export function ActivityPane(props: {
+/** Memoised: the 1 Hz clock must not redraw it. */
+export const ActivityPane = memo(function ActivityPane(props: {
   view: RunView;
   taskId: string | undefined;
   size: Box;
@@ -99,4 +100,4 @@ export function ActivityPane(props: {
       ))}
     </Pane>
   );
-}
+});

@@ -95,7 +95,7 @@ function Dashboard(props: TuiAppProps): ReactNode {
   const active = activeCount(view);
   const tick = useTick(active > 0 && view.phase !== 'finished');
   const now = Date.now();
-  const layout = computeLayout(columns, rows);
+  const layout = useMemo(() => computeLayout(columns, rows), [columns, rows]);
   const ids = useMemo(() => filterIds(view, ui.filter), [view, ui.filter]);
   const idsKey = ids.join('\n');
   useEffect(() => dispatch([{ type: 'sync', ids: idsKey ? idsKey.split('\n') : [] }]), [idsKey, dispatch]);
@@ -212,8 +212,8 @@ function Dashboard(props: TuiAppProps): ReactNode {
             scroll={ui.scroll}
           />
         ),
-        plan: <PlanPane view={view} size={layout.plan} active={ui.pane === 'plan'} tick={tick} />,
-        feed: <FeedPane view={view} size={layout.feed} active={ui.pane === 'feed'} />,
+        plan: <PlanPane view={view} size={layout.plan} active={ui.pane === 'plan'} />,
+        feed: <FeedPane findings={view.findings} size={layout.feed} active={ui.pane === 'feed'} />,
       };
       body = layout.stacked ? (
         <Box flexDirection="column">

@@ -1,15 +1,19 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
-import type { RunView } from '../store/run-state.js';
+import type { Finding } from '../store/run-state.js';
 import type { Box } from '../layout.js';
 import { inner, Pane } from './Pane.js';
 
 /** Shared memory: the findings agents publish for each other, newest at the bottom. */
-export function FeedPane(props: { view: RunView; size: Box; active: boolean }): ReactNode {
+export const FeedPane = memo(function FeedPane(props: {
+  findings: Finding[];
+  size: Box;
+  active: boolean;
+}): ReactNode {
   const { rows } = inner(props.size);
-  const shown = rows > 0 ? props.view.findings.slice(-rows) : [];
+  const shown = rows > 0 ? props.findings.slice(-rows) : [];
   return (
-    <Pane title={`Shared memory (${props.view.findings.length})`} size={props.size} active={props.active}>
+    <Pane title={`Shared memory (${props.findings.length})`} size={props.size} active={props.active}>
       {shown.length === 0 && rows > 0 ? <Text dimColor>no findings yet</Text> : null}
       {shown.map((finding) => (
         <Text key={finding.seq} wrap="truncate">
@@ -19,4 +23,4 @@ export function FeedPane(props: { view: RunView; size: Box; active: boolean }): 
       ))}
     </Pane>
   );
-}
+});

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import type { RunView } from '../store/run-state.js';
 import { progress } from '../store/run-state.js';
@@ -23,7 +23,12 @@ export function depths(view: RunView): Map<string, number> {
   return result;
 }
 
-export function PlanPane(props: { view: RunView; size: Box; active: boolean; tick: number }): ReactNode {
+/** Memoised and without spinners: it changes with the plan's states, not with the clock. */
+export const PlanPane = memo(function PlanPane(props: {
+  view: RunView;
+  size: Box;
+  active: boolean;
+}): ReactNode {
   const { rows, columns } = inner(props.size);
   if (rows <= 0) return <Pane title="Plan" size={props.size} active={props.active} />;
   const { done, total } = progress(props.view);
@@ -40,7 +45,7 @@ export function PlanPane(props: { view: RunView; size: Box; active: boolean; tic
       {ordered.slice(0, Math.max(0, rows - 1)).map((id) => {
         const task = props.view.tasks.get(id);
         if (!task) return null;
-        const { glyph, color } = stateGlyph(task.state, props.tick);
+        const { glyph, color } = stateGlyph(task.state, 0);
         const indent = '  '.repeat(Math.min(4, level.get(id) ?? 0));
         const deps = task.dependsOn.length > 0 ? ` ← ${task.dependsOn.join(', ')}` : '';
         return (
@@ -54,4 +59,4 @@ export function PlanPane(props: { view: RunView; size: Box; active: boolean; tic
       })}
     </Pane>
   );
-}
+});

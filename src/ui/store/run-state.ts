@@ -144,10 +144,21 @@ function summarizeArgs(args: unknown): string {
   return JSON.stringify(args).slice(0, 200);
 }
 
+/**
+ * Streamed text past the cap loses its older half at once, not a few characters per token: a
+ * sliding window would re-wrap, and so redraw, every line of the pane on every token.
+ */
+function trimStream(text: string): string {
+  if (text.length <= limits.textChars) return text;
+  const keep = text.slice(text.length - Math.floor(limits.textChars / 2));
+  const newline = keep.indexOf('\n');
+  return newline >= 0 && newline < 200 ? keep.slice(newline + 1) : keep;
+}
+
 function pushActivity(task: TaskView, entry: ActivityEntry): ActivityEntry[] {
   const last = task.activity[task.activity.length - 1];
   if (entry.kind === 'text' && last?.kind === 'text') {
-    const merged = { kind: 'text' as const, text: tailChars(last.text + entry.text, limits.textChars) };
+    const merged = { kind: 'text' as const, text: trimStream(last.text + entry.text) };
     return [...task.activity.slice(0, -1), merged];
   }
   if (entry.kind === 'files' && last?.kind === 'files') {

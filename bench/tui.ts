@@ -1,0 +1,284 @@
+/**
+ * bench/tui: 20 agents, 400 events/s in total, rendered into a real pseudo-terminal (tmux, 160x45).
+ * Phase 1 (20 s): the load alone -> CPU of the UI process (/proc stat) and bytes/s it writes to the
+ * terminal (/proc io wchar). Phase 2 (10 s): the same load plus a key every 500 ms -> key-to-frame
+ * latency, end to end through tmux and inside the process (bench/key-probe.mjs). Then idle CPU, with
+ * agents running silently and after the run finished. The batched dashboard runs against a baseline
+ * that re-renders on every event. Run: npx tsx bench/tui.ts [seconds]
+ */
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RunEvent, RunEventBody } from '../src/orchestrator/events.js';
+
+const seconds = Number(process.argv[2] ?? 20);
+const eventsPerSecond = 400;
+const keySeconds = Math.min(10, seconds);
+const agents = Array.from({ length: 20 }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const clockTicks = 100;
+
+let seq = 0;
+function line(body: RunEventBody): string {
+  seq += 1;
+  const event = { ...body, seq, time: new Date().toISOString(), runId: 'bench' } as RunEvent;
+  return JSON.stringify(event) + '\n';
+}
+
+function header(): string {
+  const tasks = agents.map((id) => ({
+    id,
+    title: `Work on ${id}`,
+    instructions: 'x',
+    files: [],
+    dependsOn: [],
+  }));
+  let text = line({
+    type: 'run.started',
+    objective: 'bench',
+    repo: '/tmp',
+    baseRef: 'main',
+    baseCommit: 'b'.repeat(40),
+    resultBranch: 'maestro/bench/result',
+    maxAgents: 20,
+    model: 'gpt-4o',
+    provider: 'openai',
+    budget: { runUsd: 10, taskUsd: null },
+    pid: 1,
+  });
+  text += line({ type: 'plan.ready', plan: { objective: 'bench', tasks }, source: 'llm' });
+  for (const id of agents) {
+    text += line({
+      type: 'task.started',
+      taskId: id,
+      agentId: id,
+      branch: `b/${id}`,
+      worktree: `/tmp/${id}`,
+      baseCommit: 'b',
+      attempt: 1,
+    });
+    text += line({ type: 'task.worktree_ready', taskId: id, worktree: `/tmp/${id}`, ms: 1 });
+  }
+  return text;
+}
+
+/** The mix of a working agent: mostly streamed tokens, some tool calls, edits and usage. */
+function body(n: number): RunEventBody {
+  const taskId = agents[n % agents.length] ?? 'agent-01';
+  // Each agent's own sequence: per 40 of its events, one tool call, its result, an edit and a usage report.
+  const kind = Math.floor(n / agents.length) % 40;
+  if (kind === 0)
+    return {
+      type: 'agent.tool_call',
+      taskId,
+      callId: `c${n}`,
+      name: 'read_file',
+      args: { path: `src/f${n % 97}.ts` },
+    };
+  if (kind === 1)
+    return {
+      type: 'agent.tool_result',
+      taskId,
+      callId: `c${n - agents.length}`,
+      name: 'read_file',
+      ok: true,
+      output: 'export const x = 1;\n'.repeat(20),
+    };
+  if (kind === 2)
+    return { type: 'agent.files_changed', taskId, files: [{ path: `src/f${n % 97}.ts`, kind: 'change' }] };
+  if (kind === 3) {
+    return {
+      type: 'agent.usage',
+      taskId,
+      model: 'gpt-4o',
+      provider: 'openai',
+      usage: { inputTokens: 900, cachedInputTokens: 100, cacheWriteTokens: 0, outputTokens: 60 },
+      costUsd: 0.004,
+    };
+  }
+  return { type: 'agent.text', taskId, text: `tok${n % 1000} ` };
+}
+
+function tmux(socket: string, args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+function written(pid: number): number {
+  const match = /wchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return Number(match?.[1] ?? 0);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForPane(socket: string, text: string, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (tmux(socket, ['capture-pane', '-p', '-t', 'main']).includes(text)) return performance.now() - start;
+    await sleep(1);
+  }
+  throw new Error(`pane never showed ${text}`);
+}
+
+function p95(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? NaN;
+}
+
+interface Result {
+  mode: string;
+  events: number;
+  cpuCores: number;
+  bytesPerSecond: number;
+  keyP95Ms: number;
+  keyMedianMs: number;
+  keyInProcessP95Ms: number;
+  idleCpuPercent: number;
+  idleFinishedCpuPercent: number;
+}
+
+async function measure(mode: 'batched' | 'per-event'): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-tui-'));
+  const journal = join(dir, 'events.jsonl');
+  seq = 0;
+  writeFileSync(journal, header());
+  const socket = `maestro-bench-${process.pid}-${mode}`;
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  tmux(socket, [
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-e',
+    `MAESTRO_BENCH_PIDFILE=${join(dir, 'pid')}`,
+    // As bin/maestro.js runs it: React's production build.
+    '-e',
+    'NODE_ENV=production',
+    '-e',
+    `MAESTRO_BENCH_KEYLOG=${join(dir, 'keys.log')}`,
+    // BENCH_PROFILE=DIR writes a CPU profile of the UI process there (it quits cleanly at the end).
+    '-e',
+    `NODE_OPTIONS=--import=${join(root, 'bench', 'key-probe.mjs')}${process.env.BENCH_PROFILE ? ` --cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` : ''}`,
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    '160',
+    '-y',
+    '45',
+    tsx,
+    join(root, 'bench', 'tui-ui.tsx'),
+    journal,
+    mode,
+  ]);
+  try {
+    await waitForPane(socket, 'Activity · agent-01', 30_000);
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    process.stderr.write(`${mode}: UI pid ${pid}\n`);
+    // BENCH_PIPE=FILE keeps what the UI wrote to the terminal, for inspection.
+    if (process.env.BENCH_PIPE)
+      tmux(socket, ['pipe-pane', '-o', '-t', 'main', `cat > ${process.env.BENCH_PIPE}.${mode}`]);
+    const cpu0 = cpuSeconds(pid);
+    const bytes0 = written(pid);
+    const t0 = performance.now();
+    let sent = 0;
+    const pump = (): void => {
+      const due = Math.floor(((performance.now() - t0) / 1000) * eventsPerSecond);
+      let chunk = '';
+      while (sent < due) chunk += line(body(sent++));
+      if (chunk) appendFileSync(journal, chunk);
+    };
+    // Phase 1: the load alone, for CPU and bytes.
+    while (performance.now() - t0 < seconds * 1000) {
+      pump();
+      await sleep(10);
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = (cpuSeconds(pid) - cpu0) / elapsed;
+    const bytes = (written(pid) - bytes0) / elapsed;
+    // Phase 2: the same load, plus a key every 500 ms, for key-to-frame latency.
+    const latencies: number[] = [];
+    let down = true;
+    const t1 = performance.now();
+    let nextKey = t1;
+    while (performance.now() - t1 < keySeconds * 1000) {
+      pump();
+      if (performance.now() >= nextKey) {
+        const start = performance.now();
+        tmux(socket, ['send-keys', '-t', 'main', down ? 'j' : 'k']);
+        await waitForPane(socket, `Activity · ${down ? 'agent-02' : 'agent-01'}`, 5000);
+        latencies.push(performance.now() - start);
+        down = !down;
+        nextKey = performance.now() + 500;
+      }
+      await sleep(10);
+    }
+    const inProcess = readFileSync(join(dir, 'keys.log'), 'utf8').trim().split('\n').map(Number);
+    // Idle while agents run but say nothing (the 1 Hz clock still ticks), then once the run finished.
+    const idleCpu = async (): Promise<number> => {
+      await sleep(1000);
+      const idle0 = cpuSeconds(pid);
+      const i0 = performance.now();
+      await sleep(5000);
+      return (cpuSeconds(pid) - idle0) / ((performance.now() - i0) / 1000);
+    };
+    const idle = await idleCpu();
+    let done = '';
+    for (const id of agents)
+      done += line({ type: 'task.merged', taskId: id, commit: 'c', resultBranch: 'r' });
+    done += line({
+      type: 'run.finished',
+      status: 'merged',
+      merged: agents,
+      failed: [],
+      conflicted: [],
+      costUsd: 1,
+      durationMs: 1,
+    });
+    appendFileSync(journal, done);
+    await waitForPane(socket, 'finished: merged', 5000);
+    const idleFinished = await idleCpu();
+    const sorted = [...latencies].sort((a, b) => a - b);
+    // Quit as a user would (nothing runs any more, so q quits at once), and wait for the process to end.
+    tmux(socket, ['send-keys', '-t', 'main', 'q']);
+    const quitStart = performance.now();
+    while (existsSync(`/proc/${pid}`) && performance.now() - quitStart < 10_000) await sleep(20);
+    return {
+      mode,
+      events: sent,
+      cpuCores: cpu,
+      bytesPerSecond: bytes,
+      keyP95Ms: p95(latencies),
+      keyMedianMs: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+      keyInProcessP95Ms: p95(inProcess),
+      idleCpuPercent: idle * 100,
+      idleFinishedCpuPercent: idleFinished * 100,
+    };
+  } finally {
+    try {
+      tmux(socket, ['kill-server']);
+    } catch {
+      // The session ended with the UI.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = [await measure('batched'), await measure('per-event')];
+process.stdout.write(
+  `bench/tui: 20 agents, ${eventsPerSecond} events/s for ${seconds} s, 160x45 tmux pane\n`,
+);
+process.stdout.write(
+  'mode        events  cpu(cores)  KB/s   tmux key p50/p95 ms  in-process key p95 ms  idle % (agents silent / run finished)\n',
+);
+for (const r of results) {
+  process.stdout.write(
+    `${r.mode.padEnd(10)}  ${String(r.events).padStart(6)}  ${r.cpuCores.toFixed(3).padStart(10)}  ${(r.bytesPerSecond / 1024).toFixed(1).padStart(5)}  ${`${r.keyMedianMs.toFixed(1)}/${r.keyP95Ms.toFixed(1)}`.padStart(19)}  ${r.keyInProcessP95Ms.toFixed(1).padStart(21)}  ${r.idleCpuPercent.toFixed(2).padStart(10)} / ${r.idleFinishedCpuPercent.toFixed(2)}\n`,
+  );
+}
+process.stdout.write('targets: cpu <= 0.35 cores, <= 30 KB/s, key p95 < 50 ms, idle < 1 %\n');
