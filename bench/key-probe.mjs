@@ -1,3 +1,4 @@
+/* global process, performance */
 // Preloaded into the bench's UI process (--import): logs, for every key read from the terminal,
 // the milliseconds until the next frame is written (key-to-frame latency inside the process).
 import { appendFileSync } from 'node:fs';
