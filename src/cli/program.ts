@@ -4,6 +4,7 @@ import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerCost } from './commands/cost.js';
+import { registerDemo } from './commands/demo.js';
 import { registerFakeLlm } from './commands/fake-llm.js';
 import { registerTui } from './commands/tui.js';
 import { registerResolve } from './commands/resolve.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerTemplates(program);
   registerCost(program);
+  registerDemo(program);
   registerFakeLlm(program);
   registerTui(program);
   registerResolve(program);

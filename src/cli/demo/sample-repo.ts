@@ -20,9 +20,19 @@ export const sampleFiles: Record<string, string> = {
   '.gitignore': 'node_modules/\n',
 };
 
-/** Create the sample repository with one commit on `main`, with its own committer identity. */
-export async function createSampleRepo(dir: string): Promise<void> {
-  for (const [path, content] of Object.entries(sampleFiles)) {
+/**
+ * Create the sample repository with one commit on `main`, its own committer identity, and a
+ * config that validates with its tests and keeps worktrees in `worktreeDir`.
+ */
+export async function createSampleRepo(dir: string, options: { worktreeDir: string }): Promise<void> {
+  const config = {
+    defaultModel: 'gpt-4o',
+    maxAgents: 4,
+    validate: ['node --test'],
+    worktreeDir: options.worktreeDir,
+  };
+  const files = { ...sampleFiles, '.maestrorc.json': `${JSON.stringify(config, null, 2)}\n` };
+  for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     await mkdir(dirname(full), { recursive: true });
     await writeFile(full, content);
