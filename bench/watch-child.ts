@@ -15,7 +15,7 @@ if (!root || (mode !== 'maestro' && mode !== 'baseline'))
 function inotifyWatches(): number {
   let count = 0;
   for (const fd of readdirSync('/proc/self/fd')) {
-    let target = '';
+    let target: string;
     try {
       target = readlinkSync(`/proc/self/fd/${fd}`);
     } catch {
