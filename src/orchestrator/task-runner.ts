@@ -2,7 +2,7 @@ import type { Plan, Task } from './plan.js';
 import type { RunState } from './run-state.js';
 import type { TaskContext, TaskExecutor, TaskOutcome } from './scheduler.js';
 import { stopReason } from './scheduler.js';
-import { acquireTaskWorktree, type TaskWorktree } from './task-worktree.js';
+import { WorktreeQueue, type TaskWorktree } from './task-worktree.js';
 import { describeFailure, runValidation, type ValidationResult } from './validate-commands.js';
 import { mergeTask } from './task-merge.js';
 import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
@@ -57,12 +57,10 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     linkDependencies: deps.config.linkDependencies,
     setup: deps.config.setup,
   };
+  const worktrees = new WorktreeQueue(worktreeOptions);
   return async (task: Task, ctx: TaskContext): Promise<TaskOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
-    const worktree = await acquireTaskWorktree(task.id, ctx.baseCommit, {
-      ...worktreeOptions,
-      signal: ctx.signal,
-    });
+    const worktree = await worktrees.acquire(task.id, ctx.baseCommit);
     await ctx.emit({
       type: 'task.started',
       taskId: task.id,
