@@ -48,19 +48,23 @@ interface TtyHandle {
 }
 
 /**
- * A paused TTY stream still reads the terminal underneath: it would steal the child's keys, and
- * once a shell takes the foreground, the read fails with EIO and kills stdin. Stop the handle
- * itself, and start it again afterwards.
+ * A paused TTY stream may still read the terminal underneath: it would steal the child's keys,
+ * and once a shell takes the foreground the read fails with EIO and kills stdin for good. So the
+ * handle stops reading, and any attempt to restart it waits until the child is done.
  */
 function stopReading(stdin: NodeJS.ReadableStream): () => void {
   const handle = (stdin as unknown as { _handle?: TtyHandle })._handle;
-  const swallow = (): void => undefined;
-  stdin.on('error', swallow);
-  const wasReading = handle?.reading === true && typeof handle.readStop === 'function';
-  if (wasReading) handle.readStop?.();
+  const readStart = handle?.readStart;
+  if (!handle || typeof readStart !== 'function' || typeof handle.readStop !== 'function')
+    return () => undefined;
+  if (handle.reading) handle.readStop();
+  const shadowed = Object.hasOwn(handle, 'readStart');
+  handle.readStart = () => 0;
   return () => {
-    if (wasReading) handle.readStart?.();
-    stdin.off('error', swallow);
+    if (shadowed) handle.readStart = readStart;
+    else delete handle.readStart;
+    // Node marks the handle as reading before it calls readStart: honour what it asked for meanwhile.
+    if (handle.reading) readStart.call(handle);
   };
 }
 
