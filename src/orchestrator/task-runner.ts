@@ -8,6 +8,9 @@ import { mergeTask } from './task-merge.js';
 import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { requireConfigHook } from './config-hooks.js';
+import { runHooks } from '../plugins/hooks.js';
+import type { MaestroPlugin } from '../plugins/api.js';
 import type { WorktreeOptions } from '../git/worktree-create.js';
 import {
   buildTaskMessage,
@@ -40,6 +43,8 @@ export interface TaskRunnerDeps {
   /** Current run state, for dependency reports (summaries of the tasks this one builds on). */
   state: () => RunState;
   startAgent?: (options: StartAgentOptions) => AgentHandle;
+  /** Plugins whose beforeTask/afterTask/afterMerge hooks run for each task. */
+  plugins?: readonly MaestroPlugin[];
 }
 
 /**
@@ -76,6 +81,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
       worktree: worktree.path,
       ms: worktree.ms,
     });
+    const hooks = taskHooks(deps, task, ctx, worktree);
+    await hooks.started();
     const baseMessage = buildTaskMessage({
       task,
       plan: deps.plan,
@@ -89,6 +96,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
       const outcome = await runAgent(start, deps, task, ctx, agentId, worktree, message);
+      await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
       await commitWork(deps, task, ctx, agentId, worktree, { usage, costUsd, summary: outcome.summary });
@@ -108,14 +116,41 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
       }
       message = fixMessage(baseMessage, failure, timeoutMs);
     }
+    await hooks.beforeMerge();
     const llm = deps.llmFor?.(task.id);
-    return mergeTask(deps.repo, ctx, task, worktree.branch, {
+    const merged = await mergeTask(deps.repo, ctx, task, worktree.branch, {
       agentId,
       model: llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
       provider: llm?.providerName ?? 'external',
       usage,
       costUsd,
     });
+    if (merged.kind === 'merged') await hooks.merged(merged.commit);
+    return merged;
+  };
+}
+
+/** The config's lifecycle hooks and the plugins' task hooks; a failing hook fails the task. */
+function taskHooks(deps: TaskRunnerDeps, task: Task, ctx: TaskContext, worktree: TaskWorktree) {
+  const vars = {
+    MAESTRO_RUN_ID: deps.runId,
+    MAESTRO_TASK_ID: task.id,
+    MAESTRO_WORKTREE: worktree.path,
+    MAESTRO_BRANCH: worktree.branch,
+    MAESTRO_RESULT_BRANCH: ctx.resultBranch,
+  };
+  const plugins = deps.plugins ?? [];
+  const where = { runId: deps.runId, task, worktree: worktree.path };
+  const shell = { cwd: worktree.path, vars, signal: ctx.signal };
+  return {
+    started: async (): Promise<void> => {
+      if (!worktree.reused) await requireConfigHook(deps.config, 'postCreate', shell);
+      await runHooks(plugins, 'beforeTask', where);
+    },
+    agentDone: (outcome: AgentOutcome) =>
+      runHooks(plugins, 'afterTask', { ...where, status: outcome.status, summary: outcome.summary }),
+    beforeMerge: () => requireConfigHook(deps.config, 'preMerge', shell),
+    merged: (commit: string) => runHooks(plugins, 'afterMerge', { ...where, commit }),
   };
 }
 

@@ -48,7 +48,10 @@ export class WorktreeQueue {
   acquire(taskId: string, commit: string): Promise<TaskWorktree> {
     return new Promise((resolve, reject) => {
       this.pending.push({ taskId, commit, started: Date.now(), resolve, reject });
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      // Start on the next microtask so the tasks the scheduler starts together form one batch.
+      this.draining ??= Promise.resolve()
+        .then(() => this.drain())
+        .finally(() => (this.draining = undefined));
     });
   }
 

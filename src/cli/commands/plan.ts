@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import {
-  findTemplate,
+  loadRunPlugins,
   parseAgents,
   planFromFlags,
   prepareModel,
@@ -43,7 +43,7 @@ export function registerPlan(program: Command): void {
       const loaded = await loadRepoConfig(repo, globals);
       const config = loaded.config;
       const maxAgents = parseAgents(flags.agents, config.maxAgents);
-      const template = await findTemplate(flags.template, repo, loaded, globals);
+      const { template } = await loadRunPlugins(flags.template, repo, loaded, globals);
       let setup: ModelSetup | undefined;
       const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
       const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(

@@ -5,7 +5,7 @@ import { repoCodeTrust } from '../context.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { MaestroConfig } from '../../config/schema.js';
 import { loadPlugins } from '../../plugins/loader.js';
-import type { TaskTemplate } from '../../plugins/api.js';
+import type { MaestroPlugin, TaskTemplate } from '../../plugins/api.js';
 import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
 import { planSchema, type Plan } from '../../orchestrator/plan.js';
 import { obtainPlan, type ObtainedPlan } from '../../orchestrator/plan-source.js';
@@ -63,24 +63,22 @@ export function prepareModel(config: MaestroConfig, flags: PlanFlags): ModelSetu
   return { llm, resolved: llm.prepare(flags.model ?? config.defaultModel) };
 }
 
-/** The `--template` named, from built-ins, plugins and the config's team templates. */
-export async function findTemplate(
+/** The plugins (for their hooks) and the `--template` named, from built-ins, plugins and team templates. */
+export async function loadRunPlugins(
   name: string | undefined,
   repo: RepoContext,
   loaded: LoadedConfig,
   globals: GlobalOptions,
-): Promise<TaskTemplate | undefined> {
-  if (name === undefined) return undefined;
+): Promise<{ plugins: MaestroPlugin[]; template: TaskTemplate | undefined }> {
   const set = await loadPlugins({
     config: loaded.config,
     baseDir: loaded.filepath ? dirname(loaded.filepath) : repo.root,
     trust: repoCodeTrust(globals),
   });
+  if (name === undefined) return { plugins: set.plugins, template: undefined };
   const found = set.templates.get(name);
-  if (!found) {
-    throw new UsageError(`no template named ${name}; list them with \`maestro templates\`.`);
-  }
-  return found.template;
+  if (!found) throw new UsageError(`no template named ${name}; list them with \`maestro templates\`.`);
+  return { plugins: set.plugins, template: found.template };
 }
 
 /** Plan from --plan, --each, a template, or the model. Needs `model` only when the model plans. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import {
   attachReporter,
-  findTemplate,
+  loadRunPlugins,
   interruptController,
   parseAgents,
   parseBudget,
@@ -20,6 +20,32 @@ import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 import { SharedMemory, buildSharedPrefix } from '../../agent/index.js';
 import type { MaestroConfig } from '../../config/schema.js';
+import type { MaestroPlugin } from '../../plugins/api.js';
+import { runAfterPlan, runHooks } from '../../plugins/hooks.js';
+import { newRunId } from '../../orchestrator/run-paths.js';
+import { requireConfigHook } from '../../orchestrator/config-hooks.js';
+import type { RunState } from '../../orchestrator/run-state.js';
+
+/** The config's postRun hook and the plugins' afterRun hooks; their failure is reported, the run stands. */
+async function afterRun(
+  config: MaestroConfig,
+  plugins: MaestroPlugin[],
+  state: RunState,
+  root: string,
+): Promise<void> {
+  const resultBranch = state.resultBranch ?? '';
+  try {
+    await runHooks(plugins, 'afterRun', {
+      runId: state.runId,
+      status: state.outcome ?? 'stopped',
+      resultBranch,
+    });
+    const vars = { MAESTRO_RUN_ID: state.runId, MAESTRO_RESULT_BRANCH: resultBranch };
+    await requireConfigHook(config, 'postRun', { cwd: root, vars });
+  } catch (error) {
+    process.stderr.write(`maestro: ${(error as Error).message}\n`);
+  }
+}
 
 interface RunFlags extends PlanFlags {
   base?: string;
@@ -50,7 +76,7 @@ export function registerRun(program: Command): void {
       const loaded = await loadRepoConfig(repo, globals);
       const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
       const budgetFlag = parseBudget(flags.budget);
-      const template = await findTemplate(flags.template, repo, loaded, globals);
+      const { plugins, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
       const config: MaestroConfig = {
         ...loaded.config,
         validate: [...loaded.config.validate, ...(template?.validate ?? [])],
@@ -61,16 +87,20 @@ export function registerRun(program: Command): void {
       let setup: ModelSetup | undefined;
       const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
       // Planning with the model checks its key first; a plan from a file or --each needs none until here.
+      const runId = newRunId();
+      await runHooks(plugins, 'beforePlan', { runId, objective: flags.task ?? '', root: repo.root });
       const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(
         printRejectedPlan,
       );
+      const plan = await runAfterPlan(plugins, { runId, plan: obtained.plan });
       if (config.agent === 'builtin') model();
       const interrupt = interruptController();
       try {
         const { state } = await runJob({
           repo: repo.root,
           commonDir: repo.commonDir,
-          plan: obtained.plan,
+          runId,
+          plan,
           planSource: obtained.source,
           planUsage: obtained.usage && { usage: obtained.usage, costUsd: obtained.costUsd ?? 0 },
           baseRef: flags.base ?? info.head.branch ?? 'HEAD',
@@ -93,8 +123,10 @@ export function registerRun(program: Command): void {
               memory: new SharedMemory(),
               llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
               state: () => run.scheduler.current,
+              plugins,
             }),
         });
+        await afterRun(config, plugins, state, repo.root);
         (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
         process.exitCode = exitCodeFor(state.outcome);
       } finally {
