@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/repo.js';
@@ -117,6 +118,32 @@ describe('maestro tui <runId> in a real terminal', () => {
     await tmux.kill();
     tmux = await startMaestro(repo, ['tui', runId], 100, 24);
     await tmux.waitForText('Activity · api');
+  });
+
+  it('restores the terminal when the TUI crashes, and says so in one message', async () => {
+    // From the project folder, so tsx compiles the script with the project's tsconfig (JSX runtime).
+    const project = fileURLToPath(new URL('../..', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const script = fileURLToPath(new URL('./crash-tui.tsx', import.meta.url));
+    const tmux = await TmuxSession.start({
+      command: [
+        'sh',
+        '-c',
+        'printf "BEFORE-TUI\\n"; "$@"; echo "EXIT=$?"; exec sleep 600',
+        'sh',
+        tsx,
+        script,
+      ],
+      cwd: project,
+      columns: 100,
+      rows: 24,
+    });
+    await tmux.waitForText('Activity · api');
+    const screen = await tmux.waitForText('EXIT=1');
+    expect(screen).toContain('BEFORE-TUI');
+    expect(screen).toContain('maestro: internal error in the TUI: Error: boom from a listener');
+    expect(await tmux.format('alternate_on')).toBe('0');
+    expect(await tmux.format('cursor_flag')).toBe('1');
   });
 
   it('says which run is missing, in one line', async () => {
