@@ -1,8 +1,8 @@
 import type { RunEvent, TaskState } from '../../orchestrator/events.js';
+import { checkExhaustive } from '../../errors.js';
 import { limits, type ActivityEntry, type RunView, type TaskView, type Tokens } from './run-view.js';
 
 export * from './run-view.js';
-import { checkExhaustive } from '../../errors.js';
 
 function newTask(id: string, title = id, dependsOn: string[] = []): TaskView {
   return {
