@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { RepoContext, GlobalOptions } from '../context.js';
 import { repoCodeTrust } from '../context.js';
@@ -121,8 +122,6 @@ export async function planFromFlags(
 async function templateContext(root: string, objective: string, config: MaestroConfig) {
   const excluded = globMatcher(config.excludePaths);
   const files = (await listTrackedFiles(root)).filter((path) => !excluded(path));
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   return {
     root,
     objective,
