@@ -121,7 +121,7 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
   const config = configSchema.parse({ worktreeDir: tmp('maestro-bench-wt-'), agentLimits: { maxTurns: 4 } });
   const started = performance.now();
   let probe: Promise<void> | undefined;
-  const { state } = await runJob({
+  const { state, run } = await runJob({
     repo,
     commonDir: await gitCommonDir(repo),
     plan: plan(TASKS),
@@ -165,6 +165,15 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
       }),
   });
   const ms = performance.now() - started;
+  // Where the time goes: a task's own span (worktree ready to merged) against the whole run.
+  const at = (type: string, id: string) =>
+    Date.parse(
+      run.journal.history().find((e) => e.type === type && 'taskId' in e && e.taskId === id)?.time ?? '',
+    );
+  const spans = run.plan.tasks.map((t) => at('task.merged', t.id) - at('task.started', t.id));
+  console.log(
+    `  (${agents} agent(s): mean task span ${fmt(spans.reduce((a, b) => a + b, 0) / spans.length)}, run ${fmt(ms)})`,
+  );
   await probe;
   await server.close();
   if (state.outcome !== 'merged') {
