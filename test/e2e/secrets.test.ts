@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGit, tempDir } from '../helpers/repo.js';
 import { REDACTED } from '../../src/util/redact.js';
-import { call, conversation, eventOf, fakeServer, fixtureRepo, parseEvents, runOnFake } from './harness.js';
+import { runCli } from '../helpers/cli.js';
+import {
+  call,
+  conversation,
+  eventOf,
+  fakeServer,
+  fixtureRepo,
+  isolatedEnv,
+  parseEvents,
+  runOnFake,
+} from './harness.js';
 
 /**
  * Issue 4: API keys never appear in the journal, logs, error messages, transcripts, commits or an
@@ -72,7 +82,7 @@ describe('secrets never leave the orchestrator', () => {
     });
     const fixture = await fixtureRepo(
       { 'README.md': '# secrets\n', 'dump-env.mjs': dumpScript },
-      { allowCommands: ['env', 'node dump-env.mjs'] },
+      { allowCommands: ['env', 'node dump-env.mjs'], validate: ['env'] },
     );
     const tmp = await tempDir('maestro-e2e-tmp-');
     const result = await runOnFake(
@@ -90,6 +100,8 @@ describe('secrets never leave the orchestrator', () => {
     const events = parseEvents(result.stdout);
     expect(eventOf(events, 'run.finished')).toMatchObject({ merged: ['dump-env'], failed: ['echo-error'] });
     expect(result.exitCode).toBe(1);
+    // Validation ran `env` in the worktree too; its output is journaled like any command's.
+    expect(events.some((e) => e.type === 'task.validated' && e.taskId === 'dump-env')).toBe(true);
     const branch = String(eventOf(events, 'run.started').resultBranch);
 
     // The agent's environment: the dump exists and shows ordinary variables, but no key, token or secret.
@@ -120,5 +132,37 @@ describe('secrets never leave the orchestrator', () => {
       `Incorrect API key provided: ${REDACTED}`,
     );
     expect(runGit(fixture.repo, ['for-each-ref', '--format=%(refname)', 'refs/'])).toContain(branch);
+  });
+
+  it("an external agent CLI's process environment holds no key, token or secret", async () => {
+    const fixture = await fixtureRepo(
+      { 'README.md': '# secrets\n', 'dump-env.mjs': dumpScript },
+      { agent: { command: ['node', 'dump-env.mjs', '{prompt}'] } },
+    );
+    const dir = await tempDir('maestro-e2e-plan-');
+    const planFile = join(dir, 'plan.json');
+    await writeFile(planFile, JSON.stringify({ objective: 'dump', tasks: [plan.tasks[0]] }));
+    const result = await runCli(['run', '--plan', planFile, '--headless', '--json'], {
+      cwd: fixture.repo,
+      env: { ...isolatedEnv(fixture.home), ...planted, [canary]: 'visible' },
+    });
+    expect(result.exitCode).toBe(0);
+    const events = parseEvents(result.stdout);
+    expect(eventOf(events, 'run.finished')).toMatchObject({ merged: ['dump-env'] });
+    const dump = runGit(fixture.repo, [
+      'show',
+      `${String(eventOf(events, 'run.started').resultBranch)}:env-dump.txt`,
+    ]);
+    expect(dump).toContain(`${canary}=visible`);
+    for (const name of Object.keys(planted)) expect(dump).not.toMatch(new RegExp(`^${name}=`, 'm'));
+    const found = [
+      ...leaks('stdout', result.stdout),
+      ...leaks('stderr', result.stderr),
+      ...leaks('env dump', dump),
+    ];
+    for (const file of await filesUnder(join(fixture.repo, '.git', 'maestro'))) {
+      found.push(...leaks(file, await readFile(file, 'utf8')));
+    }
+    expect(found).toEqual([]);
   });
 });
