@@ -1,6 +1,6 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { git } from '../git/runner.js';
+import { git, gitLine } from '../git/runner.js';
 import { createWorktrees, type ReadyWorktree, type WorktreeOptions } from '../git/worktree-create.js';
 import { listWorktrees } from '../git/worktree-list.js';
 import { readBranch } from '../git/plumbing.js';
@@ -103,6 +103,7 @@ export class WorktreeQueue {
     );
     if (existing && !existing.prunable && (await exists(existing.path))) {
       const head = (await readBranch(repo, branch)) ?? request.commit;
+      await finishInterruptedCheckout(existing.path);
       // Re-lock under this process: the old lock names the pid of the orchestrator that crashed.
       await git(['worktree', 'unlock', existing.path], { cwd: repo, okExitCodes: [128] });
       await git(['worktree', 'lock', '--reason', reason, existing.path], { cwd: repo });
@@ -125,6 +126,18 @@ export class WorktreeQueue {
     await git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo });
     return { branch, path, commit: branchCommit, linked: [], reused: true, ms: Date.now() - request.started };
   }
+}
+
+/**
+ * A worktree whose checkout was cut short (a crash between `worktree add --no-checkout` and the
+ * end of its checkout) has no index yet: committing it as it is would record every file as deleted.
+ * No agent ever worked in it (agents start after the checkout), so finishing the checkout loses nothing.
+ */
+async function finishInterruptedCheckout(path: string): Promise<void> {
+  const index = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: path });
+  if (await exists(index)) return;
+  await rm(`${index}.lock`, { force: true });
+  await git(['reset', '--hard', '--quiet'], { cwd: path });
 }
 
 async function exists(path: string): Promise<boolean> {

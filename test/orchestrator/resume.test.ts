@@ -164,7 +164,8 @@ describe('kill -9 of the orchestrator, then resume', () => {
       });
       const detail = JSON.stringify(Object.values(state.tasks).map((t) => [t.id, t.state, t.reason]));
       expect(state.outcome, `killed after ${killAfter} events: ${detail}`).toBe('merged');
-      const tree = (r: string, b: string) => runGit(r, ['ls-tree', '-r', `${b}^{tree}`]);
+      const tree = (r: string, b: string) =>
+        runGit(r, ['ls-tree', '-r', '--name-only', `${b}^{tree}`]).split('\n');
       expect(tree(repo, run.resultBranch), `killed after ${killAfter} events`).toBe(
         tree(reference, refRun.resultBranch),
       );
