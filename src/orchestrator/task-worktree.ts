@@ -135,8 +135,9 @@ export class WorktreeQueue {
  */
 async function finishInterruptedCheckout(path: string): Promise<void> {
   const index = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: path });
-  if (await exists(index)) return;
+  // Nothing else works in a task's worktree between its executors: a lock left is a killed git's.
   await rm(`${index}.lock`, { force: true });
+  if (await exists(index)) return;
   await git(['reset', '--hard', '--quiet'], { cwd: path });
 }
 

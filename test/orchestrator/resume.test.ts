@@ -166,7 +166,7 @@ describe('kill -9 of the orchestrator, then resume', () => {
       expect(state.outcome, `killed after ${killAfter} events: ${detail}`).toBe('merged');
       const tree = (r: string, b: string) =>
         runGit(r, ['ls-tree', '-r', '--name-only', `${b}^{tree}`]).split('\n');
-      expect(tree(repo, run.resultBranch), `killed after ${killAfter} events`).toBe(
+      expect(tree(repo, run.resultBranch), `killed after ${killAfter} events`).toEqual(
         tree(reference, refRun.resultBranch),
       );
       expect(runGit(repo, ['rev-parse', `${run.resultBranch}^{tree}`])).toBe(expectedTree);
