@@ -66,7 +66,10 @@ describe('config lifecycle hooks', () => {
 async function resultRepo(): Promise<{ repo: string; options: DeliverOptions }> {
   const repo = await tempRepo({ 'a.txt': 'one\n' });
   runGit(repo, ['branch', 'maestro/r1/result']);
-  return { repo, options: { root: repo, branch: 'maestro/r1/result', baseRef: 'main', title: 'T', body: 'B' } };
+  return {
+    repo,
+    options: { root: repo, branch: 'maestro/r1/result', baseRef: 'main', title: 'T', body: 'B' },
+  };
 }
 
 describe('delivering the result branch', () => {
