@@ -185,11 +185,19 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         finishedAt: event.time,
         conflict: { files: event.files, taskCommit: event.taskCommit, resultCommit: event.resultCommit },
       });
-    case 'conflict.resolved':
-      return {
-        ...task(event.taskId, { state: 'merged', mergedCommit: event.commit, finishedAt: event.time }),
+    case 'conflict.resolved': {
+      const next = {
+        ...task(event.taskId, {
+          state: 'merged' as const,
+          mergedCommit: event.commit,
+          finishedAt: event.time,
+        }),
         resultHead: event.commit,
       };
+      // A run that finished with conflicts is fully merged once the last one is resolved.
+      const allMerged = next.order.every((id) => next.tasks[id]?.state === 'merged');
+      return next.outcome === 'conflicts' && allMerged ? { ...next, outcome: 'merged' } : next;
+    }
     case 'task.failed':
       return task(event.taskId, { state: 'failed', reason: event.reason, finishedAt: event.time });
     case 'task.blocked':

@@ -96,6 +96,32 @@ describe('reduceRun', () => {
       ['merged', 'm2', 't'],
     ],
     [
+      'a run that finished with conflicts becomes merged when the last conflict is resolved',
+      [
+        { type: 'plan.ready', plan: { objective: 'o', tasks: [plan.tasks[0]!] }, source: 'file' },
+        start('a'),
+        {
+          type: 'task.conflicted',
+          taskId: 'a',
+          files: [{ path: 'f', kind: 'content', hunks: 1 }],
+          taskCommit: 't',
+          resultCommit: 'r',
+        },
+        {
+          type: 'run.finished',
+          status: 'conflicts',
+          merged: [],
+          failed: [],
+          conflicted: ['a'],
+          costUsd: 0,
+          durationMs: 1,
+        },
+        { type: 'conflict.resolved', taskId: 'a', commit: 'm2', resolvedBy: 'user' },
+      ],
+      (s) => [s.tasks.a?.state, s.outcome],
+      ['merged', 'merged'],
+    ],
+    [
       'failure and block',
       [
         { type: 'plan.ready', plan, source: 'file' },

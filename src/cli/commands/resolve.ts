@@ -1,18 +1,10 @@
 import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
-import { readRun, type RunRecord } from '../../orchestrator/runs.js';
-import { Journal } from '../../orchestrator/journal.js';
-import { acquireRunLock } from '../../orchestrator/run-lock.js';
-import { MaestroError, UsageError } from '../../errors.js';
-import {
-  openReviewSessions,
-  pendingConflicts,
-  reviewServices,
-  type JournalSink,
-  type PendingConflict,
-} from '../../ui/review/sessions.js';
+import { readRun } from '../../orchestrator/runs.js';
+import { UsageError } from '../../errors.js';
+import { openReviewSessions, pendingConflicts, type PendingConflict } from '../../ui/review/sessions.js';
 import { runReview } from '../../ui/review/run-review.js';
-import { linkDependencyDirs } from '../../git/worktree-deps.js';
+import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
 
 interface ResolveOptions {
   list?: boolean;
@@ -53,43 +45,14 @@ export function registerResolve(program: Command): void {
       const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state);
       await runReview({
         sessions,
-        services: reviewServices({
+        services: configuredReviewServices({
           repo: repo.root,
           commonDir: repo.commonDir,
-          validate: config.validate,
-          validateTimeoutMs: config.validateTimeoutSeconds * 1000,
-          journal: () => openJournal(run),
-          // Validation may need the project's dependencies, linked as for agents' worktrees.
-          prepareWorktree: async (dir) => {
-            await linkDependencyDirs(repo.root, dir, config.linkDependencies);
-          },
+          config,
+          journal: () => openRunJournal(run),
         }),
       });
     });
-}
-
-/** The run's journal for the resolution events, under the run's lock: refused while the run is live. */
-async function openJournal(run: RunRecord): Promise<JournalSink & { close: () => Promise<void> }> {
-  let lock;
-  try {
-    lock = await acquireRunLock(run.dir, run.runId);
-  } catch (error) {
-    if (!(error instanceof MaestroError)) throw error;
-    throw new MaestroError(`${error.message} Commit from that run's TUI (c) instead; your picks are kept.`);
-  }
-  try {
-    const journal = await Journal.open(run.dir, run.runId);
-    return {
-      append: (body) => journal.append(body),
-      close: async () => {
-        await journal.close();
-        await lock.release();
-      },
-    };
-  } catch (error) {
-    await lock.release();
-    throw error;
-  }
 }
 
 function listText(runId: string, pending: PendingConflict[]): string {

@@ -1,63 +1,21 @@
 import type { Command } from 'commander';
-import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
-import {
-  attachReporter,
-  loadRunPlugins,
-  interruptController,
-  parseAgents,
-  parseBudget,
-  planFromFlags,
-  prepareModel,
-  printRejectedPlan,
-  type ModelSetup,
-  type PlanFlags,
-} from './run-shared.js';
+import type { GlobalOptions } from '../context.js';
+import { attachReporter, interruptController } from './run-shared.js';
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
-import { runJob } from '../../orchestrator/run-job.js';
-import { createTaskRunner } from '../../orchestrator/task-runner.js';
-import { agentLlmFor } from '../../orchestrator/agent-llm.js';
-import { inspectRepo } from '../../git/repo.js';
-import { worktreeRoot } from '../../git/worktree-paths.js';
-import { SharedMemory, buildSharedPrefix } from '../../agent/index.js';
-import type { MaestroConfig } from '../../config/schema.js';
-import type { MaestroPlugin } from '../../plugins/api.js';
-import { runAfterPlan, runHooks } from '../../plugins/hooks.js';
-import { newRunId } from '../../orchestrator/run-paths.js';
-import { requireConfigHook } from '../../orchestrator/config-hooks.js';
+import {
+  concludeRun,
+  executeRun,
+  planRun,
+  prepareRun,
+  type PreparedRun,
+  type RunFlags,
+} from '../run-session.js';
+import { runWithTui } from '../live-tui.js';
 import type { RunState } from '../../orchestrator/run-state.js';
 
-/** The config's postRun hook and the plugins' afterRun hooks; their failure is reported, the run stands. */
-async function afterRun(
-  config: MaestroConfig,
-  plugins: MaestroPlugin[],
-  state: RunState,
-  root: string,
-): Promise<void> {
-  const resultBranch = state.resultBranch ?? '';
-  try {
-    await runHooks(plugins, 'afterRun', {
-      runId: state.runId,
-      status: state.outcome ?? 'stopped',
-      resultBranch,
-    });
-    const vars = { MAESTRO_RUN_ID: state.runId, MAESTRO_RESULT_BRANCH: resultBranch };
-    await requireConfigHook(config, 'postRun', { cwd: root, vars });
-  } catch (error) {
-    process.stderr.write(`maestro: ${(error as Error).message}\n`);
-  }
-}
-
-interface RunFlags extends PlanFlags {
-  base?: string;
-  budget?: string;
-  headless?: boolean;
-  json?: boolean;
-}
-
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('plan a task, run agents in parallel worktrees, and merge their work into a result branch')
+/** The options `maestro run` and `maestro tui` share. */
+export function runOptions(command: Command): Command {
+  return command
     .option('--task <objective>', 'what to do, in a sentence')
     .option('--agents <n>', 'agents at once (default: maxAgents from the config)')
     .option('--model <model>', 'model for the planner and the agents (default: defaultModel)')
@@ -68,69 +26,47 @@ export function registerRun(program: Command): void {
     .option('--base <ref>', 'start from this commit or branch (default: HEAD)')
     .option('--budget <usd>', 'stop starting new work once the run has cost this much')
     .option('--serialize-overlaps', 'make tasks that touch the same files run one after the other')
+    .option('--checkout', 'switch your checkout to the result branch at the end (clean working tree only)')
+    .option('--push', 'push the result branch to the remote at the end')
+    .option('--pr', 'push the result branch and open a pull request with gh at the end');
+}
+
+export function registerRun(program: Command): void {
+  runOptions(program.command('run'))
+    .description('plan a task, run agents in parallel worktrees, and merge their work into a result branch')
     .option('--headless', 'print progress lines instead of the full-screen view')
     .option('--json', 'print every event as one JSON line (NDJSON)')
     .action(async (flags: RunFlags, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const repo = await findRepo(process.cwd());
-      const loaded = await loadRepoConfig(repo, globals);
-      const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
-      const budgetFlag = parseBudget(flags.budget);
-      const { plugins, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
-      const config: MaestroConfig = {
-        ...loaded.config,
-        validate: [...loaded.config.validate, ...(template?.validate ?? [])],
-        budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
-      };
-      const info = await inspectRepo(repo.root);
-      const root = worktreeRoot(info, config.worktreeDir);
-      let setup: ModelSetup | undefined;
-      const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
-      // Planning with the model checks its key first; a plan from a file or --each needs none until here.
-      const runId = newRunId();
-      await runHooks(plugins, 'beforePlan', { runId, objective: flags.task ?? '', root: repo.root });
-      const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(
-        printRejectedPlan,
-      );
-      const plan = await runAfterPlan(plugins, { runId, plan: obtained.plan });
-      if (config.agent === 'builtin') model();
-      const interrupt = interruptController();
-      try {
-        const { state } = await runJob({
-          repo: repo.root,
-          commonDir: repo.commonDir,
-          runId,
-          plan,
-          planSource: obtained.source,
-          planUsage: obtained.usage && { usage: obtained.usage, costUsd: obtained.costUsd ?? 0 },
-          baseRef: flags.base ?? info.head.branch ?? 'HEAD',
-          maxAgents,
-          model: setup?.resolved.model ?? 'external',
-          provider: setup?.resolved.provider ?? 'external',
-          budget: config.budget,
-          serializeOverlaps: flags.serializeOverlaps,
-          signal: interrupt.signal,
-          redact: setup?.llm.redact,
-          onJournal: (journal) => attachReporter(journal, flags.json === true),
-          executor: async (run) =>
-            createTaskRunner({
-              repo: repo.root,
-              runId: run.runId,
-              plan: run.plan,
-              config,
-              worktreeRoot: root,
-              sharedPrefix: await buildSharedPrefix(repo.root, config),
-              memory: new SharedMemory(),
-              llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
-              state: () => run.scheduler.current,
-              plugins,
-            }),
-        });
-        await afterRun(config, plugins, state, repo.root);
-        (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
-        process.exitCode = exitCodeFor(state.outcome);
-      } finally {
-        interrupt.dispose();
-      }
+      const run = await prepareRun(flags, command.optsWithGlobals<GlobalOptions>(), process.cwd());
+      const planned = await planRun(run, flags);
+      const live = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !flags.headless && !flags.json;
+      const state = live ? await runWithTui(run, planned, flags) : await runHeadless(run, planned, flags);
+      await finish(run, state, flags);
     });
+}
+
+async function runHeadless(
+  run: PreparedRun,
+  planned: Awaited<ReturnType<typeof planRun>>,
+  flags: RunFlags,
+): Promise<RunState> {
+  const interrupt = interruptController();
+  try {
+    return await executeRun(run, planned, flags, {
+      signal: interrupt.signal,
+      onJournal: (journal) => attachReporter(journal, flags.json === true),
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Hooks and delivery, the summary, and the exit code (a failed delivery makes an otherwise good run exit 1). */
+export async function finish(run: PreparedRun, state: RunState, flags: RunFlags): Promise<void> {
+  const concluded = await concludeRun(run, state, flags);
+  const out = flags.json ? process.stderr : process.stdout;
+  out.write(`${formatSummary(state)}\n`);
+  for (const line of concluded.lines) out.write(`${line}\n`);
+  const code = exitCodeFor(state.outcome);
+  process.exitCode = concluded.failed && code === 0 ? 1 : code;
 }

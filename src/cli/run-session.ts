@@ -1,0 +1,210 @@
+import type { RepoContext, GlobalOptions } from './context.js';
+import { findRepo, loadRepoConfig } from './context.js';
+import {
+  loadRunPlugins,
+  parseAgents,
+  parseBudget,
+  planFromFlags,
+  prepareModel,
+  printRejectedPlan,
+  type ModelSetup,
+  type PlanFlags,
+} from './commands/run-shared.js';
+import { runJob, type StartedRun } from '../orchestrator/run-job.js';
+import { createTaskRunner } from '../orchestrator/task-runner.js';
+import { agentLlmFor } from '../orchestrator/agent-llm.js';
+import { inspectRepo, type RepoInfo } from '../git/repo.js';
+import { worktreeRoot } from '../git/worktree-paths.js';
+import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
+import type { MaestroConfig } from '../config/schema.js';
+import type { MaestroPlugin } from '../plugins/api.js';
+import { runAfterPlan, runHooks } from '../plugins/hooks.js';
+import { newRunId } from '../orchestrator/run-paths.js';
+import { requireConfigHook } from '../orchestrator/config-hooks.js';
+import type { RunState } from '../orchestrator/run-state.js';
+import type { Plan } from '../orchestrator/plan.js';
+import type { ObtainedPlan } from '../orchestrator/plan-source.js';
+import type { Journal } from '../orchestrator/journal.js';
+import { checkoutResult, openPullRequest, pushResult, type DeliverOptions } from '../orchestrator/deliver.js';
+import { formatSummary } from './reporters/summary.js';
+
+/** Every flag of `maestro run` (and `maestro tui --task`). */
+export interface RunFlags extends PlanFlags {
+  base?: string;
+  budget?: string;
+  headless?: boolean;
+  json?: boolean;
+  checkout?: boolean;
+  push?: boolean;
+  pr?: boolean;
+}
+
+/** A run with its config, plugins and repository checked, before anything is planned. */
+export interface PreparedRun {
+  repo: RepoContext;
+  info: RepoInfo;
+  config: MaestroConfig;
+  plugins: MaestroPlugin[];
+  template: Awaited<ReturnType<typeof loadRunPlugins>>['template'];
+  worktreeRoot: string;
+  maxAgents: number;
+  runId: string;
+  /** The LLM service for the run's model; created (and its key checked) on first use. */
+  model(): ModelSetup;
+  setup(): ModelSetup | undefined;
+}
+
+/** Load config and plugins, check the repository and the flags. Bad input throws before anything runs. */
+export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: string): Promise<PreparedRun> {
+  const repo = await findRepo(cwd);
+  const loaded = await loadRepoConfig(repo, globals);
+  const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
+  const budgetFlag = parseBudget(flags.budget);
+  const { plugins, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
+  const config: MaestroConfig = {
+    ...loaded.config,
+    validate: [...loaded.config.validate, ...(template?.validate ?? [])],
+    budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
+  };
+  const info = await inspectRepo(repo.root);
+  let setup: ModelSetup | undefined;
+  return {
+    repo,
+    info,
+    config,
+    plugins,
+    template,
+    worktreeRoot: worktreeRoot(info, config.worktreeDir),
+    maxAgents,
+    runId: newRunId(),
+    model: () => (setup ??= prepareModel(config, flags)),
+    setup: () => setup,
+  };
+}
+
+/** The plan from a file, `--each`, a template or the model, after the plugins' plan hooks. */
+export async function planRun(
+  run: PreparedRun,
+  flags: RunFlags,
+): Promise<{ plan: Plan; obtained: ObtainedPlan }> {
+  await runHooks(run.plugins, 'beforePlan', {
+    runId: run.runId,
+    objective: flags.task ?? '',
+    root: run.repo.root,
+  });
+  const obtained = await planFromFlags(
+    run.repo,
+    run.config,
+    flags,
+    run.template,
+    run.model,
+    run.maxAgents,
+  ).catch(printRejectedPlan);
+  const plan = await runAfterPlan(run.plugins, { runId: run.runId, plan: obtained.plan });
+  // Agents need the model too: check its key now, before the first worktree exists.
+  if (run.config.agent === 'builtin') run.model();
+  return { plan, obtained };
+}
+
+export interface ExecuteHooks {
+  signal: AbortSignal;
+  onJournal?: (journal: Journal) => void;
+  onScheduler?: (run: StartedRun) => void;
+}
+
+/** Run the plan to the end: worktrees, agents, validation, merges. Resolves with the final state. */
+export async function executeRun(
+  run: PreparedRun,
+  planned: { plan: Plan; obtained: ObtainedPlan },
+  flags: RunFlags,
+  hooks: ExecuteHooks,
+): Promise<RunState> {
+  const setup = run.setup();
+  const { state } = await runJob({
+    repo: run.repo.root,
+    commonDir: run.repo.commonDir,
+    runId: run.runId,
+    plan: planned.plan,
+    planSource: planned.obtained.source,
+    planUsage: planned.obtained.usage && {
+      usage: planned.obtained.usage,
+      costUsd: planned.obtained.costUsd ?? 0,
+    },
+    baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
+    maxAgents: run.maxAgents,
+    model: setup?.resolved.model ?? 'external',
+    provider: setup?.resolved.provider ?? 'external',
+    budget: run.config.budget,
+    serializeOverlaps: flags.serializeOverlaps,
+    signal: hooks.signal,
+    redact: setup?.llm.redact,
+    onJournal: hooks.onJournal,
+    onScheduler: hooks.onScheduler,
+    executor: async (started) =>
+      createTaskRunner({
+        repo: run.repo.root,
+        runId: started.runId,
+        plan: started.plan,
+        config: run.config,
+        worktreeRoot: run.worktreeRoot,
+        sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
+        memory: new SharedMemory(),
+        llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),
+        state: () => started.scheduler.current,
+        plugins: run.plugins,
+      }),
+  });
+  return state;
+}
+
+/**
+ * After the run: plugins' afterRun and the config's postRun hooks (a failure is reported, the run
+ * stands), then `--checkout`, `--push`, `--pr` when something merged. Returns lines to print and
+ * whether a delivery step failed.
+ */
+export async function concludeRun(
+  run: PreparedRun,
+  state: RunState,
+  flags: RunFlags,
+): Promise<{ lines: string[]; failed: boolean }> {
+  const lines: string[] = [];
+  let failed = false;
+  const resultBranch = state.resultBranch ?? '';
+  try {
+    await runHooks(run.plugins, 'afterRun', {
+      runId: state.runId,
+      status: state.outcome ?? 'stopped',
+      resultBranch,
+    });
+    const vars = { MAESTRO_RUN_ID: state.runId, MAESTRO_RESULT_BRANCH: resultBranch };
+    await requireConfigHook(run.config, 'postRun', { cwd: run.repo.root, vars });
+  } catch (error) {
+    lines.push(`maestro: ${(error as Error).message}`);
+  }
+  const anythingMerged = Object.values(state.tasks).some((task) => task.state === 'merged');
+  if (!(flags.checkout || flags.push || flags.pr) || !resultBranch) return { lines, failed };
+  if (!anythingMerged) {
+    lines.push(`maestro: nothing merged, so ${resultBranch} is not checked out, pushed or proposed`);
+    return { lines, failed: true };
+  }
+  const options: DeliverOptions = {
+    root: run.repo.root,
+    branch: resultBranch,
+    baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
+    title: `maestro: ${state.objective || 'changes'}`.slice(0, 120),
+    body: `${formatSummary(state)}\n\nMade by maestro: every merge commit names its task, agent, model, tokens and cost.`,
+  };
+  const steps: (() => Promise<string>)[] = [];
+  if (flags.pr) steps.push(() => openPullRequest(options));
+  else if (flags.push) steps.push(async () => (await pushResult(options)).message);
+  if (flags.checkout) steps.push(() => checkoutResult(options));
+  for (const step of steps) {
+    try {
+      lines.push(await step());
+    } catch (error) {
+      lines.push(`maestro: ${(error as Error).message}`);
+      failed = true;
+    }
+  }
+  return { lines, failed };
+}
