@@ -2,8 +2,10 @@ import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent, RunEventBody } from './events.js';
 import { readJournalFile } from './journal-file.js';
+import { createRedactor, redactDeep } from '../util/redact.js';
 
-export type Redactor = (text: string) => string;
+export type { Redactor } from '../util/redact.js';
+import type { Redactor } from '../util/redact.js';
 export type EventListener = (event: RunEvent) => void;
 
 export interface JournalOptions {
@@ -25,7 +27,7 @@ export class Journal {
   private readonly handle: FileHandle;
   private readonly events: RunEvent[];
   private readonly listeners = new Set<EventListener>();
-  private readonly redact: Redactor | undefined;
+  private readonly redact: Redactor;
   private readonly now: () => Date;
   private nextSeq: number;
   private pending: { event: RunEvent; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -45,7 +47,8 @@ export class Journal {
     this.file = journalPath(dir);
     this.handle = handle;
     this.events = events;
-    this.redact = options.redact;
+    // Without the run's own redactor, still keep every secret-looking variable of this process out.
+    this.redact = options.redact ?? createRedactor(process.env);
     this.now = options.now ?? (() => new Date());
     this.nextSeq = (events.at(-1)?.seq ?? 0) + 1;
   }
@@ -65,7 +68,7 @@ export class Journal {
   append(body: RunEventBody): Promise<RunEvent> {
     if (this.closed) return Promise.reject(new Error(`journal of run ${this.runId} is closed`));
     if (this.broken !== undefined) return Promise.reject(this.broken);
-    const clean = this.redact ? redactDeep(body, this.redact) : body;
+    const clean = redactDeep(body, this.redact);
     const event = {
       ...clean,
       seq: this.nextSeq,
@@ -129,13 +132,4 @@ export class Journal {
 
 export function journalPath(dir: string): string {
   return join(dir, 'events.jsonl');
-}
-
-function redactDeep<T>(value: T, redact: Redactor): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redact)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)])) as T;
-  }
-  return value;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appendFile, readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,23 @@ describe('Journal', () => {
     await journal.close();
     expect(await readFile(journalPath(dir), 'utf8')).not.toContain('sk-secret');
     expect(seen[0]).toMatchObject({ text: 'key [redacted] here' });
+  });
+
+  it('without a run redactor still keeps the secret variables of this process out', async () => {
+    vi.stubEnv('DEPLOY_TOKEN', 'tok-planted-0123456789');
+    try {
+      const dir = await tempDir();
+      const journal = await Journal.open(dir, 'r');
+      await journal.append({
+        type: 'log',
+        level: 'error',
+        message: 'push failed with tok-planted-0123456789',
+      });
+      await journal.close();
+      expect(await readFile(journalPath(dir), 'utf8')).not.toContain('tok-planted-0123456789');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
