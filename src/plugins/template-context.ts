@@ -1,24 +1,17 @@
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { resolve, relative, isAbsolute } from 'node:path';
-import picomatch from 'picomatch';
-import { git } from '../git/runner.js';
+import { globMatcher, listTrackedFiles } from '../orchestrator/repo-files.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { TemplateContext } from './api.js';
-
-/** Tracked files of the repository at HEAD's working tree, relative, with `excludePaths` applied. */
-export async function trackedFiles(root: string, excludePaths: readonly string[]): Promise<string[]> {
-  const listed = await git(['ls-files', '-z', '--cached'], { cwd: root });
-  const excluded = picomatch([...excludePaths], { dot: true });
-  return listed.stdout.split('\0').filter((file) => file !== '' && !excluded(file));
-}
 
 export async function createTemplateContext(
   root: string,
   config: MaestroConfig,
   objective: string,
 ): Promise<TemplateContext> {
-  const files = await trackedFiles(root, config.excludePaths);
+  const excluded = globMatcher(config.excludePaths);
+  const files = (await listTrackedFiles(root)).filter((path) => !excluded(path));
   return {
     root,
     objective,

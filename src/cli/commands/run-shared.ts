@@ -1,16 +1,14 @@
-import { dirname, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import { dirname } from 'node:path';
 import type { RepoContext, GlobalOptions } from '../context.js';
 import { repoCodeTrust } from '../context.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { MaestroConfig } from '../../config/schema.js';
 import { loadPlugins } from '../../plugins/loader.js';
 import type { MaestroPlugin, TaskTemplate } from '../../plugins/api.js';
+import { createTemplateContext } from '../../plugins/template-context.js';
 import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
 import { planSchema, type Plan } from '../../orchestrator/plan.js';
 import { obtainPlan, type ObtainedPlan } from '../../orchestrator/plan-source.js';
-import { listTrackedFiles, globMatcher } from '../../orchestrator/repo-files.js';
 import type { Journal } from '../../orchestrator/journal.js';
 import { createJsonReporter, createLineReporter } from '../reporters/lines.js';
 import { UsageError } from '../../errors.js';
@@ -93,7 +91,7 @@ export async function planFromFlags(
 ): Promise<ObtainedPlan> {
   const objective = flags.task ?? template?.defaultObjective;
   if (template?.plan && flags.plan === undefined && flags.each === undefined) {
-    const draft = await template.plan(await templateContext(repo.root, objective ?? '', config));
+    const draft = await template.plan(await createTemplateContext(repo.root, config, objective ?? ''));
     if (draft === null)
       throw new UsageError(`template ${template.name} found nothing to do in this repository.`);
     return {
@@ -117,26 +115,6 @@ export async function planFromFlags(
       planner: { stream: (request) => setup.llm.stream(request, { taskId: 'planner' }) },
     },
   });
-}
-
-async function templateContext(root: string, objective: string, config: MaestroConfig) {
-  const excluded = globMatcher(config.excludePaths);
-  const files = (await listTrackedFiles(root)).filter((path) => !excluded(path));
-  return {
-    root,
-    objective,
-    files,
-    config,
-    readFile: (path: string) => readFile(join(root, path), 'utf8'),
-    exec: async (command: string, args: string[], options?: { timeoutMs?: number }) => {
-      const result = await execa(command, args, { cwd: root, reject: false, timeout: options?.timeoutMs });
-      return {
-        stdout: String(result.stdout),
-        stderr: String(result.stderr),
-        exitCode: result.exitCode ?? null,
-      };
-    },
-  };
 }
 
 /** Headless progress: lines (default) or NDJSON (`--json`), on stdout. */
