@@ -65,7 +65,13 @@ export type RunEventBody =
   | { type: 'agent.tool_call'; taskId: string; callId: string; name: string; args: unknown }
   | { type: 'agent.tool_result'; taskId: string; callId: string; name: string; ok: boolean; output: string }
   | { type: 'agent.usage'; taskId: string; model: string; provider: string; usage: Usage; costUsd: number }
-  | { type: 'agent.files_changed'; taskId: string; files: { path: string; kind: FileChangeKind }[] }
+  | {
+      type: 'agent.files_changed';
+      taskId: string;
+      files: { path: string; kind: FileChangeKind }[];
+      /** 'watcher' when the worktree watcher saw it; absent when the agent reported its own edit. */
+      source?: 'watcher';
+    }
   | { type: 'agent.finished'; taskId: string; summary: string }
   | {
       type: 'finding.published';

@@ -5,6 +5,7 @@ import { readRun } from './runs.js';
 import { driveRun, type StartedRun } from './run-job.js';
 import { gatherResumeFacts, planResume, type ResumePlan } from './resume.js';
 import type { TaskExecutor } from './scheduler.js';
+import type { RunObserverOptions } from './run-observers.js';
 import { reconcileRun } from '../git/reconcile.js';
 import { repairWorktreeAdmin } from './worktree-repair.js';
 import { gitCommonDir } from './run-paths.js';
@@ -25,6 +26,8 @@ export interface ResumeJobOptions {
   redact?: Redactor;
   signal?: AbortSignal;
   waitForReview?: boolean;
+  /** Worktree watchers and the conflict radar (pass the config's `excludePaths`). */
+  observe?: RunObserverOptions;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
       journal,
       { ...options, maxAgents: options.maxAgents ?? state.maxAgents },
       {
+        repo: options.repo,
         runId,
         dir: record.dir,
         plan: before.plan,

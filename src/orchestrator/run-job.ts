@@ -9,6 +9,7 @@ import { predictOverlaps, serializeOverlaps, type OverlapPair } from './plan-ove
 import { listTrackedFiles } from './repo-files.js';
 import { followAttachedCommands } from './run-control.js';
 import { assertValidPlan } from './plan-validate.js';
+import { startRunObservers, type RunObserverOptions } from './run-observers.js';
 import type { Usage } from '../llm/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ensureResultBranch } from '../git/merge.js';
@@ -38,6 +39,8 @@ export interface RunJobOptions {
   signal?: AbortSignal;
   waitForReview?: boolean;
   runId?: string;
+  /** Worktree watchers and the conflict radar (pass the config's `excludePaths`). */
+  observe?: RunObserverOptions;
 }
 
 export interface StartedRun {
@@ -97,6 +100,7 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
       costUsd: options.planUsage?.costUsd,
     });
     return await drive(journal, options, {
+      repo: options.repo,
       runId,
       dir,
       plan,
@@ -112,8 +116,11 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
 
 async function drive(
   journal: Journal,
-  options: Pick<RunJobOptions, 'executor' | 'maxAgents' | 'signal' | 'waitForReview' | 'onScheduler'>,
-  partial: Omit<StartedRun, 'journal' | 'scheduler'>,
+  options: Pick<
+    RunJobOptions,
+    'executor' | 'maxAgents' | 'signal' | 'waitForReview' | 'onScheduler' | 'observe'
+  >,
+  partial: Omit<StartedRun, 'journal' | 'scheduler'> & { repo: string },
 ): Promise<{ run: StartedRun; state: RunState }> {
   // The executor needs the run (scheduler included) to exist, and the scheduler needs the executor.
   const holder: { executor?: TaskExecutor } = {};
@@ -124,16 +131,20 @@ async function drive(
     waitForReview: options.waitForReview,
     runTask: (task, ctx) => (holder.executor as TaskExecutor)(task, ctx),
   });
-  const run: StartedRun = { ...partial, journal, scheduler };
+  const { repo, ...started } = partial;
+  const run: StartedRun = { ...started, journal, scheduler };
   holder.executor = await options.executor(run);
   options.onScheduler?.(run);
   // An attached `maestro tui` steers this run through the run folder's commands file.
   const commands = await followAttachedCommands(partial.dir, scheduler);
+  // File watchers and the conflict radar; closed before the journal, whatever ends the run.
+  const observers = startRunObservers(journal, repo, options.observe);
   try {
     const state = await scheduler.run();
     return { run, state };
   } finally {
     commands.close();
+    await observers.close();
   }
 }
 

@@ -1,0 +1,206 @@
+import { stat } from 'node:fs/promises';
+import type { FileChangeKind, RunEvent, RunEventBody, TaskState } from './events.js';
+import type { Journal } from './journal.js';
+import { foldRun, reduceRun, type RunState } from './run-state.js';
+import { ConflictRadar, type RadarTask } from './conflict-radar.js';
+import { defaultConfig } from '../config/schema.js';
+import {
+  WatchLimitError,
+  WorktreeWatcher,
+  type FilesChanged,
+  type WorktreeWatcherOptions,
+} from '../watch/worktree-watcher.js';
+import { MaestroError } from '../errors.js';
+
+export interface RunObserverOptions {
+  /** Globs the watcher skips (config `excludePaths`); defaults to the config default. */
+  excludePaths?: string[];
+  watchDebounceMs?: number;
+  watchMaxWaitMs?: number;
+  /** The conflict radar checks at most once per interval (default 2 s). */
+  radarIntervalMs?: number;
+  /** Builds a task's watcher (default: the chokidar `WorktreeWatcher`). */
+  createWatcher?: (options: WorktreeWatcherOptions) => TaskWatcher;
+}
+
+export interface TaskWatcher {
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RunObservers {
+  /** Closes every watcher and the radar; nothing is journaled once it resolves. */
+  close(): Promise<void>;
+}
+
+/** States in which a task's agent may still change its worktree. */
+const live: ReadonlySet<TaskState> = new Set(['starting', 'running', 'paused', 'validating', 'merging']);
+// The agent's own report of a write is trusted; the watcher's echo of it within this window is dropped.
+const echoWindowMs = 10_000;
+
+/**
+ * The run's live observers, fed by the journal: one worktree watcher per running task (its
+ * `agent.files_changed` events, marked `source: 'watcher'`) and the conflict radar (`radar.overlaps`).
+ * Everything they learn goes into the journal, so the in-process TUI and `maestro tui <runId>` see it.
+ */
+export function startRunObservers(
+  journal: Journal,
+  repo: string,
+  options: RunObserverOptions = {},
+): RunObservers {
+  let state: RunState = foldRun(journal.runId, journal.history());
+  let closed = false;
+  let limitReported = false;
+  const watchers = new Map<string, { worktree: string; watcher: TaskWatcher; stopped: boolean }>();
+  // Per task: paths the agent itself reported (builtin write/edit tools), so the watcher does not repeat them.
+  const reported = new Map<string, Map<string, { kind: FileChangeKind; at: number }>>();
+  const append = (body: RunEventBody): Promise<void> =>
+    closed
+      ? Promise.resolve()
+      : journal.append(body).then(
+          () => undefined,
+          () => undefined,
+        );
+
+  const running = (): RadarTask[] =>
+    state.order.flatMap((id) => {
+      const task = state.tasks[id];
+      return task && live.has(task.state) && task.worktree ? [{ id, worktree: task.worktree }] : [];
+    });
+  const radar = new ConflictRadar({
+    repo,
+    running,
+    publish: (pairs) => append({ type: 'radar.overlaps', pairs }),
+    intervalMs: options.radarIntervalMs,
+    initial: lastRadar(journal.history()),
+  });
+
+  const fromWatcher = (taskId: string, body: FilesChanged): void => {
+    const own = reported.get(taskId);
+    const now = Date.now();
+    const files = body.files.filter((file) => {
+      const seen = own?.get(file.path);
+      if (!seen || seen.kind !== file.kind || now - seen.at > echoWindowMs) return true;
+      own?.delete(file.path);
+      return false;
+    });
+    radar.changed(taskId);
+    if (files.length > 0) void append({ ...body, files, source: 'watcher' });
+  };
+
+  const onError = (taskId: string, error: MaestroError): void => {
+    void stopWatching(taskId);
+    // A full watch table is the machine's setting: say it once, and the task goes on unwatched.
+    if (error instanceof WatchLimitError) {
+      if (limitReported) return;
+      limitReported = true;
+    }
+    void append({ type: 'log', level: 'warn', message: error.message });
+  };
+
+  const watch = (taskId: string, worktree: string): void => {
+    const current = watchers.get(taskId);
+    if (current?.worktree === worktree) return;
+    if (current) void stopWatching(taskId);
+    // Errors of a watcher already stopped or replaced are nobody's concern.
+    const report = (error: MaestroError): void => {
+      if (watchers.get(taskId)?.watcher === watcher) onError(taskId, error);
+    };
+    const watcherOptions: WorktreeWatcherOptions = {
+      taskId,
+      root: worktree,
+      excludePaths: options.excludePaths ?? defaultConfig().excludePaths,
+      debounceMs: options.watchDebounceMs,
+      maxWaitMs: options.watchMaxWaitMs,
+      onChange: (body) => fromWatcher(taskId, body),
+      onError: (error) => report(error),
+    };
+    const watcher = (options.createWatcher ?? ((o) => new WorktreeWatcher(o)))(watcherOptions);
+    const entry = { worktree, watcher, stopped: false };
+    watchers.set(taskId, entry);
+    void (async () => {
+      // A worktree that is not there (yet or any more) is not watched; the task is not ours to fail.
+      if (
+        !(await stat(worktree).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )) ||
+        entry.stopped
+      )
+        return;
+      await watcher.start();
+      // Stopped while starting: the close may have come before chokidar existed.
+      if (entry.stopped) return void (await watcher.close());
+      // Writes before the watcher was ready went unseen: let the radar look once.
+      radar.changed(taskId);
+    })().catch((error: unknown) => report(watchError(worktree, error)));
+  };
+
+  const stopWatching = async (taskId: string): Promise<void> => {
+    const entry = watchers.get(taskId);
+    if (!entry) return;
+    watchers.delete(taskId);
+    reported.delete(taskId);
+    entry.stopped = true;
+    // Not awaiting a start in progress: chokidar closed before 'ready' never gets there.
+    await entry.watcher.close().catch(() => undefined);
+  };
+
+  // Tasks in a live state, so the one event that ends one (merged, failed, stopped...) is noticed.
+  const liveTasks = new Set<string>();
+  const onEvent = (event: RunEvent): void => {
+    state = reduceRun(state, event);
+    if (closed) return;
+    if (event.type === 'task.started' || event.type === 'task.worktree_ready') {
+      watch(event.taskId, event.worktree);
+      radar.changed(event.taskId);
+    } else if (event.type === 'agent.files_changed') {
+      if (event.source !== 'watcher') remember(reported, event.taskId, event.files);
+      radar.changed(event.taskId);
+    }
+    const taskId = 'taskId' in event ? event.taskId : undefined;
+    if (taskId === undefined) return;
+    if (live.has(state.tasks[taskId]?.state ?? 'pending')) liveTasks.add(taskId);
+    else if (liveTasks.delete(taskId)) {
+      void stopWatching(taskId);
+      radar.left(taskId);
+    }
+  };
+  const unsubscribe = journal.subscribe(onEvent);
+
+  return {
+    close: async () => {
+      unsubscribe();
+      await radar.close();
+      await Promise.all([...watchers.keys()].map((taskId) => stopWatching(taskId)));
+      closed = true;
+    },
+  };
+}
+
+function remember(
+  reported: Map<string, Map<string, { kind: FileChangeKind; at: number }>>,
+  taskId: string,
+  files: { path: string; kind: FileChangeKind }[],
+): void {
+  const own = reported.get(taskId) ?? new Map<string, { kind: FileChangeKind; at: number }>();
+  reported.set(taskId, own);
+  for (const file of files) own.set(file.path, { kind: file.kind, at: Date.now() });
+}
+
+/** The radar pairs a previous process of this run last journaled, if the run did not finish since. */
+function lastRadar(events: readonly RunEvent[]): { a: string; b: string; files: string[] }[] {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event?.type === 'run.finished') return [];
+    if (event?.type === 'radar.overlaps') return event.pairs;
+  }
+  return [];
+}
+
+function watchError(root: string, error: unknown): MaestroError {
+  if (error instanceof MaestroError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EMFILE') return new WatchLimitError(root, error);
+  return new MaestroError(`watching ${root} failed: ${String(error)}`, { cause: error });
+}
