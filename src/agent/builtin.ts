@@ -6,7 +6,8 @@ import type { ToolHost } from './host/client.js';
 import type { PauseGate } from './pause-gate.js';
 import { formatFindings, type SharedMemory } from './shared-memory.js';
 import type { ToolOutcome } from './tools/context.js';
-import { buildToolSpecs, hostToolNames, type HostToolName, type ToolArgs } from './tools/schemas.js';
+import { buildToolSpecs, hostToolNames, type ToolArgs } from './tools/schemas.js';
+import { checkPluginCall, type PluginToolRef } from './tools/plugin-tools.js';
 import { checkToolCall } from './tools/validate.js';
 
 /** Anything that streams a model turn: a Provider, or the orchestrator's limited/budgeted wrapper. */
@@ -27,6 +28,8 @@ export interface BuiltinAgentOptions {
   taskMessage: string;
   tools: Pick<ToolHost, 'call'>;
   allowedCommands: readonly string[];
+  /** Tools plugins add; the host was started with them and runs them under the path guard. */
+  pluginTools?: readonly PluginToolRef[];
   memory: SharedMemory;
   emit: AgentEmit;
   maxTurns: number;
@@ -77,7 +80,10 @@ interface TurnOutput {
  */
 export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<AgentOutcome> {
   const { taskId, emit, signal } = options;
-  const tools = buildToolSpecs(options.allowedCommands);
+  const tools = [
+    ...buildToolSpecs(options.allowedCommands),
+    ...(options.pluginTools ?? []).map((t) => t.spec),
+  ];
   const available = tools.map((t) => t.name);
   const messages: Message[] = [{ role: 'user', content: options.taskMessage }];
   let seen = options.findingsSeen ?? options.memory.size;
@@ -203,12 +209,13 @@ async function runCall(
     name: call.name,
     args: clipArgs(call.arguments ?? call.rawArguments),
   });
-  const checked = checkToolCall(call, available);
+  const plugin = options.pluginTools?.find((t) => t.spec.name === call.name);
+  const checked = plugin ? checkPluginCall(call, plugin.spec) : checkToolCall(call, available);
   let outcome: CallOutcome;
   if (!checked.ok) outcome = { ok: false, output: checked.error };
-  else if ((hostToolNames as readonly string[]).includes(checked.name)) {
+  else if (plugin || (hostToolNames as readonly string[]).includes(checked.name)) {
     try {
-      outcome = await options.tools.call(checked.name as HostToolName, checked.args, options.signal);
+      outcome = await options.tools.call(checked.name, checked.args, options.signal);
     } catch (error) {
       outcome = { ok: false, output: `tool failed: ${(error as Error).message}` };
     }

@@ -10,6 +10,7 @@ import { startToolHost } from './host/client.js';
 import { PauseGate } from './pause-gate.js';
 import type { SharedMemory } from './shared-memory.js';
 import { allowedCommands } from './tools/commands.js';
+import type { PluginToolRef } from './tools/plugin-tools.js';
 
 /** The model side of a built-in agent, supplied by the orchestrator (limiter, budget, pricing inside). */
 export interface AgentLlm {
@@ -41,6 +42,8 @@ export interface StartAgentOptions {
   findingsSeen?: number;
   /** The orchestrator's environment, scrubbed before any child sees it. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Tools plugins add to the built-in agent. */
+  pluginTools?: readonly PluginToolRef[];
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -142,6 +145,7 @@ async function runBuiltin(
       allowedCommands: commands,
       commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
       env,
+      pluginTools: (options.pluginTools ?? []).map((t) => ({ module: t.module, name: t.spec.name })),
     });
   } catch (error) {
     clearTimeout(timer);
@@ -158,6 +162,7 @@ async function runBuiltin(
       taskMessage: options.taskMessage,
       tools: host,
       allowedCommands: commands,
+      ...(options.pluginTools && { pluginTools: options.pluginTools }),
       memory: options.memory,
       emit: options.emit,
       maxTurns: agentLimits.maxTurns,

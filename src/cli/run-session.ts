@@ -18,6 +18,7 @@ import { worktreeRoot } from '../git/worktree-paths.js';
 import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { MaestroPlugin } from '../plugins/api.js';
+import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
 import { runAfterPlan, runHooks } from '../plugins/hooks.js';
 import { newRunId } from '../orchestrator/run-paths.js';
 import { requireConfigHook } from '../orchestrator/config-hooks.js';
@@ -45,6 +46,7 @@ export interface PreparedRun {
   info: RepoInfo;
   config: MaestroConfig;
   plugins: MaestroPlugin[];
+  pluginTools: PluginToolRef[];
   template: Awaited<ReturnType<typeof loadRunPlugins>>['template'];
   worktreeRoot: string;
   maxAgents: number;
@@ -60,7 +62,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
   const loaded = await loadRepoConfig(repo, globals);
   const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
   const budgetFlag = parseBudget(flags.budget);
-  const { plugins, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
+  const { plugins, tools, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
   const config: MaestroConfig = {
     ...loaded.config,
     validate: [...loaded.config.validate, ...(template?.validate ?? [])],
@@ -73,6 +75,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     info,
     config,
     plugins,
+    pluginTools: tools,
     template,
     worktreeRoot: worktreeRoot(info, config.worktreeDir),
     maxAgents,
@@ -152,6 +155,7 @@ export async function executeRun(
         llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),
         state: () => started.scheduler.current,
         plugins: run.plugins,
+        pluginTools: run.pluginTools,
       }),
   });
   return state;

@@ -11,6 +11,7 @@ import { snapshotWorktree } from '../git/snapshot.js';
 import { requireConfigHook } from './config-hooks.js';
 import { runHooks } from '../plugins/hooks.js';
 import type { MaestroPlugin } from '../plugins/api.js';
+import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
 import type { WorktreeOptions } from '../git/worktree-create.js';
 import {
   buildTaskMessage,
@@ -45,6 +46,8 @@ export interface TaskRunnerDeps {
   startAgent?: (options: StartAgentOptions) => AgentHandle;
   /** Plugins whose beforeTask/afterTask/afterMerge hooks run for each task. */
   plugins?: readonly MaestroPlugin[];
+  /** Tools plugins add to the built-in agent. */
+  pluginTools?: readonly PluginToolRef[];
 }
 
 /**
@@ -177,6 +180,7 @@ async function runAgent(
     llm: deps.llmFor?.(task.id),
     agent: deps.agent,
     env: deps.env,
+    ...(deps.pluginTools && { pluginTools: deps.pluginTools }),
   });
   const onAbort = (): void => handle.stop(stopReason(ctx.signal));
   if (ctx.signal.aborted) onAbort();

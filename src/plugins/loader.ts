@@ -7,6 +7,10 @@ import { MaestroError } from '../errors.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { TrustDecider } from '../config/trust.js';
 import type { MaestroPlugin, TaskTemplate } from './api.js';
+import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
+import { toolNames } from '../agent/tools/schemas.js';
+
+const builtinToolNames = new Set<string>(toolNames);
 
 /** A plugin that could not be loaded: the run does not start (exit 2). */
 export class PluginError extends MaestroError {
@@ -26,6 +30,8 @@ export interface LoadedTemplate {
 export interface PluginSet {
   plugins: MaestroPlugin[];
   templates: Map<string, LoadedTemplate>;
+  /** Tools for the built-in agent, with the module the agent's host imports to run each. */
+  tools: PluginToolRef[];
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function');
@@ -88,13 +94,24 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
     entries.push(resolveSpec(spec, options.baseDir));
   }
   const plugins: MaestroPlugin[] = [];
+  const tools: PluginToolRef[] = [];
   for (const entry of entries) {
     if (entry.needsTrust && !(await options.trust(entry.needsTrust))) {
       throw new PluginError(entry.label, 'runs code from this repository; pass --trust-config to allow it');
     }
-    plugins.push(await importPlugin(entry.label, entry.url));
+    const plugin = await importPlugin(entry.label, entry.url);
+    plugins.push(plugin);
+    for (const tool of plugin.tools ?? []) {
+      if (builtinToolNames.has(tool.name) || tools.some((t) => t.spec.name === tool.name)) {
+        throw new PluginError(plugin.name, `defines tool "${tool.name}", which another tool already has`);
+      }
+      tools.push({
+        module: entry.url,
+        spec: { name: tool.name, description: tool.description, parameters: tool.parameters },
+      });
+    }
   }
-  return { plugins, templates: collectTemplates(plugins, options.config) };
+  return { plugins, templates: collectTemplates(plugins, options.config), tools };
 }
 
 function resolveSpec(spec: string, baseDir: string): { label: string; url: string; needsTrust?: string } {

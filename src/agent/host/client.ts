@@ -9,7 +9,8 @@ import type { FromHost, HostSettings, ToHost } from './protocol.js';
 /** The orchestrator's handle on one agent's host process: call tools in its worktree, then close it. */
 export interface ToolHost {
   readonly pid: number;
-  call(name: HostToolName, args: unknown, signal?: AbortSignal): Promise<ToolOutcome>;
+  /** A built-in worktree tool, or a plugin tool the host was started with. */
+  call(name: HostToolName | (string & {}), args: unknown, signal?: AbortSignal): Promise<ToolOutcome>;
   /** Cancels running commands (their process groups die), then ends the host. */
   close(): Promise<void>;
 }
@@ -121,6 +122,7 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     excludePaths: options.excludePaths,
     allowedCommands: options.allowedCommands,
     commandTimeoutMs: options.commandTimeoutMs,
+    ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

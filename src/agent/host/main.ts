@@ -1,6 +1,8 @@
 import { checkExhaustive } from '../../errors.js';
 import { PathGuard } from '../path-guard.js';
-import type { ToolContext } from '../tools/context.js';
+import type { ToolContext, ToolOutcome } from '../tools/context.js';
+import type { HostToolName } from '../tools/schemas.js';
+import type { MaestroPlugin, PluginTool } from '../../plugins/api.js';
 import { executeHostTool } from '../tools/execute.js';
 import type { FromHost, ToHost } from './protocol.js';
 
@@ -10,6 +12,32 @@ import type { FromHost, ToHost } from './protocol.js';
  */
 const running = new Map<number, AbortController>();
 let base: Omit<ToolContext, 'signal' | 'onCommandStart'> | null = null;
+const pluginHandlers = new Map<string, PluginTool['handler']>();
+
+/** Import each plugin module the orchestrator named and keep the handlers of the tools it asked for. */
+async function loadPluginTools(tools: { module: string; name: string }[]): Promise<void> {
+  for (const { module, name } of tools) {
+    const loaded = (await import(module)) as { default?: MaestroPlugin; plugin?: MaestroPlugin };
+    const tool = (loaded.default ?? loaded.plugin)?.tools?.find((t) => t.name === name);
+    if (!tool) throw new Error(`plugin ${module} has no tool ${name}`);
+    pluginHandlers.set(name, tool.handler);
+  }
+}
+
+/** A plugin tool runs here, in the worktree, with every path going through the same guard. */
+async function runPluginTool(name: string, args: unknown, guard: PathGuard): Promise<ToolOutcome> {
+  const handler = pluginHandlers.get(name);
+  if (!handler) return { ok: false, output: `unknown tool ${name}` };
+  try {
+    const output = await handler(args as Record<string, unknown>, {
+      worktree: guard.root,
+      resolvePath: async (path) => (await guard.resolve(path)).abs,
+    });
+    return { ok: true, output: String(output) };
+  } catch (error) {
+    return { ok: false, output: `${name} failed: ${(error as Error).message}` };
+  }
+}
 
 function send(message: FromHost): void {
   process.send?.(message);
@@ -28,6 +56,7 @@ async function handle(message: ToHost): Promise<void> {
     case 'init': {
       try {
         const guard = await PathGuard.create(message.settings.worktree);
+        await loadPluginTools(message.settings.pluginTools ?? []);
         base = {
           ...message.settings,
           worktree: guard.root,
@@ -48,18 +77,20 @@ async function handle(message: ToHost): Promise<void> {
         const outcome =
           base === null
             ? { ok: false, output: 'the tool host is not initialised' }
-            : await executeHostTool(
-                {
-                  ...base,
-                  signal: controller.signal,
-                  onCommandStart: (id) => {
-                    pgid = id;
-                    send({ type: 'command_started', id: message.id, pgid: id });
+            : pluginHandlers.has(message.name)
+              ? await runPluginTool(message.name, message.args, base.guard)
+              : await executeHostTool(
+                  {
+                    ...base,
+                    signal: controller.signal,
+                    onCommandStart: (id) => {
+                      pgid = id;
+                      send({ type: 'command_started', id: message.id, pgid: id });
+                    },
                   },
-                },
-                message.name,
-                message.args,
-              );
+                  message.name as HostToolName,
+                  message.args,
+                );
         send({ type: 'result', id: message.id, outcome });
       } finally {
         running.delete(message.id);

@@ -7,11 +7,14 @@ export interface HostSettings {
   excludePaths: string[];
   allowedCommands: string[];
   commandTimeoutMs: number;
+  /** Plugin tools to load: each plugin module (file URL) and the tool names it provides. */
+  pluginTools?: { module: string; name: string }[];
 }
 
 export type ToHost =
   | { type: 'init'; settings: HostSettings }
-  | { type: 'call'; id: number; name: HostToolName; args: unknown }
+  /** A built-in worktree tool, or a plugin tool named in `pluginTools`. */
+  | { type: 'call'; id: number; name: HostToolName | (string & {}); args: unknown }
   | { type: 'cancel'; id: number }
   | { type: 'shutdown' };
 

@@ -6,6 +6,7 @@ import type { MaestroConfig } from '../../config/schema.js';
 import { loadPlugins } from '../../plugins/loader.js';
 import type { MaestroPlugin, TaskTemplate } from '../../plugins/api.js';
 import { createTemplateContext } from '../../plugins/template-context.js';
+import type { PluginToolRef } from '../../agent/tools/plugin-tools.js';
 import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
 import { planSchema, type Plan } from '../../orchestrator/plan.js';
 import { obtainPlan, type ObtainedPlan } from '../../orchestrator/plan-source.js';
@@ -68,16 +69,16 @@ export async function loadRunPlugins(
   repo: RepoContext,
   loaded: LoadedConfig,
   globals: GlobalOptions,
-): Promise<{ plugins: MaestroPlugin[]; template: TaskTemplate | undefined }> {
+): Promise<{ plugins: MaestroPlugin[]; tools: PluginToolRef[]; template: TaskTemplate | undefined }> {
   const set = await loadPlugins({
     config: loaded.config,
     baseDir: loaded.filepath ? dirname(loaded.filepath) : repo.root,
     trust: repoCodeTrust(globals),
   });
-  if (name === undefined) return { plugins: set.plugins, template: undefined };
+  if (name === undefined) return { plugins: set.plugins, tools: set.tools, template: undefined };
   const found = set.templates.get(name);
   if (!found) throw new UsageError(`no template named ${name}; list them with \`maestro templates\`.`);
-  return { plugins: set.plugins, template: found.template };
+  return { plugins: set.plugins, tools: set.tools, template: found.template };
 }
 
 /** Plan from --plan, --each, a template, or the model. Needs `model` only when the model plans. */
