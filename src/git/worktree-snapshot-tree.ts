@@ -23,19 +23,30 @@ const identity = {
   GIT_COMMITTER_EMAIL: 'maestro@localhost',
 };
 
+export interface CaptureOptions {
+  /** Paths never captured, e.g. dependency folders linked into the worktree. */
+  exclude?: readonly string[];
+  /**
+   * A private index file kept between captures of this worktree (the caller owns and removes it).
+   * Its stat cache makes the next capture cheap; without it a temporary one is used and removed.
+   */
+  indexFile?: string;
+}
+
 export async function captureWorktreeState(
   worktree: string,
-  options: { exclude?: readonly string[] } = {},
+  options: CaptureOptions = {},
 ): Promise<WorktreeStateCommit> {
   const [head, headTree, indexPath] = (
     await gitLine(['rev-parse', 'HEAD', 'HEAD^{tree}', '--path-format=absolute', '--git-path', 'index'], {
       cwd: worktree,
     })
   ).split('\n') as [string, string, string];
-  const dir = await mkdtemp(join(tmpdir(), 'maestro-radar-'));
+  const dir = options.indexFile ? undefined : await mkdtemp(join(tmpdir(), 'maestro-radar-'));
   try {
-    const env = { GIT_INDEX_FILE: join(dir, 'index') };
-    await seedIndex(worktree, indexPath, env);
+    const env = { GIT_INDEX_FILE: options.indexFile ?? join(dir as string, 'index') };
+    // The private index mirrors the worktree, not HEAD: after `add --all` it is the worktree, whatever HEAD is.
+    if (!(await exists(env.GIT_INDEX_FILE))) await seedIndex(worktree, indexPath, env);
     const exclude = (options.exclude ?? []).map((path) => `:(exclude,literal)${path}`);
     await git(['add', '--all', '--', '.', ...exclude], { cwd: worktree, env });
     const tree = await gitLine(['write-tree'], { cwd: worktree, env });
@@ -47,8 +58,15 @@ export async function captureWorktreeState(
     });
     return { commit, tree, head };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findOverlaps, type OverlapPair } from '../git/overlap.js';
 import { git } from '../git/runner.js';
 import { captureWorktreeState } from '../git/worktree-snapshot-tree.js';
@@ -44,6 +47,8 @@ export class ConflictRadar {
   private lastCheck = 0;
   private closed = false;
   private gitVersion: Promise<{ major: number; minor: number }> | undefined;
+  // One private index per task, kept between checks: its stat cache makes the next capture cheap.
+  private indexDir: Promise<string> | undefined;
 
   constructor(private readonly options: ConflictRadarOptions) {
     this.published = options.initial ?? [];
@@ -71,6 +76,8 @@ export class ConflictRadar {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
+    const dir = await this.indexDir?.catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 
   private schedule(): void {
@@ -79,10 +86,13 @@ export class ConflictRadar {
     const delay = Math.max(this.options.settleMs ?? 200, this.lastCheck + interval - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.inFlight = this.check().finally(() => {
-        this.inFlight = undefined;
-        this.schedule();
-      });
+      // A failed check (e.g. no temp folder) is skipped; the next change tries again.
+      this.inFlight = this.check()
+        .catch(() => undefined)
+        .finally(() => {
+          this.inFlight = undefined;
+          this.schedule();
+        });
     }, delay);
     // The radar never keeps the process alive on its own.
     this.timer.unref();
@@ -103,7 +113,9 @@ export class ConflictRadar {
     for (const task of running) {
       const known = this.snapshots.get(task.id);
       if (known && known.worktree === task.worktree && !dirty.has(task.id)) continue;
-      const next = await captureWorktreeState(task.worktree).catch(() => undefined);
+      this.indexDir ??= mkdtemp(join(tmpdir(), 'maestro-radar-'));
+      const indexFile = join(await this.indexDir, `${encodeURIComponent(task.id)}.index`);
+      const next = await captureWorktreeState(task.worktree, { indexFile }).catch(() => undefined);
       if (this.closed) return;
       if (!next) this.snapshots.delete(task.id);
       else this.snapshots.set(task.id, { worktree: task.worktree, commit: next.commit });

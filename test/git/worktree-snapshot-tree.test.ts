@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { captureWorktreeState } from '../../src/git/worktree-snapshot-tree.js';
-import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
+import { commitAll, runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 
 async function worktree(files: Record<string, string>): Promise<{ repo: string; wt: string }> {
   const repo = await tempRepo(files);
@@ -50,6 +50,25 @@ describe('captureWorktreeState', () => {
       '?? new/',
     ]);
     expect(runGit(wt, ['for-each-ref', '--format=%(refname)'])).not.toContain('radar');
+  });
+
+  it('keeps a private index between captures and still sees every later edit, deletion and commit', async () => {
+    const { wt } = await worktree({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n' });
+    const indexFile = join(await tempDir('maestro-idx-'), 'task.index');
+    await writeFile(join(wt, 'a.txt'), 'ALPHA\n');
+    const first = await captureWorktreeState(wt, { indexFile });
+    expect(runGit(wt, ['show', `${first.commit}:a.txt`])).toBe('ALPHA');
+    // Same size, same second as the private index was written: git's racy-entry check must catch it.
+    await writeFile(join(wt, 'a.txt'), 'alpHA\n');
+    await writeFiles(wt, { 'c.txt': 'gamma\n' });
+    runGit(wt, ['rm', '-q', 'b.txt']);
+    const second = await captureWorktreeState(wt, { indexFile });
+    expect(runGit(wt, ['show', `${second.commit}:a.txt`])).toBe('alpHA');
+    expect(runGit(wt, ['ls-tree', '--name-only', second.commit]).split('\n')).toEqual(['a.txt', 'c.txt']);
+    // The agent commits (a fix round): the state is the same tree on top of the new HEAD.
+    const head = commitAll(wt, 'work');
+    const third = await captureWorktreeState(wt, { indexFile });
+    expect(third).toEqual({ commit: head, head, tree: second.tree });
   });
 
   it('answers HEAD itself when the worktree is clean, and honours excluded paths', async () => {

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runJob, type RunJobOptions } from '../../src/orchestrator/run-job.js';
 import { tasksIn } from '../../src/orchestrator/run-state.js';
 import type { EventOf, RunEvent } from '../../src/orchestrator/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
+import type { Journal } from '../../src/orchestrator/journal.js';
 import type { FakeScenario } from '../../src/llm/fake/index.js';
 import { WatchLimitError } from '../../src/watch/worktree-watcher.js';
 import { tempRepo } from '../helpers/repo.js';
@@ -100,6 +101,32 @@ describe('run observers: worktree watchers and the conflict radar', () => {
     expect(radar.at(-1)?.pairs).toEqual([]);
     expect(radar.at(-1)?.seq).toBeGreaterThan(radar[0]?.seq ?? Infinity);
     // No watcher outlives the run.
+    expect(fsWatches()).toBe(watchesBefore);
+  }, 30_000);
+
+  it('closes every watcher when the run is stopped (Ctrl-C) while agents are running', async () => {
+    const watchesBefore = fsWatches();
+    const controller = new AbortController();
+    let journal: Journal | undefined;
+    const running = observedRun(
+      { 'README.md': '# r\n' },
+      [
+        ...slowFinish('ta', write('a.txt', 'a\n'), 20_000),
+        ...slowFinish('tb', write('b.txt', 'b\n'), 20_000),
+      ],
+      [task('ta', ['a.txt']), task('tb', ['b.txt'])],
+      { signal: controller.signal, onJournal: (j) => (journal = j) },
+    );
+    await vi.waitFor(
+      () => {
+        expect(journal?.history().filter((e) => e.type === 'agent.files_changed')).toHaveLength(2);
+        expect(fsWatches()).toBeGreaterThan(watchesBefore);
+      },
+      { timeout: 10_000 },
+    );
+    controller.abort();
+    const { state } = await running;
+    expect(state.outcome).toBe('stopped');
     expect(fsWatches()).toBe(watchesBefore);
   }, 30_000);
 
