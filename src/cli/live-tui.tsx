@@ -12,6 +12,8 @@ import { configuredReviewServices, openRunJournal } from './review-wiring.js';
 import { attachReporter } from './commands/run-shared.js';
 import type { Plan } from '../orchestrator/plan.js';
 import type { ObtainedPlan } from '../orchestrator/plan-source.js';
+import type { RunEvent } from '../orchestrator/events.js';
+import type { EventSource } from '../ui/run-control.js';
 
 /**
  * Run a plan with the full-screen dashboard in this process. The run goes on when the user
@@ -29,10 +31,11 @@ export async function runWithTui(
   const state = executeRun(run, planned, flags, {
     signal: interrupt.signal,
     onScheduler: (started) => {
+      const source = journalAndLater(started.journal, run.repo.root);
       dashboard = runTui({
-        source: started.journal,
+        source,
         control: schedulerRunControl(started.scheduler),
-        renderReview: (props) => review(run, started, () => finished, props),
+        renderReview: (props) => review(run, started, source, () => finished, props),
       }).then((outcome) => {
         if (finished) return;
         if (outcome === 'detach') {
@@ -53,28 +56,57 @@ export async function runWithTui(
   return (await readRun(run.repo.root, run.runId)).state;
 }
 
+/** The dashboard's events: the run's journal, then what was journaled after it closed (resolutions). */
+interface LateSource extends EventSource {
+  catchUp(): Promise<void>;
+}
+
+function journalAndLater(journal: StartedRun['journal'], repo: string): LateSource {
+  const late: RunEvent[] = [];
+  const listeners = new Set<(event: RunEvent) => void>();
+  const history = (): RunEvent[] => [...journal.history(), ...late];
+  return {
+    history,
+    subscribe: (listener) => {
+      const off = journal.subscribe(listener);
+      listeners.add(listener);
+      return () => {
+        off();
+        listeners.delete(listener);
+      };
+    },
+    catchUp: async () => {
+      const seen = history().at(-1)?.seq ?? 0;
+      const fresh = (await readRun(repo, journal.runId)).events.filter((event) => event.seq > seen);
+      late.push(...fresh);
+      for (const event of fresh) for (const listener of listeners) listener(event);
+    },
+  };
+}
+
 function review(
   run: PreparedRun,
   started: StartedRun,
+  source: LateSource,
   finished: () => boolean,
   props: ReviewProps,
 ): ReactNode {
-  return <LiveReview run={run} started={started} finished={finished} {...props} />;
+  return <LiveReview run={run} started={started} source={source} finished={finished} {...props} />;
 }
 
 function LiveReview(
-  props: ReviewProps & { run: PreparedRun; started: StartedRun; finished: () => boolean },
+  props: ReviewProps & {
+    run: PreparedRun;
+    started: StartedRun;
+    source: LateSource;
+    finished: () => boolean;
+  },
 ): ReactNode {
-  const { run, started, finished } = props;
+  const { run, started, source, finished } = props;
   // Stable across renders: ConflictReview reloads whenever `load` changes.
   const load = useCallback(
-    () =>
-      openReviewSessions(
-        run.repo.root,
-        run.repo.commonDir,
-        foldRun(started.runId, started.journal.history()),
-      ),
-    [run, started],
+    () => openReviewSessions(run.repo.root, run.repo.commonDir, foldRun(started.runId, source.history())),
+    [run, started, source],
   );
   const services = useMemo(() => {
     const setup = run.setup();
@@ -84,13 +116,17 @@ function LiveReview(
       config: run.config,
       // While the run is live its own journal takes the events (the scheduler then starts waiting tasks);
       // once it ended, the journal is reopened under the run's lock as `maestro resolve` does.
-      journal: async () =>
-        finished() ? openRunJournal(started) : { append: (body) => started.journal.append(body) },
+      journal: async () => {
+        if (!finished()) return { append: (body) => started.journal.append(body) };
+        const sink = await openRunJournal(started);
+        // The dashboard follows the closed journal: show it what was just added.
+        return { append: sink.append, close: () => sink.close().then(() => source.catchUp()) };
+      },
       ...(setup && {
         propose: proposeWith(setup.llm.forTask('review', setup.resolved.model), setup.resolved.model),
       }),
     });
-  }, [run, started, finished]);
+  }, [run, started, source, finished]);
   return (
     <ConflictReview
       load={load}

@@ -108,7 +108,10 @@ describe('maestro demo in a real terminal', () => {
     await tmux.sendKeys(['c']);
     await tmux.waitForText(/committed [0-9a-f]{10}/, 20_000);
     await tmux.sendKeys(['q']);
-    await tmux.waitForText('Activity · add-slugify');
+    // Back on the dashboard, which shows the resolution: every task merged, and so the run.
+    screen = await tmux.waitForText('finished: merged');
+    expect(screen).toMatch(/›✔ Add slugify\(\) .* merged /);
+    expect(screen).toContain('5/5 merged');
     await tmux.sendKeys(['q']);
     screen = await tmux.waitForText(/EXIT=\d+/, 15_000);
     expect(screen).toContain('EXIT=0');
@@ -149,6 +152,7 @@ describe('maestro demo in a real terminal', () => {
     expect(screen).toContain('Agents 0/5 running');
     expect(screen.match(/✔ .* merged /g)).toHaveLength(5);
     expect(screen).not.toContain('conflicted');
+    expect(screen).toContain('finished: merged');
     await attached.sendKeys(['q']);
     screen = await attached.waitForText(/EXIT=\d+/);
     expect(screen).toContain('EXIT=0');

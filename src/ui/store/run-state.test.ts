@@ -166,4 +166,34 @@ describe('run view reducer', () => {
     expect(progress(view)).toEqual({ done: 1, total: 3 });
     expect(view.budgetExceeded).toBe(true);
   });
+  it('settles a run that finished with conflicts as merged once the last one is resolved', () => {
+    const conflicted = (taskId: string): RunEventBody => ({
+      type: 'task.conflicted',
+      taskId,
+      files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
+      taskCommit: 't',
+      resultCommit: 'r',
+    });
+    const view = reduceAll([
+      { type: 'plan.ready', plan, source: 'llm' },
+      { type: 'task.merged', taskId: 'api', commit: 'c', resultBranch: 'r' },
+      conflicted('cli'),
+      conflicted('docs'),
+      {
+        type: 'run.finished',
+        status: 'conflicts',
+        merged: ['api'],
+        failed: [],
+        conflicted: ['cli', 'docs'],
+        costUsd: 0,
+        durationMs: 1,
+      },
+      { type: 'conflict.resolved', taskId: 'cli', commit: 'c2', resolvedBy: 'me' },
+    ]);
+    expect(view.tasks.get('cli')?.state).toBe('merged');
+    expect(view.finalStatus).toBe('conflicts');
+    const ev = eventFactory();
+    const last = ev({ type: 'conflict.resolved', taskId: 'docs', commit: 'c3', resolvedBy: 'me' });
+    expect(reduceRun(view, { ...last, seq: 7 }).finalStatus).toBe('merged');
+  });
 });

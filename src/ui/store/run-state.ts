@@ -279,13 +279,17 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
       }));
     case 'conflict.pick':
       return view;
-    case 'conflict.resolved':
-      return withTask(view, event.taskId, (task) =>
+    case 'conflict.resolved': {
+      const next = withTask(view, event.taskId, (task) =>
         ended(task, 'merged', at, {
           conflicts: undefined,
           activity: pushActivity(task, status(`conflicts resolved by ${event.resolvedBy}`, 'good')),
         }),
       );
+      // As the run's state folds it: a run that finished with conflicts is merged once the last one is resolved.
+      const allMerged = next.order.every((id) => next.tasks.get(id)?.state === 'merged');
+      return next.finalStatus === 'conflicts' && allMerged ? { ...next, finalStatus: 'merged' } : next;
+    }
     case 'radar.overlaps':
       return { ...view, radar: event.pairs };
     case 'budget.exceeded':
