@@ -45,6 +45,7 @@ export class ConflictRadar {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: Promise<void> | undefined;
   private lastCheck = 0;
+  private lastDuration = 0;
   private closed = false;
   private gitVersion: Promise<{ major: number; minor: number }> | undefined;
   // One private index per task, kept between checks: its stat cache makes the next capture cheap.
@@ -82,7 +83,9 @@ export class ConflictRadar {
 
   private schedule(): void {
     if (this.closed || this.timer || this.inFlight || this.dirty.size === 0) return;
-    const interval = this.options.intervalMs ?? 2000;
+    // A slow check (many dirty worktrees in a big repository) spaces the next one out: the radar
+    // is busy at most about a third of the time, whatever the size.
+    const interval = Math.max(this.options.intervalMs ?? 2000, 2 * this.lastDuration);
     const delay = Math.max(this.options.settleMs ?? 200, this.lastCheck + interval - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -90,6 +93,7 @@ export class ConflictRadar {
       this.inFlight = this.check()
         .catch(() => undefined)
         .finally(() => {
+          this.lastDuration = Date.now() - this.lastCheck;
           this.inFlight = undefined;
           this.schedule();
         });

@@ -37,6 +37,7 @@ export interface RunObservers {
 const live: ReadonlySet<TaskState> = new Set(['starting', 'running', 'paused', 'validating', 'merging']);
 // The agent's own report of a write is trusted; the watcher's echo of it within this window is dropped.
 const echoWindowMs = 10_000;
+const echoGraceMs = 300;
 
 /**
  * The run's live observers, fed by the journal: one worktree watcher per running task (its
@@ -75,7 +76,7 @@ export function startRunObservers(
     initial: lastRadar(journal.history()),
   });
 
-  const fromWatcher = (taskId: string, body: FilesChanged): void => {
+  const emitWatched = (taskId: string, body: FilesChanged): void => {
     const own = reported.get(taskId);
     const now = Date.now();
     const files = body.files.filter((file) => {
@@ -84,8 +85,22 @@ export function startRunObservers(
       own?.delete(file.path);
       return false;
     });
-    radar.changed(taskId);
     if (files.length > 0) void append({ ...body, files, source: 'watcher' });
+  };
+  // A watcher batch waits a moment, so the agent's own report of the same write (on its way through
+  // the journal) is seen first and the batch does not repeat it.
+  const held = new Set<{ timer: ReturnType<typeof setTimeout>; release: () => void }>();
+  const fromWatcher = (taskId: string, body: FilesChanged): void => {
+    radar.changed(taskId);
+    const entry = {
+      timer: setTimeout(() => entry.release(), echoGraceMs),
+      release: () => {
+        clearTimeout(entry.timer);
+        if (held.delete(entry)) emitWatched(taskId, body);
+      },
+    };
+    entry.timer.unref();
+    held.add(entry);
   };
 
   const onError = (taskId: string, error: MaestroError): void => {
@@ -102,6 +117,7 @@ export function startRunObservers(
     const current = watchers.get(taskId);
     if (current?.worktree === worktree) return;
     if (current) void stopWatching(taskId);
+    reported.delete(taskId);
     // Errors of a watcher already stopped or replaced are nobody's concern.
     const report = (error: MaestroError): void => {
       if (watchers.get(taskId)?.watcher === watcher) onError(taskId, error);
@@ -140,7 +156,6 @@ export function startRunObservers(
     const entry = watchers.get(taskId);
     if (!entry) return;
     watchers.delete(taskId);
-    reported.delete(taskId);
     entry.stopped = true;
     // Not awaiting a start in progress: chokidar closed before 'ready' never gets there.
     await entry.watcher.close().catch(() => undefined);
@@ -173,6 +188,7 @@ export function startRunObservers(
       unsubscribe();
       await radar.close();
       await Promise.all([...watchers.keys()].map((taskId) => stopWatching(taskId)));
+      for (const entry of held) entry.release();
       closed = true;
     },
   };
