@@ -141,6 +141,7 @@ export async function executeRun(
     serializeOverlaps: flags.serializeOverlaps,
     signal: hooks.signal,
     redact: setup?.llm.redact,
+    observe: { excludePaths: run.config.excludePaths },
     onJournal: hooks.onJournal,
     onScheduler: hooks.onScheduler,
     executor: async (started) =>

@@ -86,6 +86,18 @@ describe('headless reporters', () => {
     );
   });
 
+  it('prints the conflict radar when running agents start and stop overlapping', () => {
+    const lines: string[] = [];
+    const report = createLineReporter((line) => lines.push(line));
+    const at = (body: RunEventBody, seq: number): RunEvent =>
+      ({ ...body, seq, time: '2026-01-01T00:00:00Z', runId: 'r1' }) as RunEvent;
+    report(at({ type: 'radar.overlaps', pairs: [{ a: 'a', b: 'b', files: ['README.md'] }] }, 1));
+    report(at({ type: 'radar.overlaps', pairs: [] }, 2));
+    expect(lines.join('')).toBe(
+      'radar: a & b are changing the same lines (README.md)\nradar: no running agents overlap now\n',
+    );
+  });
+
   it('prints NDJSON that parses back to the events', () => {
     const out: string[] = [];
     const report = createJsonReporter((line) => out.push(line));

@@ -3,6 +3,7 @@ import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import {
   attachReporter,
   interruptController,
+  loadRunPlugins,
   parseAgents,
   prepareModel,
   type ModelSetup,
@@ -34,7 +35,9 @@ export function registerResume(program: Command): void {
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const repo = await findRepo(process.cwd());
-        const { config } = await loadRepoConfig(repo, globals);
+        const loaded = await loadRepoConfig(repo, globals);
+        const { config } = loaded;
+        const { plugins, tools } = await loadRunPlugins(undefined, repo, loaded, globals);
         const record = await readRun(repo.root, runId);
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
         const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
@@ -52,6 +55,7 @@ export function registerResume(program: Command): void {
             maxAgents,
             signal: interrupt.signal,
             redact: setup?.llm.redact,
+            observe: { excludePaths: config.excludePaths },
             onJournal: (journal) => attachReporter(journal, flags.json === true),
             executor: async (run) =>
               createTaskRunner({
@@ -64,6 +68,8 @@ export function registerResume(program: Command): void {
                 memory: memoryFromEvents(run.journal.history()),
                 llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
                 state: () => run.scheduler.current,
+                plugins,
+                pluginTools: tools,
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);

@@ -59,8 +59,11 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
     case 'task.paused':
     case 'task.resumed':
     case 'conflict.pick':
-    case 'radar.overlaps':
       return undefined;
+    case 'radar.overlaps':
+      return event.pairs.length === 0
+        ? 'radar: no running agents overlap now'
+        : `radar: ${event.pairs.map((p) => `${p.a} & ${p.b} are changing the same lines (${p.files.join(', ')})`).join('; ')}`;
   }
 }
 
