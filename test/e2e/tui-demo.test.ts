@@ -74,8 +74,10 @@ describe('maestro demo in a real terminal', () => {
     let screen = await tmux.waitForText(/Agents [2-5]\/5 running/, 20_000);
     const runId = /· (\d{8}-\d{4}-[0-9a-f]{4}) ·/.exec(screen)?.[1] ?? '';
     expect(runId).not.toBe('');
+    expect((screen.match(/ running +\d\d:\d\d /g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(screen).toContain('Activity · add-clamp');
-    await tmux.waitForText(/›\S+ Add clamp\(\) .* running/);
+    // Focused by default; its worktree exists once it is no longer pending.
+    await tmux.waitForText(/›[^○ ] Add clamp\(\)/);
 
     // A shell in the focused (running) agent's worktree; the dashboard comes back on the same agent.
     const clampWorktree = await shellRoundTrip(tmux, 'add-clamp');
@@ -109,8 +111,8 @@ describe('maestro demo in a real terminal', () => {
     await tmux.waitForText(/committed [0-9a-f]{10}/, 20_000);
     await tmux.sendKeys(['q']);
     // Back on the dashboard, which shows the resolution: every task merged, and so the run.
-    screen = await tmux.waitForText('finished: merged');
-    expect(screen).toMatch(/›✔ Add slugify\(\) .* merged /);
+    screen = await tmux.waitForText(/›✔ Add slugify\(\) .* merged /);
+    expect(screen).toContain('finished: merged');
     expect(screen).toContain('5/5 merged');
     await tmux.sendKeys(['q']);
     screen = await tmux.waitForText(/EXIT=\d+/, 15_000);
@@ -147,12 +149,12 @@ describe('maestro demo in a real terminal', () => {
     // Attach again from the journal: every task merged, `q` quits at once, the terminal is restored.
     await tmux.kill();
     const attached = await startMaestro(repo, ['tui', runId]);
-    screen = await attached.waitForText('Activity · add-clamp');
+    await attached.waitForText('Activity · add-clamp');
+    screen = await attached.waitForText('finished: merged');
     expect(await attached.format('alternate_on')).toBe('1');
     expect(screen).toContain('Agents 0/5 running');
     expect(screen.match(/✔ .* merged /g)).toHaveLength(5);
     expect(screen).not.toContain('conflicted');
-    expect(screen).toContain('finished: merged');
     await attached.sendKeys(['q']);
     screen = await attached.waitForText(/EXIT=\d+/);
     expect(screen).toContain('EXIT=0');
