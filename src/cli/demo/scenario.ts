@@ -112,12 +112,20 @@ export function demoScenario(): FakeScenario {
         search: readmeIntro,
         replace: 'A tiny greeting library, now with slugify().\n',
       }),
-      call('publish_finding', {
-        text: 'src/strings.js exports slugify(text): lowercase words joined by dashes.',
-        files: ['src/strings.js'],
-        tags: ['api'],
-      }),
-      call('finish', { summary: 'Added slugify(text) to src/strings.js and mentioned it in the README.' }),
+      {
+        latencyMs: 1500,
+        ...call('publish_finding', {
+          text: 'src/strings.js exports slugify(text): lowercase words joined by dashes.',
+          files: ['src/strings.js'],
+          tags: ['api'],
+        }),
+      },
+      {
+        latencyMs: 1500,
+        ...call('finish', {
+          summary: 'Added slugify(text) to src/strings.js and mentioned it in the README.',
+        }),
+      },
     ]),
     ...conversation('greet-options', 300, [
       say('Reading greet() first.', 'read_file', { path: 'src/greet.js' }),
@@ -156,7 +164,8 @@ export function demoScenario(): FakeScenario {
         search: readmeIntro,
         replace: 'A tiny, dependency-free greeting library for Node.js.\n',
       }),
-      call('finish', { summary: 'Rewrote the README intro.' }),
+      // Still running while add-slugify edits the same line: the conflict radar names the pair.
+      { latencyMs: 3000, ...call('finish', { summary: 'Rewrote the README intro.' }) },
     ]),
   ];
   return {
