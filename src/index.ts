@@ -2,3 +2,12 @@
 export type { MaestroConfig } from './config/schema.js';
 export type { RunEvent, RunEventBody, TaskState } from './orchestrator/events.js';
 export type { Plan, Task } from './orchestrator/plan.js';
+export { definePlugin } from './plugins/api.js';
+export type {
+  MaestroPlugin,
+  TaskTemplate,
+  PluginTool,
+  PluginHooks,
+  TemplateContext,
+  ToolContext,
+} from './plugins/api.js';
