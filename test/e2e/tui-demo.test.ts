@@ -42,7 +42,8 @@ function startMaestro(cwd: string, args: string[]): Promise<TmuxSession> {
 /** `s` on the focused agent: a shell in its worktree with the MAESTRO_* variables, then back to the dashboard. */
 async function shellRoundTrip(tmux: TmuxSession, taskId: string): Promise<string> {
   await tmux.sendKeys(['s']);
-  await tmux.waitForText('IN-WORKTREE$');
+  // A bare prompt line: an earlier shell's lines stay on the main screen, each ending in what was typed.
+  await tmux.waitForText(/^IN-WORKTREE\$$/m);
   expect(await tmux.format('alternate_on')).toBe('0');
   await tmux.type('echo "task=$MAESTRO_TASK_ID"; test "$PWD" = "$MAESTRO_WORKTREE" && pwd');
   await tmux.sendKeys(['Enter']);
