@@ -37,6 +37,9 @@ const { createRedactor } = await load<typeof M_util_redact>('util/redact.js');
 const { SharedMemory, buildSharedPrefix } = await load<typeof M_agent_index>('agent/index.js');
 
 const quick = process.argv.includes('--quick');
+// Start of the CPU window after the last worktree is ready: well inside the first model turn, so the
+// window sees agents waiting, not tool calls.
+const PROBE_DELAY_MS = Number(process.env.PROBE_DELAY_MS ?? 1000);
 const TASKS = 20;
 const AGENTS = 8;
 
@@ -139,7 +142,7 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
           event.type === 'task.worktree_ready' &&
           journal.history().filter((e) => e.type === 'task.worktree_ready').length === TASKS
         ) {
-          probe ??= new Promise((resolve) => setTimeout(resolve, 500)).then(onRunning);
+          probe ??= new Promise((resolve) => setTimeout(resolve, PROBE_DELAY_MS)).then(onRunning);
         }
       });
     },
@@ -231,7 +234,7 @@ report(
 );
 
 // Overhead: 20 agents waiting on 4-second model turns.
-await pipeline(TASKS, quick ? 3000 : 4000, async () => {
+await pipeline(TASKS, quick ? 4000 : 5000, async () => {
   const windowMs = 1500;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -6,7 +6,7 @@ import { renderPromptText } from './context/prompt.js';
 import { scrubEnv } from './env.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
-import { startToolHost } from './host/client.js';
+import { startToolHost, type ToolHost } from './host/client.js';
 import { PauseGate } from './pause-gate.js';
 import type { SharedMemory } from './shared-memory.js';
 import { allowedCommands } from './tools/commands.js';
@@ -137,20 +137,24 @@ async function runBuiltin(
     timedOut = true;
     stopper.abort('task timeout');
   }, timeoutMs);
-  let host;
-  try {
-    host = await startToolHost({
-      worktree: options.worktree,
-      excludePaths: options.config.excludePaths,
-      allowedCommands: commands,
-      commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
-      env,
-      pluginTools: (options.pluginTools ?? []).map((t) => ({ module: t.module, name: t.spec.name })),
-    });
-  } catch (error) {
-    clearTimeout(timer);
-    return failedAtStart((error as Error).message);
-  }
+  // The host starts while the first model turn streams: it is needed only at the first tool call,
+  // so its start-up (a Node process) is hidden behind the model's latency instead of added to it.
+  let hostError: Error | undefined;
+  const hostStart = startToolHost({
+    worktree: options.worktree,
+    excludePaths: options.config.excludePaths,
+    allowedCommands: commands,
+    commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
+    env,
+    pluginTools: (options.pluginTools ?? []).map((t) => ({ module: t.module, name: t.spec.name })),
+  });
+  hostStart.catch((error: unknown) => {
+    hostError = error as Error;
+    stopper.abort('the tool host could not start');
+  });
+  const host: Pick<ToolHost, 'call'> = {
+    call: async (name, args, signal) => (await hostStart).call(name, args, signal),
+  };
   try {
     const outcome = await runBuiltinAgent({
       taskId: options.taskId,
@@ -174,6 +178,7 @@ async function runBuiltin(
       maxOutputTokens: llm.maxOutputTokens,
       findingsSeen: options.findingsSeen,
     });
+    if (hostError) return failedAtStart(hostError.message);
     if (timedOut && outcome.status === 'stopped') {
       return {
         ...outcome,
@@ -184,6 +189,9 @@ async function runBuiltin(
     return outcome;
   } finally {
     clearTimeout(timer);
-    await host.close();
+    await hostStart.then(
+      (started) => started.close(),
+      () => undefined,
+    );
   }
 }

@@ -147,8 +147,8 @@ export function startRunObservers(
       await watcher.start();
       // Stopped while starting: the close may have come before chokidar existed.
       if (entry.stopped) return void (await watcher.close());
-      // Writes before the watcher was ready went unseen: let the radar look once.
-      radar.changed(taskId);
+      // Writes before the watcher was ready went unseen: let the radar look once, if the agent acted.
+      if (acted.has(taskId)) radar.changed(taskId);
     })().catch((error: unknown) => report(watchError(worktree, error)));
   };
 
@@ -163,12 +163,16 @@ export function startRunObservers(
 
   // Tasks in a live state, so the one event that ends one (merged, failed, stopped...) is noticed.
   const liveTasks = new Set<string>();
+  // Tasks whose agent has called a tool: only those can differ from their base.
+  const acted = new Set<string>();
   const onEvent = (event: RunEvent): void => {
     state = reduceRun(state, event);
     if (closed) return;
     if (event.type === 'task.started' || event.type === 'task.worktree_ready') {
+      // A fresh worktree equals its base: nothing for the radar until the agent acts.
       watch(event.taskId, event.worktree);
-      radar.changed(event.taskId);
+    } else if (event.type === 'agent.tool_call') {
+      acted.add(event.taskId);
     } else if (event.type === 'agent.files_changed') {
       if (event.source !== 'watcher') remember(reported, event.taskId, event.files);
       radar.changed(event.taskId);
