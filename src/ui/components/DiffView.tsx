@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
+import { Overlay } from './Pane.js';
 import type { Box as Size } from '../layout.js';
 
 export type DiffState =
@@ -27,22 +28,20 @@ export function DiffView(props: { diff: DiffState; size: Size; scroll: number })
       : [diff.status === 'loading' ? 'loading…' : diff.message];
   const top = Math.min(props.scroll, Math.max(0, lines.length - rows));
   return (
-    <Box
-      flexDirection="column"
-      width={props.size.width}
-      height={props.size.height}
-      borderStyle="round"
-      overflow="hidden"
+    <Overlay
+      size={props.size}
+      title={
+        <>
+          Diff · {diff.taskId} · {top + 1}-{Math.min(lines.length, top + rows)}/{lines.length} (j/k PgUp/PgDn
+          · esc)
+        </>
+      }
     >
-      <Text bold wrap="truncate">
-        Diff · {diff.taskId} · {top + 1}-{Math.min(lines.length, top + rows)}/{lines.length} (j/k PgUp/PgDn ·
-        esc)
-      </Text>
       {lines.slice(top, top + rows).map((line, index) => (
         <Text key={index} wrap="truncate" color={diff.status === 'error' ? 'red' : colorOf(line)}>
           {line.replace(/\t/g, '  ') || ' '}
         </Text>
       ))}
-    </Box>
+    </Overlay>
   );
 }

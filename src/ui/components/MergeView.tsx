@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
+import { Overlay } from './Pane.js';
 import type { RunView } from '../store/run-state.js';
 import { stateGlyph } from '../format.js';
 import type { Box as Size } from '../layout.js';
@@ -41,17 +42,11 @@ export function MergeView(props: { view: RunView; size: Size }): ReactNode {
     }
   }
   return (
-    <Box
-      flexDirection="column"
-      width={props.size.width}
-      height={props.size.height}
-      borderStyle="round"
-      overflow="hidden"
+    <Overlay
+      size={props.size}
+      title={<>Merge state · result branch {view.resultBranch ?? '(not yet)'} (esc)</>}
     >
-      <Text bold wrap="truncate">
-        Merge state · result branch {view.resultBranch ?? '(not yet)'} (esc)
-      </Text>
       {lines.slice(0, Math.max(0, props.size.height - 3))}
-    </Box>
+    </Overlay>
   );
 }

@@ -1,44 +1,34 @@
 import type { ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
+import { Overlay } from './Pane.js';
 import { keymap } from '../keymap.js';
 import type { Box as Size } from '../layout.js';
 
 /** Every binding of the keymap, as the `?` overlay. */
 export function HelpOverlay(props: { size: Size }): ReactNode {
   return (
-    <Box
-      flexDirection="column"
-      width={props.size.width}
-      height={props.size.height}
-      borderStyle="round"
-      overflow="hidden"
-    >
-      <Text bold wrap="truncate">
-        Keys (esc or ? to close)
-      </Text>
+    <Overlay size={props.size} title="Keys (esc or ? to close)">
       {keymap.map((binding) => (
         <Text key={binding.command} wrap="truncate">
           <Text color="cyan">{binding.label.padEnd(8)}</Text>
           {binding.description}
         </Text>
       ))}
-    </Box>
+    </Overlay>
   );
 }
 
 export function ConfirmQuit(props: { size: Size; active: number; attached: boolean }): ReactNode {
   return (
-    <Box
-      flexDirection="column"
-      width={props.size.width}
-      height={props.size.height}
-      borderStyle="round"
+    <Overlay
+      size={props.size}
       borderColor="yellow"
-      overflow="hidden"
+      title={
+        <>
+          {props.active} agent{props.active === 1 ? ' is' : 's are'} still running.
+        </>
+      }
     >
-      <Text bold wrap="truncate">
-        {props.active} agent{props.active === 1 ? ' is' : 's are'} still running.
-      </Text>
       <Text wrap="truncate">
         <Text color="cyan">d</Text> detach: quit and leave {props.attached ? 'the run' : 'them'} running
       </Text>
@@ -48,6 +38,6 @@ export function ConfirmQuit(props: { size: Size; active: number; attached: boole
       <Text wrap="truncate">
         <Text color="cyan">esc</Text> stay
       </Text>
-    </Box>
+    </Overlay>
   );
 }

@@ -22,6 +22,30 @@ export function Pane(props: { title: string; size: Size; active: boolean; childr
   );
 }
 
+/** A full-size bordered view over the panes (help, diff, merge state, quit): a bold title, then its rows. */
+export function Overlay(props: {
+  title: ReactNode;
+  size: Size;
+  borderColor?: string;
+  children?: ReactNode;
+}): ReactNode {
+  return (
+    <Box
+      flexDirection="column"
+      width={props.size.width}
+      height={props.size.height}
+      borderStyle="round"
+      {...(props.borderColor !== undefined && { borderColor: props.borderColor })}
+      overflow="hidden"
+    >
+      <Text bold wrap="truncate">
+        {props.title}
+      </Text>
+      {props.children}
+    </Box>
+  );
+}
+
 /** Content rows and columns inside a pane (border and title excluded). */
 export function inner(size: Size): { rows: number; columns: number } {
   return { rows: Math.max(0, size.height - 3), columns: Math.max(0, size.width - 2) };
