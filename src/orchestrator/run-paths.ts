@@ -24,11 +24,3 @@ export function newRunId(now: Date = new Date()): string {
   const time = iso.slice(11, 16).replace(':', '');
   return `${date}-${time}-${randomBytes(2).toString('hex')}`;
 }
-
-export function resultBranchName(runId: string): string {
-  return `maestro/${runId}/result`;
-}
-
-export function taskBranchName(runId: string, taskId: string): string {
-  return `maestro/${runId}/tasks/${taskId}`;
-}
