@@ -113,6 +113,10 @@ describe('Scheduler', () => {
   it('stops new work when the run budget is reached', async () => {
     const journal = await startedJournal(planOf(['a'], ['b'], ['c'], ['d']), { runUsd: 1 });
     const intervals: Interval[] = [];
+    // Both running tasks report their spend before either finishes, so no slot frees under budget.
+    let reported = 0;
+    let bothReported!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothReported = resolve));
     const runTask = timedExecutor(20, intervals, async (task, ctx) => {
       await ctx.emit({
         type: 'agent.usage',
@@ -122,6 +126,8 @@ describe('Scheduler', () => {
         usage: { inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 1 },
         costUsd: 0.6,
       });
+      if (++reported === 2) bothReported();
+      await barrier;
       return { kind: 'merged', commit: `m-${task.id}` };
     });
     const final = await new Scheduler({ log: journal, runTask, maxAgents: 2 }).run();
