@@ -10,6 +10,7 @@ export { runBuiltinAgent, type BuiltinAgentOptions, type TurnStreamer } from './
 export type { AgentEmit, AgentEventBody, AgentOutcome, AgentStatus } from './events.js';
 export { SharedMemory, formatFindings, type Finding, type FindingInput } from './shared-memory.js';
 export { PauseGate } from './pause-gate.js';
+export { whenUsable, type AgentWorkspace } from './workspace.js';
 export {
   agentSystemPrompt,
   buildSharedPrefix,

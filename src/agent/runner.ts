@@ -11,6 +11,7 @@ import { PauseGate } from './pause-gate.js';
 import type { SharedMemory } from './shared-memory.js';
 import { allowedCommands } from './tools/commands.js';
 import type { PluginToolRef } from './tools/plugin-tools.js';
+import { whenUsable, type AgentWorkspace } from './workspace.js';
 
 /** The model side of a built-in agent, supplied by the orchestrator (limiter, budget, pricing inside). */
 export interface AgentLlm {
@@ -44,6 +45,8 @@ export interface StartAgentOptions {
   env?: NodeJS.ProcessEnv;
   /** Tools plugins add to the built-in agent. */
   pluginTools?: readonly PluginToolRef[];
+  /** When the worktree is still being checked out: tools (and external CLIs) wait for it. Default: ready. */
+  workspace?: AgentWorkspace;
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -81,20 +84,10 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
 
   if (setting !== 'builtin') {
     const control = new ExternalControl();
-    const outcome = runExternalAgent({
-      setting,
-      worktree: options.worktree,
-      runId: options.runId,
-      taskId: options.taskId,
-      prompt: renderPromptText(options.system, options.taskMessage),
-      env,
-      emit: options.emit,
-      timeoutMs,
-      signal: stopper.signal,
-      control,
-      costOf: options.llm?.costOf,
-      overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
-    }).catch((error: unknown) => failedAtStart(`the agent could not run: ${(error as Error).message}`));
+    // A CLI reads the disk itself: it starts once the whole worktree is there.
+    const outcome = (options.workspace?.ready ?? Promise.resolve())
+      .then(() => runExternal(options, setting, env, control, stopper.signal, timeoutMs))
+      .catch((error: unknown) => failedAtStart(`the agent could not run: ${(error as Error).message}`));
     return {
       outcome,
       get paused() {
@@ -119,6 +112,30 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
     resume: () => gate.resume(),
     stop: (reason = 'stopped by the user') => stopper.abort(reason),
   };
+}
+
+function runExternal(
+  options: StartAgentOptions,
+  setting: Exclude<MaestroConfig['agent'], 'builtin'>,
+  env: Record<string, string>,
+  control: ExternalControl,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<AgentOutcome> {
+  return runExternalAgent({
+    setting,
+    worktree: options.worktree,
+    runId: options.runId,
+    taskId: options.taskId,
+    prompt: renderPromptText(options.system, options.taskMessage),
+    env,
+    emit: options.emit,
+    timeoutMs,
+    signal,
+    control,
+    costOf: options.llm?.costOf,
+    overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
+  });
 }
 
 async function runBuiltin(
@@ -152,8 +169,17 @@ async function runBuiltin(
     hostError = error as Error;
     stopper.abort('the tool host could not start');
   });
+  // The worktree may still be checking out: a failure there ends the agent.
+  let workspaceError: Error | undefined;
+  options.workspace?.ready.catch((error: unknown) => {
+    workspaceError = error as Error;
+    stopper.abort('the worktree could not be prepared');
+  });
   const host: Pick<ToolHost, 'call'> = {
-    call: async (name, args, signal) => (await hostStart).call(name, args, signal),
+    call: async (name, args, signal) => {
+      if (options.workspace) await whenUsable(options.workspace, options.worktree, name, args);
+      return (await hostStart).call(name, args, signal);
+    },
   };
   try {
     const outcome = await runBuiltinAgent({
@@ -178,6 +204,7 @@ async function runBuiltin(
       maxOutputTokens: llm.maxOutputTokens,
       findingsSeen: options.findingsSeen,
     });
+    if (workspaceError) return failedAtStart(`the worktree could not be prepared: ${workspaceError.message}`);
     if (hostError) return failedAtStart(hostError.message);
     if (timedOut && outcome.status === 'stopped') {
       return {

@@ -1,18 +1,14 @@
-import { mkdir, access } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { git } from './runner.js';
 import { lockReason } from './locks.js';
 import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
+import { coneOf, conePathspecs, type Cone } from './worktree-cone.js';
 import { copyIncludedFiles, includePatterns } from './worktree-include.js';
 import { linkDependencyDirs, runSetup, type DependencyLink, type SetupOutcome } from './worktree-deps.js';
 
-/**
- * Create task worktrees: `worktree add --no-checkout --lock` (milliseconds, one after another so
- * git's bookkeeping never races), then checkouts in a small pool with parallel checkout workers.
- * Each worktree is reported the moment it is ready; the first agent never waits for the last.
- */
 export interface WorktreeOptions {
   /** The repository's toplevel (the user's checkout; only read). */
   repo: string;
@@ -36,6 +32,8 @@ export interface WorktreeSpec {
   taskId: string;
   /** The commit the task starts from. */
   commit: string;
+  /** The task's planned files (globs): their folders are checked out first (see `coneOf`). */
+  files?: readonly string[];
 }
 
 export type SubmoduleState =
@@ -58,40 +56,121 @@ export interface ReadyWorktree {
   setup: SetupOutcome | null;
 }
 
+/**
+ * A worktree git knows (its folder and branch exist) whose files are still being written. Its
+ * cone, when it has one, is on disk once `early` resolves; everything is once `ready` does.
+ */
+export interface PendingWorktree {
+  taskId: string;
+  branch: string;
+  path: string;
+  commit: string;
+  early: { cone: Cone; checkedOut: Promise<void> } | null;
+  ready: Promise<ReadyWorktree>;
+}
+
 export interface BatchResult {
   ready: ReadyWorktree[];
   failed: { taskId: string; error: unknown }[];
 }
 
 export interface BatchCallbacks {
+  /** The task's cone is on disk (only for specs with a cone). */
+  onEarly?: (taskId: string, ms: number) => void;
   onReady?: (worktree: ReadyWorktree) => void;
   onFailed?: (taskId: string, error: unknown) => void;
 }
 
+/**
+ * Makes the worktrees of one run. `add` registers a worktree (`worktree add --no-checkout --lock`,
+ * milliseconds) and returns at once; the checkout follows in the background: the task's cone
+ * first, one cone at a time so every agent gets its own files quickly, then full checkouts in a
+ * small pool with parallel checkout workers. Callers run `add`s one after another (git's worktree
+ * bookkeeping must not race).
+ */
+export class WorktreeMaker {
+  private readonly env: Promise<CheckoutEnv>;
+  private readonly patterns: Promise<string[]>;
+  private readonly fills: <T>(task: () => Promise<T>) => Promise<T>;
+  private cones: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: WorktreeOptions) {
+    this.env = handled(checkoutEnv(options.repo));
+    this.patterns = handled(includePatterns(options.repo, options.include ?? []));
+    this.fills = pool(options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+  }
+
+  async add(spec: WorktreeSpec): Promise<PendingWorktree> {
+    const started = Date.now();
+    const added = await addWorktree(spec, this.options);
+    const cone = spec.files ? coneOf(spec.files) : null;
+    const early = cone ? { cone, checkedOut: handled(this.checkoutCone(added.path, cone)) } : null;
+    return this.fill({ ...added, taskId: spec.taskId, commit: spec.commit }, early, started);
+  }
+
+  /** Finish a worktree whose checkout was cut short (a crash): no agent has written in it yet. */
+  resume(worktree: Omit<PendingWorktree, 'early' | 'ready'>): PendingWorktree {
+    return this.fill(worktree, null, Date.now());
+  }
+
+  private fill(
+    worktree: Omit<PendingWorktree, 'early' | 'ready'>,
+    early: PendingWorktree['early'],
+    started: number,
+  ): PendingWorktree {
+    const ready = this.fills(async () => {
+      await early?.checkedOut.catch(() => undefined);
+      return finishWorktree(worktree, this.options, await this.env, await this.patterns, started);
+    });
+    return { ...worktree, early, ready: handled(ready) };
+  }
+
+  /** `read-tree` fills the index without writing a file; then only the cone's files are written. */
+  private checkoutCone(path: string, cone: Cone): Promise<void> {
+    const run = async (): Promise<void> => {
+      const env = await this.env;
+      await git(['read-tree', 'HEAD'], { cwd: path });
+      await git([...env.config, 'checkout', '--quiet', '--', ...conePathspecs(cone)], {
+        cwd: path,
+        env: env.env,
+        signal: this.options.signal,
+      });
+    };
+    const done = this.cones.then(run);
+    this.cones = done.catch(() => undefined);
+    return done;
+  }
+}
+
+/** Create a batch of worktrees; each is reported the moment its cone and then all of it is ready. */
 export async function createWorktrees(
   specs: WorktreeSpec[],
   options: WorktreeOptions,
   callbacks: BatchCallbacks = {},
 ): Promise<BatchResult> {
   const started = Date.now();
-  const env = await checkoutEnv(options.repo);
-  const patterns = await includePatterns(options.repo, options.include ?? []);
+  const maker = new WorktreeMaker(options);
   const result: BatchResult = { ready: [], failed: [] };
   const fail = (taskId: string, error: unknown): void => {
     result.failed.push({ taskId, error });
     callbacks.onFailed?.(taskId, error);
   };
-  const slots = pool(options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2)));
   const finishing: Promise<void>[] = [];
   for (const spec of specs) {
     try {
-      const added = await addWorktree(spec, options);
+      const pending = await maker.add(spec);
+      void pending.early?.checkedOut.then(
+        () => callbacks.onEarly?.(spec.taskId, Date.now() - started),
+        () => undefined,
+      );
       finishing.push(
-        slots(async () => {
-          const ready = await finishWorktree(added, spec, options, env, patterns, started);
-          result.ready.push(ready);
-          callbacks.onReady?.(ready);
-        }).catch((error: unknown) => fail(spec.taskId, error)),
+        pending.ready.then(
+          (ready) => {
+            result.ready.push(ready);
+            callbacks.onReady?.(ready);
+          },
+          (error: unknown) => fail(spec.taskId, error),
+        ),
       );
     } catch (error) {
       fail(spec.taskId, error);
@@ -107,6 +186,26 @@ export async function createWorktree(spec: WorktreeSpec, options: WorktreeOption
   const ready = batch.ready[0];
   if (!ready) throw batch.failed[0]?.error ?? new Error(`worktree for ${spec.taskId} was not created`);
   return ready;
+}
+
+/**
+ * Whether a worktree's checkout never finished (a crash): its marker is still there, or it has no
+ * index at all. Agents write only once a checkout is finished, so finishing it loses nothing.
+ */
+export async function checkoutUnfinished(path: string): Promise<boolean> {
+  const admin = await adminDir(path);
+  const marker = await exists(join(admin, CHECKOUT_MARKER));
+  return marker || !(await exists(join(admin, 'index')));
+}
+
+/** In the worktree's admin folder while its checkout is under way. */
+const CHECKOUT_MARKER = 'maestro-checkout';
+
+async function adminDir(path: string): Promise<string> {
+  const pointer = await readFile(join(path, '.git'), 'utf8');
+  const gitdir = /^gitdir: (.*)$/m.exec(pointer)?.[1];
+  if (!gitdir) throw new Error(`${path}/.git does not name the worktree's git folder`);
+  return resolve(path, gitdir.trim());
 }
 
 async function addWorktree(
@@ -135,19 +234,20 @@ async function addWorktree(
       cwd: options.repo,
     },
   );
+  await writeFile(join(await adminDir(path), CHECKOUT_MARKER), `${process.pid}\n`);
   return { branch, path };
 }
 
 async function finishWorktree(
-  added: { branch: string; path: string },
-  spec: WorktreeSpec,
+  worktree: Omit<PendingWorktree, 'early' | 'ready'>,
   options: WorktreeOptions,
   env: CheckoutEnv,
   patterns: string[],
   started: number,
 ): Promise<ReadyWorktree> {
-  const { path } = added;
+  const { path } = worktree;
   const workers = options.checkoutWorkers ?? availableParallelism();
+  // Writes what is missing (all of it, or all but the cone); nothing else has written here yet.
   await git([...env.config, '-c', `checkout.workers=${workers}`, 'reset', '--hard', '--quiet'], {
     cwd: path,
     env: env.env,
@@ -158,11 +258,12 @@ async function finishWorktree(
   const linked = await linkDependencyDirs(options.repo, path, options.linkDependencies ?? []);
   const setup = options.setup ? await runSetup(path, options.setup, options.signal) : null;
   const usesLfs = env.lfsMissing && (await attributesMentionLfs(path));
+  await rm(join(await adminDir(path), CHECKOUT_MARKER), { force: true });
   return {
-    taskId: spec.taskId,
-    branch: added.branch,
+    taskId: worktree.taskId,
+    branch: worktree.branch,
     path,
-    commit: spec.commit,
+    commit: worktree.commit,
     ms: Date.now() - started,
     lfs: usesLfs ? 'skipped' : 'none',
     submodules,
@@ -170,6 +271,19 @@ async function finishWorktree(
     linked,
     setup,
   };
+}
+
+/** Marks a promise as handled (its rejection still reaches whoever awaits it). */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 interface CheckoutEnv {

@@ -168,8 +168,9 @@ export function startRunObservers(
   const onEvent = (event: RunEvent): void => {
     state = reduceRun(state, event);
     if (closed) return;
-    if (event.type === 'task.started' || event.type === 'task.worktree_ready') {
-      // A fresh worktree equals its base: nothing for the radar until the agent acts.
+    if (event.type === 'task.worktree_ready') {
+      // Not before: the checkout would arrive as thousands of changes. A fresh worktree equals its
+      // base, so there is nothing for the radar until the agent acts.
       watch(event.taskId, event.worktree);
     } else if (event.type === 'agent.tool_call') {
       acted.add(event.taskId);

@@ -24,6 +24,7 @@ import {
   type SharedMemory,
   type StartAgentOptions,
   type AgentHandle,
+  type AgentWorkspace,
 } from '../agent/index.js';
 
 export interface TaskRunnerDeps {
@@ -68,7 +69,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
   const worktrees = new WorktreeQueue(worktreeOptions);
   return async (task: Task, ctx: TaskContext): Promise<TaskOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
-    const worktree = await worktrees.acquire(task.id, ctx.baseCommit);
+    // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
+    const worktree = await worktrees.acquire(task.id, ctx.baseCommit, task.files);
     await ctx.emit({
       type: 'task.started',
       taskId: task.id,
@@ -78,14 +80,15 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
       baseCommit: worktree.commit,
       attempt: ctx.attempt,
     });
-    await ctx.emit({
-      type: 'task.worktree_ready',
-      taskId: task.id,
-      worktree: worktree.path,
-      ms: worktree.ms,
-    });
     const hooks = taskHooks(deps, task, ctx, worktree);
-    await hooks.started();
+    const prepared = worktree.ready.then(async (ready) => {
+      await ctx.emit({ type: 'task.worktree_ready', taskId: task.id, worktree: worktree.path, ms: ready.ms });
+      await hooks.started();
+      return ready;
+    });
+    // Awaited after the agent (which stops when it fails); marked handled until then.
+    prepared.catch(() => undefined);
+    const workspace: AgentWorkspace = { ready: prepared.then(() => undefined), early: worktree.early };
     const baseMessage = buildTaskMessage({
       task,
       plan: deps.plan,
@@ -98,11 +101,17 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     let message = baseMessage;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
-      const outcome = await runAgent(start, deps, task, ctx, agentId, worktree, message);
+      const outcome = await runAgent(start, deps, task, ctx, agentId, worktree.path, workspace, message);
+      // A worktree that could not be prepared has nothing to commit: the task fails with why.
+      const { linked } = await prepared;
       await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
-      await commitWork(deps, task, ctx, agentId, worktree, { usage, costUsd, summary: outcome.summary });
+      await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
+        usage,
+        costUsd,
+        summary: outcome.summary,
+      });
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
       if (outcome.status === 'stopped')
         return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
@@ -163,14 +172,16 @@ async function runAgent(
   task: Task,
   ctx: TaskContext,
   agentId: string,
-  worktree: TaskWorktree,
+  worktree: string,
+  workspace: AgentWorkspace,
   taskMessage: string,
 ): Promise<AgentOutcome> {
   const handle = start({
     runId: deps.runId,
     taskId: task.id,
     agentId,
-    worktree: worktree.path,
+    worktree,
+    workspace,
     config: deps.config,
     system: deps.sharedPrefix,
     taskMessage,
@@ -200,11 +211,12 @@ async function commitWork(
   task: Task,
   ctx: TaskContext,
   agentId: string,
-  worktree: TaskWorktree,
+  worktree: string,
+  linked: string[],
   spent: { usage: Usage; costUsd: number; summary: string },
 ): Promise<void> {
   const snapshot = await snapshotWorktree({
-    worktree: worktree.path,
+    worktree,
     runId: deps.runId,
     taskId: task.id,
     agentId,
@@ -214,7 +226,7 @@ async function commitWork(
       ['Maestro-Cost-Usd', spent.costUsd.toFixed(4)],
     ],
     hooks: deps.config.commitHooks,
-    exclude: worktree.linked,
+    exclude: linked,
   });
   if (!snapshot.committed) return;
   await ctx.emit({

@@ -1,7 +1,12 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { git, gitLine } from '../git/runner.js';
-import { createWorktrees, type ReadyWorktree, type WorktreeOptions } from '../git/worktree-create.js';
+import {
+  WorktreeMaker,
+  checkoutUnfinished,
+  type PendingWorktree,
+  type WorktreeOptions,
+} from '../git/worktree-create.js';
 import { listWorktrees } from '../git/worktree-list.js';
 import { readBranch } from '../git/plumbing.js';
 import { taskBranch } from '../git/refs.js';
@@ -14,15 +19,17 @@ export interface TaskWorktree {
   path: string;
   /** The commit the worktree's branch pointed at when acquired. */
   commit: string;
-  /** Dependency folders linked in (excluded from snapshots). */
-  linked: string[];
   reused: boolean;
-  ms: number;
+  /** The task's own folders, on disk before the rest (see `WorktreeMaker`); null when nothing comes early. */
+  early: PendingWorktree['early'];
+  /** Every file checked out and set up: the dependency folders linked in (excluded from snapshots). */
+  ready: Promise<{ linked: string[]; ms: number }>;
 }
 
 interface Request {
   taskId: string;
   commit: string;
+  files: readonly string[];
   started: number;
   resolve: (worktree: TaskWorktree) => void;
   reject: (error: unknown) => void;
@@ -31,23 +38,26 @@ interface Request {
 /**
  * Hands out task worktrees for one run. git's worktree bookkeeping must not be read (`worktree
  * list`) while another `worktree add` is half done, so all of it goes through this queue: requests
- * that arrive together form one batch (adds one after another, checkouts in parallel, each task
- * released the moment its worktree is ready); a later request waits for the running batch.
+ * that arrive together form one batch, added one after another. A task gets its worktree as soon
+ * as git knows it; the files follow in the background (its own folders first).
  */
 export class WorktreeQueue {
   private pending: Request[] = [];
   private draining: Promise<void> | undefined;
+  private readonly maker: WorktreeMaker;
 
-  constructor(private readonly options: WorktreeOptions) {}
+  constructor(private readonly options: WorktreeOptions) {
+    this.maker = new WorktreeMaker(options);
+  }
 
   /**
    * The task's worktree: the existing one when a retry or a resume finds it (its commits are the
    * task's work so far), its existing branch checked out again when only the folder is gone, or a
-   * new branch at `commit`.
+   * new branch at `commit` whose cone (the folders of `files`) is checked out first.
    */
-  acquire(taskId: string, commit: string): Promise<TaskWorktree> {
+  acquire(taskId: string, commit: string, files: readonly string[] = []): Promise<TaskWorktree> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ taskId, commit, started: Date.now(), resolve, reject });
+      this.pending.push({ taskId, commit, files, started: Date.now(), resolve, reject });
       // Start on the next microtask so the tasks the scheduler starts together form one batch.
       this.draining ??= Promise.resolve()
         .then(() => this.drain())
@@ -59,39 +69,30 @@ export class WorktreeQueue {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      const fresh: Request[] = [];
       for (const request of batch) {
         try {
-          const reused = await this.reuse(request);
-          if (reused) request.resolve(reused);
-          else fresh.push(request);
+          request.resolve((await this.reuse(request)) ?? (await this.create(request)));
         } catch (error) {
           request.reject(error);
         }
       }
-      if (fresh.length === 0) continue;
-      const byTask = new Map(fresh.map((request) => [request.taskId, request]));
-      const settle = (ready: ReadyWorktree): void => {
-        const request = byTask.get(ready.taskId);
-        byTask.delete(ready.taskId);
-        request?.resolve({
-          branch: ready.branch,
-          path: ready.path,
-          commit: ready.commit,
-          linked: ready.linked,
-          reused: false,
-          ms: Date.now() - request.started,
-        });
-      };
-      const result = await createWorktrees(
-        fresh.map((request) => ({ taskId: request.taskId, commit: request.commit })),
-        this.options,
-        { onReady: settle },
-      ).catch((error: unknown) => ({ ready: [], failed: fresh.map((r) => ({ taskId: r.taskId, error })) }));
-      for (const failure of result.failed) byTask.get(failure.taskId)?.reject(failure.error);
-      for (const request of byTask.values())
-        request.reject(new Error(`no worktree was made for task ${request.taskId}`));
     }
+  }
+
+  private async create(request: Request): Promise<TaskWorktree> {
+    const pending = await this.maker.add({
+      taskId: request.taskId,
+      commit: request.commit,
+      files: request.files,
+    });
+    return {
+      branch: pending.branch,
+      path: pending.path,
+      commit: pending.commit,
+      reused: false,
+      early: pending.early,
+      ready: readyOf(pending, request.started),
+    };
   }
 
   private async reuse(request: Request): Promise<TaskWorktree | undefined> {
@@ -103,18 +104,16 @@ export class WorktreeQueue {
     );
     if (existing && !existing.prunable && (await exists(existing.path))) {
       const head = (await readBranch(repo, branch)) ?? request.commit;
-      await finishInterruptedCheckout(existing.path);
+      // Nothing else works in a task's worktree between its executors: a lock left is a killed git's.
+      await rm(await gitPath(existing.path, 'index.lock'), { force: true });
       // Re-lock under this process: the old lock names the pid of the orchestrator that crashed.
       await git(['worktree', 'unlock', existing.path], { cwd: repo, okExitCodes: [128] });
       await git(['worktree', 'lock', '--reason', reason, existing.path], { cwd: repo });
-      return {
-        branch,
-        path: existing.path,
-        commit: head,
-        linked: [],
-        reused: true,
-        ms: Date.now() - request.started,
-      };
+      const worktree = { taskId: request.taskId, branch, path: existing.path, commit: head };
+      const ready = (await checkoutUnfinished(existing.path))
+        ? readyOf(this.maker.resume(worktree), request.started)
+        : Promise.resolve({ linked: [], ms: Date.now() - request.started });
+      return { ...worktree, reused: true, early: null, ready };
     }
     const path = worktreePath(root, runId, request.taskId);
     // Left by a crash in the middle of `worktree add` (git no longer knows it): out of the way, kept.
@@ -124,21 +123,26 @@ export class WorktreeQueue {
     await git(['worktree', 'prune'], { cwd: repo });
     await mkdir(dirname(path), { recursive: true });
     await git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo });
-    return { branch, path, commit: branchCommit, linked: [], reused: true, ms: Date.now() - request.started };
+    return {
+      branch,
+      path,
+      commit: branchCommit,
+      reused: true,
+      early: null,
+      ready: Promise.resolve({ linked: [], ms: Date.now() - request.started }),
+    };
   }
 }
 
-/**
- * A worktree whose checkout was cut short (a crash between `worktree add --no-checkout` and the
- * end of its checkout) has no index yet: committing it as it is would record every file as deleted.
- * No agent ever worked in it (agents start after the checkout), so finishing the checkout loses nothing.
- */
-async function finishInterruptedCheckout(path: string): Promise<void> {
-  const index = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: path });
-  // Nothing else works in a task's worktree between its executors: a lock left is a killed git's.
-  await rm(`${index}.lock`, { force: true });
-  if (await exists(index)) return;
-  await git(['reset', '--hard', '--quiet'], { cwd: path });
+function readyOf(pending: PendingWorktree, started: number): TaskWorktree['ready'] {
+  const ready = pending.ready.then((worktree) => ({ linked: worktree.linked, ms: Date.now() - started }));
+  // Awaited by the task; marked handled so a failure before then is not an unhandled rejection.
+  ready.catch(() => undefined);
+  return ready;
+}
+
+async function gitPath(worktree: string, name: string): Promise<string> {
+  return gitLine(['rev-parse', '--path-format=absolute', '--git-path', name], { cwd: worktree });
 }
 
 async function exists(path: string): Promise<boolean> {

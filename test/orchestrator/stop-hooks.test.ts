@@ -1,8 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runJob, type StartedRun } from '../../src/orchestrator/run-job.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import { appendCommand } from '../../src/ui/attach/commands-file.js';
-import { tempRepo, runGit } from '../helpers/repo.js';
+import { tempDir, tempRepo, runGit } from '../helpers/repo.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';
 
 const write = (path: string, content: string) => ({ name: 'write_file', arguments: { path, content } });
@@ -123,5 +125,51 @@ describe('graceful stop, attached commands and hooks with the real executor', ()
       reason: expect.stringContaining('preMerge hook'),
     });
     expect(runGit(repo, ['show', `${run.resultBranch}:created.txt`])).toBe('ta');
+  });
+
+  it("starts the agent's first model turn while the worktree is still being prepared; tools wait for it", async () => {
+    const repo = await tempRepo();
+    const gate = join(await tempDir('maestro-gate-'), 'open');
+    const server = await fakeServer({ tokenLatencyMs: 0, rules: taskRules('ta', write('a.txt', 'A\n')) });
+    const config = await e2eConfig({
+      // postCreate holds the worktree until the test has seen the model asked.
+      hooks: { postCreate: `while [ ! -f '${gate}' ]; do sleep 0.02; done; echo held > held.txt` },
+    });
+    let started: StartedRun | undefined;
+    const running = runJob({
+      ...base,
+      repo,
+      commonDir: await commonDirOf(repo),
+      plan: planSchema.parse({ objective: 'o', tasks: [plan.tasks[0]] }),
+      budget: noBudget,
+      executor: realExecutor(repo, config, server),
+      onScheduler: (run) => (started = run),
+    });
+    await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(0), { timeout: 15_000 });
+    const types = () => (started as StartedRun).journal.history().map((e) => e.type);
+    expect(types()).not.toContain('agent.tool_result');
+    await writeFile(gate, '');
+    const { state, run } = await running;
+    expect(state.tasks.ta?.state).toBe('merged');
+    // The write ran after the hook: both are in the task's commit.
+    expect(runGit(repo, ['show', `${run.resultBranch}:held.txt`])).toBe('held');
+  });
+
+  it('a failing postCreate hook fails the task before any tool runs, and nothing is committed', async () => {
+    const repo = await tempRepo();
+    const server = await fakeServer({ tokenLatencyMs: 0, rules: taskRules('ta', write('a.txt', 'A\n')) });
+    const config = await e2eConfig({ hooks: { postCreate: 'exit 3' } });
+    const { state, run } = await runJob({
+      ...base,
+      repo,
+      commonDir: await commonDirOf(repo),
+      plan: planSchema.parse({ objective: 'o', tasks: [plan.tasks[0]] }),
+      budget: noBudget,
+      executor: realExecutor(repo, config, server),
+    });
+    expect(state.tasks.ta).toMatchObject({ state: 'failed', reason: expect.stringContaining('postCreate') });
+    const history = run.journal.history();
+    expect(history.filter((e) => e.type === 'agent.tool_result' && e.ok)).toEqual([]);
+    expect(history.map((e) => e.type)).not.toContain('task.committed');
   });
 });
