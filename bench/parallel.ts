@@ -224,7 +224,12 @@ report(`scheduler, ${TASKS} tasks of T=${taskMs} ms`, one, many, Math.ceil(TASKS
 const turnMs = quick ? 500 : 1500;
 // T is measured as the 1-agent wall time per task (two model turns plus worktree, host, commit, merge).
 const pipeOne = await pipeline(1, turnMs);
-const pipeMany = await pipeline(AGENTS, turnMs);
+// The 8-agent run is short, so a burst of load from elsewhere on the machine moves it a lot: the
+// median of three runs (the 1-agent run averages its 20 tasks by itself).
+const manyRuns = [];
+for (let round = 0; round < (quick ? 1 : 3); round++) manyRuns.push(await pipeline(AGENTS, turnMs));
+const pipeMany = [...manyRuns].sort((a, b) => a - b)[Math.floor(manyRuns.length / 2)] ?? 0;
+console.log(`  (${AGENTS}-agent runs: ${manyRuns.map(fmt).join(', ')}; median used)`);
 const perTask = pipeOne / TASKS;
 report(
   `pipeline on the fake server, ${TASKS} tasks, 2 turns of ${turnMs} ms (T measured = ${fmt(perTask)})`,

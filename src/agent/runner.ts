@@ -11,7 +11,7 @@ import { PauseGate } from './pause-gate.js';
 import type { SharedMemory } from './shared-memory.js';
 import { allowedCommands } from './tools/commands.js';
 import type { PluginToolRef } from './tools/plugin-tools.js';
-import { whenUsable, type AgentWorkspace } from './workspace.js';
+import { firstFiles, whenUsable, type AgentWorkspace } from './workspace.js';
 
 /** The model side of a built-in agent, supplied by the orchestrator (limiter, budget, pricing inside). */
 export interface AgentLlm {
@@ -156,15 +156,18 @@ async function runBuiltin(
   }, timeoutMs);
   // The host starts while the first model turn streams: it is needed only at the first tool call,
   // so its start-up (a Node process) is hidden behind the model's latency instead of added to it.
+  // It waits for the task's first files, so starting agents is not slowed by starting hosts.
   let hostError: Error | undefined;
-  const hostStart = startToolHost({
-    worktree: options.worktree,
-    excludePaths: options.config.excludePaths,
-    allowedCommands: commands,
-    commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
-    env,
-    pluginTools: (options.pluginTools ?? []).map((t) => ({ module: t.module, name: t.spec.name })),
-  });
+  const hostStart = (options.workspace ? firstFiles(options.workspace) : Promise.resolve()).then(() =>
+    startToolHost({
+      worktree: options.worktree,
+      excludePaths: options.config.excludePaths,
+      allowedCommands: commands,
+      commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,
+      env,
+      pluginTools: (options.pluginTools ?? []).map((t) => ({ module: t.module, name: t.spec.name })),
+    }),
+  );
   hostStart.catch((error: unknown) => {
     hostError = error as Error;
     stopper.abort('the tool host could not start');

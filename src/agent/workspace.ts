@@ -40,6 +40,13 @@ export async function whenUsable(
   await workspace.ready;
 }
 
+/** Resolves when the first files are on disk: the cone, or without one everything (rejects when that failed). */
+export function firstFiles(workspace: AgentWorkspace): Promise<void> {
+  const early = workspace.early;
+  if (!early) return workspace.ready;
+  return Promise.race([early.checkedOut.catch(() => workspace.ready), workspace.ready]);
+}
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,

@@ -34,6 +34,8 @@ export interface MergeRequest {
   message: string;
   /** Result commit the caller saw; defaults to the branch's current commit. */
   expected?: string;
+  /** The tree of `expected`, when the caller knows it (saves looking it up). */
+  expectedTree?: string;
   env?: Record<string, string>;
 }
 
@@ -51,7 +53,11 @@ export async function mergeIntoResult(repo: string, request: MergeRequest): Prom
     throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
   }
   const theirs = await commitOf(repo, request.theirs);
-  const [merged, oursTree] = await Promise.all([mergeTrees(repo, ours, theirs), treeOf(repo, ours)]);
+  const knownTree = request.expected !== undefined ? request.expectedTree : undefined;
+  const [merged, oursTree] = await Promise.all([
+    mergeTrees(repo, ours, theirs),
+    knownTree ?? treeOf(repo, ours),
+  ]);
   if (!merged.clean)
     return { status: 'conflicted', ours, theirs, tree: merged.tree, conflicts: merged.conflicts };
   // Same tree as ours: theirs may already be merged; only then is the ancestry walk worth its cost.

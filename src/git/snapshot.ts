@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, gitLine, GitError } from './runner.js';
-import { diffNumstat } from './diff-stats.js';
+import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
 import { MaestroError } from '../errors.js';
 
@@ -45,9 +45,14 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
   const cwd = request.worktree;
   const exclude = (request.exclude ?? []).map((path) => `:(exclude,literal)${path}`);
   await git(['add', '--all', '--', '.', ...exclude], { cwd });
-  const parent = await gitLine(['rev-parse', '--verify', 'HEAD'], { cwd });
   const staged = await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] });
-  if (staged.exitCode === 0) return { committed: false, reason: 'no changes', commit: parent };
+  if (staged.exitCode === 0) {
+    return {
+      committed: false,
+      reason: 'no changes',
+      commit: await gitLine(['rev-parse', '--verify', 'HEAD'], { cwd }),
+    };
+  }
   const hooks = request.hooks ?? true;
   const message = withTrailers(request.message, [
     ['Maestro-Run', request.runId],
@@ -56,16 +61,15 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     ...(request.trailers ?? []),
   ]);
   const args = ['commit', '--quiet', '--cleanup=verbatim', '--file=-', ...(hooks ? [] : ['--no-verify'])];
-  try {
-    await git(args, { cwd, input: message, env: await identityEnv(cwd) });
-  } catch (error) {
-    if (error instanceof GitError && hooks && (await hasCommitHook(cwd))) {
-      throw new CommitHookError(request.taskId, `${error.stderr}`);
-    }
-    throw error;
-  }
-  const commit = await gitLine(['rev-parse', '--verify', 'HEAD'], { cwd });
-  const stats = await diffNumstat(cwd, parent, commit);
+  await commitWithFallbacks(cwd, args, message, request.taskId, hooks);
+  // The new commit, its parent and what it changed, in one call.
+  const shown = await git(
+    ['show', '-z', '--numstat', '-M', '--no-show-signature', '--format=%H %P', 'HEAD'],
+    { cwd },
+  );
+  const end = shown.stdout.indexOf('\0');
+  const [commit = '', parent = ''] = shown.stdout.slice(0, end).trim().split(' ');
+  const stats = parseNumstat(shown.stdout.slice(end + 1).replace(/^\n/, ''));
   return {
     committed: true,
     commit,
@@ -81,6 +85,38 @@ export function withTrailers(message: string, trailers: [string, string][]): str
   const body = message.replace(/\s+$/, '');
   const lines = trailers.map(([key, value]) => `${key}: ${value.replace(/\s*\n\s*/g, ' ').trim()}`);
   return `${body}\n\n${lines.join('\n')}\n`;
+}
+
+/**
+ * `git commit`; only when it fails are the causes looked up: no identity configured (retried as
+ * maestro) or the project's commit hooks refusing (reported with their output).
+ */
+async function commitWithFallbacks(
+  cwd: string,
+  args: string[],
+  message: string,
+  taskId: string,
+  hooks: boolean,
+): Promise<void> {
+  let identity: Record<string, string>;
+  try {
+    await git(args, { cwd, input: message });
+    return;
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    identity = await identityEnv(cwd);
+    if (Object.keys(identity).length === 0) throw await explainFailure(error, cwd, taskId, hooks);
+  }
+  try {
+    await git(args, { cwd, input: message, env: identity });
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw await explainFailure(error, cwd, taskId, hooks);
+  }
+}
+
+async function explainFailure(error: GitError, cwd: string, taskId: string, hooks: boolean): Promise<Error> {
+  return hooks && (await hasCommitHook(cwd)) ? new CommitHookError(taskId, error.stderr) : error;
 }
 
 async function hasCommitHook(cwd: string): Promise<boolean> {

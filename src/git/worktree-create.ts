@@ -1,7 +1,7 @@
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { git } from './runner.js';
+import { git, gitLine } from './runner.js';
 import { lockReason } from './locks.js';
 import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
@@ -25,6 +25,11 @@ export interface WorktreeOptions {
   checkoutWorkers?: number;
   /** Checkouts running at once; default: half the cores, at least one. */
   concurrency?: number;
+  /**
+   * Check a task's cone out first only in repositories with at least this many files (default
+   * 5,000): below that a whole checkout takes about as long as a cone does.
+   */
+  coneMinFiles?: number;
   signal?: AbortSignal;
 }
 
@@ -91,19 +96,37 @@ export interface BatchCallbacks {
 export class WorktreeMaker {
   private readonly env: Promise<CheckoutEnv>;
   private readonly patterns: Promise<string[]>;
+  private readonly conesPayOff: Promise<boolean>;
   private readonly fills: <T>(task: () => Promise<T>) => Promise<T>;
   private cones: Promise<unknown> = Promise.resolve();
+  /** Open unless a batch of adds runs: checkouts wait, so the adds (which agents wait on) go first. */
+  private addsDone: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WorktreeOptions) {
     this.env = handled(checkoutEnv(options.repo));
     this.patterns = handled(includePatterns(options.repo, options.include ?? []));
+    const minFiles = options.coneMinFiles ?? 5_000;
+    this.conesPayOff =
+      minFiles <= 0 ? Promise.resolve(true) : indexEntries(options.repo).then((n) => n >= minFiles);
     this.fills = pool(options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+  }
+
+  /** Run a batch of `add`s with the background checkouts held until the last add is done. */
+  async batch<T>(adds: () => Promise<T>): Promise<T> {
+    let open!: () => void;
+    const previous = this.addsDone;
+    this.addsDone = new Promise<void>((resolve) => (open = resolve)).then(() => previous);
+    try {
+      return await adds();
+    } finally {
+      open();
+    }
   }
 
   async add(spec: WorktreeSpec): Promise<PendingWorktree> {
     const started = Date.now();
     const added = await addWorktree(spec, this.options);
-    const cone = spec.files ? coneOf(spec.files) : null;
+    const cone = spec.files && (await this.conesPayOff) ? coneOf(spec.files) : null;
     const early = cone ? { cone, checkedOut: handled(this.checkoutCone(added.path, cone)) } : null;
     return this.fill({ ...added, taskId: spec.taskId, commit: spec.commit }, early, started);
   }
@@ -119,18 +142,19 @@ export class WorktreeMaker {
     started: number,
   ): PendingWorktree {
     const ready = this.fills(async () => {
+      await this.addsDone;
       await early?.checkedOut.catch(() => undefined);
       return finishWorktree(worktree, this.options, await this.env, await this.patterns, started);
     });
     return { ...worktree, early, ready: handled(ready) };
   }
 
-  /** `read-tree` fills the index without writing a file; then only the cone's files are written. */
+  /** Only the cone's files, into the index and onto disk; the fill's `reset --hard` adds the rest. */
   private checkoutCone(path: string, cone: Cone): Promise<void> {
     const run = async (): Promise<void> => {
+      await this.addsDone;
       const env = await this.env;
-      await git(['read-tree', 'HEAD'], { cwd: path });
-      await git([...env.config, 'checkout', '--quiet', '--', ...conePathspecs(cone)], {
+      await git([...env.config, 'checkout', '--quiet', 'HEAD', '--', ...conePathspecs(cone)], {
         cwd: path,
         env: env.env,
         signal: this.options.signal,
@@ -273,6 +297,25 @@ async function finishWorktree(
   };
 }
 
+/** How many files the repository's index lists (its header says), 0 when it has none. */
+async function indexEntries(repo: string): Promise<number> {
+  try {
+    const index = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'index'], {
+      cwd: repo,
+    });
+    const handle = await open(index, 'r');
+    try {
+      const header = Buffer.alloc(12);
+      const { bytesRead } = await handle.read(header, 0, 12, 0);
+      return bytesRead === 12 && header.toString('latin1', 0, 4) === 'DIRC' ? header.readUInt32BE(8) : 0;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
 /** Marks a promise as handled (its rejection still reaches whoever awaits it). */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -304,12 +347,10 @@ async function checkoutEnv(repo: string): Promise<CheckoutEnv> {
   };
 }
 
+/** Whether the top-level `.gitattributes` routes files through LFS (read from disk: no git call). */
 async function attributesMentionLfs(worktree: string): Promise<boolean> {
-  const result = await git(['grep', '-q', '--no-index', 'filter=lfs', '--', '.gitattributes'], {
-    cwd: worktree,
-    okExitCodes: [1],
-  }).catch(() => null);
-  return result?.exitCode === 0;
+  const attributes = await readFile(join(worktree, '.gitattributes'), 'utf8').catch(() => '');
+  return /filter=lfs/.test(attributes);
 }
 
 async function initSubmodules(worktree: string, env: CheckoutEnv): Promise<SubmoduleState> {

@@ -34,11 +34,16 @@ interface Snapshot {
 /**
  * The live conflict radar: each running task's worktree is captured as a commit (its index, HEAD
  * and branch untouched) and all pairs go through one `merge-tree` batch. A check runs only when a
- * running task's files changed since the last one, at most once per interval, and a new set of
- * pairs is published only when it differs from the last.
+ * running task's files changed since the last one, at most once per interval, only tasks that
+ * changed a file another task changed too are captured, and a new set of pairs is published only
+ * when it differs from the last.
  */
 export class ConflictRadar {
   private readonly dirty = new Set<string>();
+  /** Files each task changed (kept across attempts: a retried branch still holds the earlier work). */
+  private readonly touched = new Map<string, Set<string>>();
+  /** Tasks that changed files the radar was not told about. */
+  private readonly unknown = new Set<string>();
   private readonly snapshots = new Map<string, Snapshot>();
   private published: OverlapPair[];
   private computed: OverlapPair[] = [];
@@ -55,11 +60,37 @@ export class ConflictRadar {
     this.published = options.initial ?? [];
   }
 
-  /** A task's files changed (or it started): check again soon. */
-  changed(taskId: string): void {
+  /**
+   * A task's files changed: check again soon. `paths` are the files (relative to the worktree);
+   * without them the task may have changed anything.
+   */
+  changed(taskId: string, paths?: readonly string[]): void {
     if (this.closed) return;
+    if (paths === undefined) this.unknown.add(taskId);
+    else {
+      const touched = this.touched.get(taskId) ?? new Set<string>();
+      for (const path of paths) touched.add(path);
+      this.touched.set(taskId, touched);
+    }
     this.dirty.add(taskId);
     this.schedule();
+  }
+
+  /**
+   * The running tasks that can be in a pair: two agents conflict only in a file both changed, so a
+   * task whose changed files no other task touched is neither captured nor compared.
+   */
+  private contenders(running: RadarTask[]): RadarTask[] {
+    const changedAny = (id: string): boolean => this.unknown.has(id) || (this.touched.get(id)?.size ?? 0) > 0;
+    const share = (a: string, b: string): boolean => {
+      if (this.unknown.has(a) || this.unknown.has(b)) return true;
+      const [small, large] = [this.touched.get(a), this.touched.get(b)].sort(
+        (x, y) => (x?.size ?? 0) - (y?.size ?? 0),
+      );
+      return [...(small ?? [])].some((path) => large?.has(path));
+    };
+    const changing = running.filter((task) => changedAny(task.id));
+    return changing.filter((task) => changing.some((other) => other !== task && share(task.id, other.id)));
   }
 
   /** A task left the running states: its pairs go at once, without asking git. */
@@ -106,7 +137,7 @@ export class ConflictRadar {
     this.lastCheck = Date.now();
     const dirty = new Set(this.dirty);
     this.dirty.clear();
-    const running = this.options.running();
+    const running = this.contenders(this.options.running());
     const ids = new Set(running.map((task) => task.id));
     for (const id of this.snapshots.keys()) if (!ids.has(id)) this.snapshots.delete(id);
     if (running.length < 2) {

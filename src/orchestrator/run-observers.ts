@@ -75,6 +75,10 @@ export function startRunObservers(
     intervalMs: options.radarIntervalMs,
     initial: lastRadar(journal.history()),
   });
+  // A resumed run's tasks changed files before: the radar knows them from the journal.
+  for (const event of journal.history()) {
+    if (event.type === 'agent.files_changed') radar.changed(event.taskId, paths(event.files));
+  }
 
   const emitWatched = (taskId: string, body: FilesChanged): void => {
     const own = reported.get(taskId);
@@ -91,7 +95,7 @@ export function startRunObservers(
   // the journal) is seen first and the batch does not repeat it.
   const held = new Set<{ timer: ReturnType<typeof setTimeout>; release: () => void }>();
   const fromWatcher = (taskId: string, body: FilesChanged): void => {
-    radar.changed(taskId);
+    radar.changed(taskId, paths(body.files));
     const entry = {
       timer: setTimeout(() => entry.release(), echoGraceMs),
       release: () => {
@@ -176,7 +180,7 @@ export function startRunObservers(
       acted.add(event.taskId);
     } else if (event.type === 'agent.files_changed') {
       if (event.source !== 'watcher') remember(reported, event.taskId, event.files);
-      radar.changed(event.taskId);
+      radar.changed(event.taskId, paths(event.files));
     }
     const taskId = 'taskId' in event ? event.taskId : undefined;
     if (taskId === undefined) return;
@@ -198,6 +202,8 @@ export function startRunObservers(
     },
   };
 }
+
+const paths = (files: readonly { path: string }[]): string[] => files.map((file) => file.path);
 
 function remember(
   reported: Map<string, Map<string, { kind: FileChangeKind; at: number }>>,

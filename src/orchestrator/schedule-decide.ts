@@ -3,6 +3,8 @@ import type { RunOutcome, RunState } from './run-state.js';
 export interface DecideView {
   /** Tasks whose executor is running right now. */
   inFlight: ReadonlySet<string>;
+  /** Of those, tasks whose agent is done and that only wait to merge: they hold no agent slot. */
+  merging?: ReadonlySet<string>;
   maxAgents: number;
   /** A stop was requested (user, signal or budget): start nothing more. */
   stopping: boolean;
@@ -51,7 +53,7 @@ export function decide(state: RunState, view: DecideView): Decision {
       : undefined;
   const start: string[] = [];
   if (!view.stopping && !overBudget) {
-    const free = view.maxAgents - view.inFlight.size;
+    const free = view.maxAgents - view.inFlight.size + (view.merging?.size ?? 0);
     for (const id of state.order) {
       if (start.length >= free) break;
       const task = state.tasks[id];

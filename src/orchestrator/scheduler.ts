@@ -24,7 +24,10 @@ export interface TaskContext {
   emit(body: RunEventBody): Promise<RunEvent>;
   /** Agents await this between turns: it holds while the user paused the task. */
   pause: PauseGate;
-  /** Merges into the result branch run one at a time through this. */
+  /**
+   * Merges into the result branch run one at a time through this. Calling it also says the task's
+   * agent is done: its slot goes to the next task while this one waits for its turn to merge.
+   */
   serializeMerge<T>(fn: () => Promise<T>): Promise<T>;
 }
 
@@ -61,6 +64,8 @@ interface Running {
 export class Scheduler {
   private state: RunState;
   private readonly inFlight = new Map<string, Running>();
+  /** In-flight tasks that only wait to merge (their agent slot is free). */
+  private readonly merging = new Set<string>();
   private stopping = false;
   private wakeUp: (() => void) | undefined;
   private pokes = 0;
@@ -93,6 +98,7 @@ export class Scheduler {
         const seen = this.pokes;
         const decision = decide(this.state, {
           inFlight: new Set(this.inFlight.keys()),
+          merging: this.merging,
           maxAgents: this.options.maxAgents,
           stopping: this.stopping,
           waitForReview: this.options.waitForReview ?? false,
@@ -183,13 +189,18 @@ export class Scheduler {
       signal: controller.signal,
       emit: (body) => this.options.log.append(body),
       pause,
-      serializeMerge: (fn) => this.serializeMerge(fn),
+      serializeMerge: (fn) => {
+        this.merging.add(taskId);
+        this.poke();
+        return this.serializeMerge(fn);
+      },
     };
     const done = this.execute(task, ctx)
       .then((outcome) => this.options.log.append(terminalEvent(taskId, outcome, ctx.resultBranch)))
       .catch((error: unknown) => this.fatal(error))
       .finally(() => {
         this.inFlight.delete(taskId);
+        this.merging.delete(taskId);
         this.poke();
       });
     this.inFlight.set(taskId, { controller, pause, done: done.then(() => undefined) });

@@ -16,15 +16,23 @@ export interface MergeCredits {
 }
 
 /**
- * Merge a task branch into the result branch (one merge at a time per run). The message says who
- * did what; its trailers are what `resume` trusts to know a task merged.
+ * Merge a task's commit into the result branch (one merge at a time per run). The message says who
+ * did what; its trailers are what `resume` trusts to know a task merged. `hint` carries the result
+ * head the run last saw (saves reading it); a stale hint only costs a lost compare-and-swap.
  */
+/** What the run last knew of the result branch: its head and that head's tree. */
+export interface MergeHint {
+  resultHead?: string;
+  resultTree?: string;
+}
+
 export async function mergeTask(
   repo: string,
   ctx: TaskContext,
   task: Task,
-  branch: string,
+  theirs: string,
   credits: MergeCredits,
+  hint: MergeHint = {},
 ): Promise<TaskOutcome> {
   const message = mergeMessage(ctx.runId, task, credits);
   return ctx.serializeMerge(async () => {
@@ -33,11 +41,14 @@ export async function mergeTask(
       const result = await mergeIntoResult(repo, {
         runId: ctx.runId,
         taskId: task.id,
-        theirs: branch,
+        theirs,
         message,
+        ...(hint.resultHead !== undefined && { expected: hint.resultHead, expectedTree: hint.resultTree }),
       });
       switch (result.status) {
         case 'merged':
+          Object.assign(hint, { resultHead: result.commit, resultTree: result.tree });
+          return { kind: 'merged', commit: result.commit };
         case 'up-to-date':
           return { kind: 'merged', commit: result.commit };
         case 'conflicted':
@@ -48,6 +59,7 @@ export async function mergeTask(
             resultCommit: result.ours,
           };
         case 'race-lost':
+          Object.assign(hint, { resultHead: result.actual ?? undefined, resultTree: undefined });
           continue;
       }
     }

@@ -4,7 +4,7 @@ import type { TaskContext, TaskExecutor, TaskOutcome } from './scheduler.js';
 import { stopReason } from './scheduler.js';
 import { WorktreeQueue, type TaskWorktree } from './task-worktree.js';
 import { describeFailure, runValidation, type ValidationResult } from './validate-commands.js';
-import { mergeTask } from './task-merge.js';
+import { mergeTask, type MergeHint } from './task-merge.js';
 import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
@@ -67,6 +67,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     setup: deps.config.setup,
   };
   const worktrees = new WorktreeQueue(worktreeOptions);
+  // The result head after this run's last merge: merges run one at a time, so it is usually current.
+  const mergeHint: MergeHint = {};
   return async (task: Task, ctx: TaskContext): Promise<TaskOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
     // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
@@ -99,6 +101,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     let usage = emptyUsage();
     let costUsd = 0;
     let message = baseMessage;
+    // The task branch's commit after the last snapshot: what gets merged.
+    let head: string;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
       const outcome = await runAgent(start, deps, task, ctx, agentId, worktree.path, workspace, message);
@@ -107,7 +111,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
       await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
-      await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
+      head = await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
         usage,
         costUsd,
         summary: outcome.summary,
@@ -130,13 +134,20 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     }
     await hooks.beforeMerge();
     const llm = deps.llmFor?.(task.id);
-    const merged = await mergeTask(deps.repo, ctx, task, worktree.branch, {
-      agentId,
-      model: llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
-      provider: llm?.providerName ?? 'external',
-      usage,
-      costUsd,
-    });
+    const merged = await mergeTask(
+      deps.repo,
+      ctx,
+      task,
+      head,
+      {
+        agentId,
+        model: llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
+        provider: llm?.providerName ?? 'external',
+        usage,
+        costUsd,
+      },
+      mergeHint,
+    );
     if (merged.kind === 'merged') await hooks.merged(merged.commit);
     return merged;
   };
@@ -214,7 +225,7 @@ async function commitWork(
   worktree: string,
   linked: string[],
   spent: { usage: Usage; costUsd: number; summary: string },
-): Promise<void> {
+): Promise<string> {
   const snapshot = await snapshotWorktree({
     worktree,
     runId: deps.runId,
@@ -228,7 +239,7 @@ async function commitWork(
     hooks: deps.config.commitHooks,
     exclude: linked,
   });
-  if (!snapshot.committed) return;
+  if (!snapshot.committed) return snapshot.commit;
   await ctx.emit({
     type: 'task.committed',
     taskId: task.id,
@@ -237,6 +248,7 @@ async function commitWork(
     insertions: snapshot.insertions,
     deletions: snapshot.deletions,
   });
+  return snapshot.commit;
 }
 
 async function validate(

@@ -9,7 +9,7 @@ import {
 } from '../git/worktree-create.js';
 import { listWorktrees } from '../git/worktree-list.js';
 import { readBranch } from '../git/plumbing.js';
-import { taskBranch } from '../git/refs.js';
+import { runBranchPrefix, taskBranch } from '../git/refs.js';
 import { worktreePath } from '../git/worktree-paths.js';
 import { lockReason } from '../git/locks.js';
 import { moveAsideStrayFolder } from './worktree-repair.js';
@@ -45,6 +45,8 @@ export class WorktreeQueue {
   private pending: Request[] = [];
   private draining: Promise<void> | undefined;
   private readonly maker: WorktreeMaker;
+  /** The run's task branches, listed once; the queue adds the ones it creates. */
+  private branches: Promise<Set<string>> | undefined;
 
   constructor(private readonly options: WorktreeOptions) {
     this.maker = new WorktreeMaker(options);
@@ -69,22 +71,28 @@ export class WorktreeQueue {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      for (const request of batch) {
-        try {
-          request.resolve((await this.reuse(request)) ?? (await this.create(request)));
-        } catch (error) {
-          request.reject(error);
+      await this.maker.batch(async () => {
+        for (const request of batch) {
+          try {
+            request.resolve((await this.reuse(request)) ?? (await this.create(request)));
+          } catch (error) {
+            request.reject(error);
+          }
         }
-      }
+      });
     }
   }
 
   private async create(request: Request): Promise<TaskWorktree> {
+    const { root, runId } = this.options;
+    // Left by a crash in the middle of `worktree add` (git no longer knows it): out of the way, kept.
+    await moveAsideStrayFolder(root, worktreePath(root, runId, request.taskId), `${runId}-${request.taskId}`);
     const pending = await this.maker.add({
       taskId: request.taskId,
       commit: request.commit,
       files: request.files,
     });
+    (await this.taskBranches()).add(pending.branch);
     return {
       branch: pending.branch,
       path: pending.path,
@@ -95,9 +103,30 @@ export class WorktreeQueue {
     };
   }
 
+  /** Task branches of this run that exist: a task without one has no worktree to reuse either. */
+  private taskBranches(): Promise<Set<string>> {
+    this.branches ??= git(
+      [
+        'for-each-ref',
+        '--format=%(refname:lstrip=2)',
+        `refs/heads/${runBranchPrefix(this.options.runId)}tasks/`,
+      ],
+      { cwd: this.options.repo },
+    ).then(
+      (result) => new Set(result.stdout.split('\n').filter(Boolean)),
+      (error: unknown) => {
+        this.branches = undefined;
+        throw error;
+      },
+    );
+    return this.branches;
+  }
+
   private async reuse(request: Request): Promise<TaskWorktree | undefined> {
     const { repo, runId, root } = this.options;
     const branch = taskBranch(runId, request.taskId);
+    // The common case, a task's first attempt, costs no git call here.
+    if (!(await this.taskBranches()).has(branch)) return undefined;
     const reason = lockReason(this.options.pid ?? process.pid, runId);
     const existing = (await listWorktrees(repo)).find(
       (entry) => entry.branch === `refs/heads/${branch}` || entry.branch === branch,
@@ -116,7 +145,6 @@ export class WorktreeQueue {
       return { ...worktree, reused: true, early: null, ready };
     }
     const path = worktreePath(root, runId, request.taskId);
-    // Left by a crash in the middle of `worktree add` (git no longer knows it): out of the way, kept.
     await moveAsideStrayFolder(root, path, `${runId}-${request.taskId}`);
     const branchCommit = await readBranch(repo, branch);
     if (!branchCommit) return undefined;

@@ -1,6 +1,6 @@
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 import { CommitHookError, snapshotWorktree, withTrailers } from '../../src/git/snapshot.js';
 
@@ -26,6 +26,7 @@ describe('snapshotWorktree', () => {
     await rm(join(path, 'del.txt'));
     await rename(join(path, 'old name.txt'), join(path, 'new name.txt'));
     await chmod(join(path, 'run.sh'), 0o755);
+    const before = runGit(path, ['rev-parse', 'HEAD']);
     const result = await snapshotWorktree({
       ...ids,
       worktree: path,
@@ -36,7 +37,8 @@ describe('snapshotWorktree', () => {
       ],
     });
     if (!result.committed) throw new Error('expected a commit');
-    expect(result).toMatchObject({ files: 6, insertions: 2, deletions: 1 });
+    expect(result).toMatchObject({ files: 6, insertions: 2, deletions: 1, parent: before });
+    expect(result.commit).toBe(runGit(path, ['rev-parse', 'HEAD']));
     const status = runGit(path, [
       '-c',
       'core.quotePath=false',
@@ -98,6 +100,26 @@ describe('snapshotWorktree', () => {
     expect(
       await import('node:fs/promises').then((fs) => fs.readFile(join(repo, '.git', 'hook-ran'), 'utf8')),
     ).toBe('ran\n');
+  });
+});
+
+describe('snapshotWorktree without a git identity', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('commits as maestro when neither the user nor the repository names anyone', async () => {
+    const { repo, path } = await agentWorktree({ 'a.txt': 'a\n' });
+    const empty = join(await tempDir('maestro-home-'), 'gitconfig');
+    await writeFile(empty, '');
+    vi.stubEnv('GIT_CONFIG_GLOBAL', empty);
+    for (const name of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'])
+      vi.stubEnv(name, undefined);
+    runGit(repo, ['config', '--unset', 'user.name']);
+    runGit(repo, ['config', '--unset', 'user.email']);
+    runGit(repo, ['config', 'user.useConfigOnly', 'true']);
+    await writeFiles(path, { 'a.txt': 'b\n' });
+    const result = await snapshotWorktree({ ...ids, worktree: path, message: 'm' });
+    expect(result.committed).toBe(true);
+    expect(runGit(path, ['log', '-1', '--format=%an <%ae>'])).toBe('maestro <maestro@localhost>');
   });
 });
 

@@ -67,4 +67,29 @@ describe('the conflict radar on running worktrees', () => {
     await vi.waitFor(() => expect(published.at(-1)).toEqual([]));
     await radar.close();
   });
+
+  it('compares only tasks that changed a file another task changed too', async () => {
+    const { repo, tasks } = await twoWorktrees();
+    const [api, cli] = tasks as [RadarTask, RadarTask];
+    const shown = { a: 'api', b: 'cli', files: ['shared.txt'] };
+    const published: OverlapPair[][] = [];
+    const radar = new ConflictRadar({
+      repo,
+      running: () => tasks,
+      publish: async (pairs) => void published.push(pairs),
+      intervalMs: 50,
+      settleMs: 10,
+      initial: [shown],
+    });
+    await writeFile(join(api.worktree, 'shared.txt'), base.replace('two', 'TWO from api'));
+    await writeFile(join(cli.worktree, 'shared.txt'), base.replace('two', 'TWO from cli'));
+    // The worktrees do collide, but the tasks report different files: the pair is not looked at.
+    radar.changed('api', ['README.md']);
+    radar.changed('cli', ['other.txt']);
+    await vi.waitFor(() => expect(published).toEqual([[]]));
+    radar.changed('cli', ['shared.txt']);
+    radar.changed('api', ['shared.txt']);
+    await vi.waitFor(() => expect(published).toEqual([[], [shown]]));
+    await radar.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Scheduler } from '../../src/orchestrator/scheduler.js';
+import { Scheduler, type TaskExecutor } from '../../src/orchestrator/scheduler.js';
 import { tasksIn } from '../../src/orchestrator/run-state.js';
 import { planOf, startedJournal, timedExecutor, type Interval } from './sched-helpers.js';
 
@@ -54,6 +54,26 @@ describe('Scheduler', () => {
       timedExecutor(args[0].id === 'slow' ? 400 : 30, intervals)(...args);
     await new Scheduler({ log: journal, runTask, maxAgents: 2 }).run();
     expect(byId(intervals, 'next').end).toBeLessThan(byId(intervals, 'slow').end);
+    await journal.close();
+  });
+
+  it('gives the slot of a task waiting to merge to the next task', async () => {
+    const journal = await startedJournal(planOf(['a'], ['b']));
+    let bStarted!: () => void;
+    const bIsRunning = new Promise<void>((resolve) => (bStarted = resolve));
+    const runTask: TaskExecutor = async (task, ctx) => {
+      if (task.id === 'b') {
+        bStarted();
+        return { kind: 'merged', commit: 'm-b' };
+      }
+      // a's merge waits until b runs: with one agent slot, b must have been given a's slot.
+      return ctx.serializeMerge(async () => {
+        await bIsRunning;
+        return { kind: 'merged', commit: 'm-a' };
+      });
+    };
+    const final = await new Scheduler({ log: journal, runTask, maxAgents: 1 }).run();
+    expect(tasksIn(final, 'merged')).toEqual(['a', 'b']);
     await journal.close();
   });
 

@@ -79,6 +79,7 @@ describe('WorktreeQueue', () => {
   it('repairs a worktree admin folder left without its files by a crash', async () => {
     const { repo, base, queue } = await setup();
     const made = await queue.acquire('t', base);
+    await made.ready;
     const common = await gitCommonDir(repo);
     await mkdir(join(common, 'worktrees', 'half'), { recursive: true });
     expect(await repairWorktreeAdmin(repo, common)).toEqual(['half']);
@@ -92,8 +93,13 @@ describe('WorktreeQueue', () => {
       'src/deep/b.ts': 'b\n',
       'lib/c.ts': 'c\n',
     });
-    const queue = new WorktreeQueue({ repo, runId, root: await tempDir('maestro-wt-') });
-    const worktree = await queue.acquire('t', runGit(repo, ['rev-parse', 'HEAD']), ['src/**/*.ts']);
+    const root = await tempDir('maestro-wt-');
+    const head = runGit(repo, ['rev-parse', 'HEAD']);
+    // Below the size where a cone pays off, the tree is checked out in one go.
+    const small = await new WorktreeQueue({ repo, runId, root }).acquire('s', head, ['src/**/*.ts']);
+    expect(small.early).toBeNull();
+    const queue = new WorktreeQueue({ repo, runId, root, coneMinFiles: 4 });
+    const worktree = await queue.acquire('t', head, ['src/**/*.ts']);
     expect(worktree.early?.cone.folders).toEqual(['src']);
     await worktree.early?.checkedOut;
     expect(await readFile(join(worktree.path, 'src/deep/b.ts'), 'utf8')).toBe('b\n');
@@ -105,7 +111,7 @@ describe('WorktreeQueue', () => {
 
   it('finishes a checkout a crash cut short after the cone, without recording the missing files as deleted', async () => {
     const { repo, root, base } = await setup();
-    const before = new WorktreeQueue({ repo, runId, root });
+    const before = new WorktreeQueue({ repo, runId, root, coneMinFiles: 0 });
     const cut = await before.acquire('t', base, ['src/a.ts']);
     await cut.ready;
     // As a crash right after the cone leaves it: marker there, files outside the cone missing.
