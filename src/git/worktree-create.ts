@@ -1,7 +1,7 @@
-import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { git, gitLine } from './runner.js';
+import { git } from './runner.js';
 import { lockReason } from './locks.js';
 import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
@@ -107,7 +107,7 @@ export class WorktreeMaker {
     this.patterns = handled(includePatterns(options.repo, options.include ?? []));
     const minFiles = options.coneMinFiles ?? 5_000;
     this.conesPayOff =
-      minFiles <= 0 ? Promise.resolve(true) : indexEntries(options.repo).then((n) => n >= minFiles);
+      minFiles <= 0 ? Promise.resolve(true) : fileCount(options.repo).then((n) => n >= minFiles);
     this.fills = pool(options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2)));
   }
 
@@ -297,23 +297,13 @@ async function finishWorktree(
   };
 }
 
-/** How many files the repository's index lists (its header says), 0 when it has none. */
-async function indexEntries(repo: string): Promise<number> {
-  try {
-    const index = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'index'], {
-      cwd: repo,
-    });
-    const handle = await open(index, 'r');
-    try {
-      const header = Buffer.alloc(12);
-      const { bytesRead } = await handle.read(header, 0, 12, 0);
-      return bytesRead === 12 && header.toString('latin1', 0, 4) === 'DIRC' ? header.readUInt32BE(8) : 0;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return 0;
-  }
+/** How many files the repository's HEAD has (one listing per run; 0 when it cannot be read). */
+async function fileCount(repo: string): Promise<number> {
+  const listing = await git(['ls-tree', '-r', '-z', '--name-only', 'HEAD'], { cwd: repo }).catch(() => null);
+  if (!listing) return 0;
+  let count = 0;
+  for (let at = listing.stdout.indexOf('\0'); at !== -1; at = listing.stdout.indexOf('\0', at + 1)) count++;
+  return count;
 }
 
 /** Marks a promise as handled (its rejection still reaches whoever awaits it). */
