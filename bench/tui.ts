@@ -224,7 +224,8 @@ async function measure(mode: 'batched' | 'per-event'): Promise<Result> {
       await sleep(1000);
       const idle0 = cpuSeconds(pid);
       const i0 = performance.now();
-      await sleep(5000);
+      // Long enough for the 10 ms resolution of /proc CPU times to read 0.1 %.
+      await sleep(10_000);
       return (cpuSeconds(pid) - idle0) / ((performance.now() - i0) / 1000);
     };
     const idle = await idleCpu();

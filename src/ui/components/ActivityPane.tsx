@@ -57,7 +57,7 @@ export function activityLines(task: TaskView, width: number): Line[] {
   return task.activity.flatMap((entry) => entryLines(entry, width));
 }
 
-/** Memoised: the 1 Hz clock must not redraw it. */
+/** Memoised: the clock's redraws must not rebuild it. */
 export const ActivityPane = memo(function ActivityPane(props: {
   view: RunView;
   taskId: string | undefined;
