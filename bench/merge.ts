@@ -20,6 +20,8 @@ execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: repo.
 async function inMemory(): Promise<{ ms: number; merged: number; conflicted: number }> {
   const start = process.hrtime.bigint();
   let { commit } = await ensureResultBranch(repo.dir, 'bench', repo.base);
+  // As the orchestrator does: the head and tree of its last merge are passed along.
+  let tree: string | undefined;
   let merged = 0;
   let conflicted = 0;
   for (const [index, theirs] of branches.entries()) {
@@ -28,10 +30,12 @@ async function inMemory(): Promise<{ ms: number; merged: number; conflicted: num
       taskId: `t${index}`,
       theirs,
       expected: commit,
+      ...(tree !== undefined && { expectedTree: tree }),
       message: `maestro: merge task t${index}\n`,
     });
     if (result.status === 'merged') {
       commit = result.commit;
+      tree = result.tree;
       merged++;
     } else if (result.status === 'conflicted') conflicted++;
     else throw new Error(`unexpected ${result.status}`);
