@@ -72,7 +72,9 @@ describe('maestro demo in a real terminal', () => {
     await tmux.waitForText('enter start', 20_000);
     expect(await tmux.format('alternate_on')).toBe('1');
     await tmux.sendKeys(['Enter']);
-    let screen = await tmux.waitForText(/Agents [2-5]\/5 running/, 20_000);
+    // Two agent rows in the running state at once.
+    let screen = await tmux.waitForText(/ running +\d\d:\d\d [\s\S]* running +\d\d:\d\d /, 20_000);
+    expect(screen).toMatch(/Agents [2-5]\/5 active/);
     const runId = /· (\d{8}-\d{4}-[0-9a-f]{4}) ·/.exec(screen)?.[1] ?? '';
     expect(runId).not.toBe('');
     expect((screen.match(/ running +\d\d:\d\d /g) ?? []).length).toBeGreaterThanOrEqual(2);
@@ -153,7 +155,7 @@ describe('maestro demo in a real terminal', () => {
     await attached.waitForText('Activity · add-clamp');
     screen = await attached.waitForText('finished: merged');
     expect(await attached.format('alternate_on')).toBe('1');
-    expect(screen).toContain('Agents 0/5 running');
+    expect(screen).toContain('Agents 0/5 active');
     expect(screen.match(/✔ .* merged /g)).toHaveLength(5);
     expect(screen).not.toContain('conflicted');
     await attached.sendKeys(['q']);

@@ -1,5 +1,6 @@
 import { readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import stripAnsi from 'strip-ansi';
 import { describe, expect, it, vi } from 'vitest';
 import { TuiApp } from '../../src/ui/components/App.js';
 import { keys, renderTui } from '../helpers/render-tui.js';
@@ -34,7 +35,7 @@ describe('dashboard', () => {
   it('shows agents, the focused activity, the plan, the feed and cost against budget', async () => {
     const { tui } = setup();
     const frame = await tui.waitFor('Activity · api');
-    expect(frame).toContain('Agents 2/3 running');
+    expect(frame).toContain('Agents 2/3 active');
     expect(frame).toMatch(/Add a greet command\s+running/);
     expect(frame).toContain('$0.25');
     expect(frame).toContain('Activity · api');
@@ -49,6 +50,13 @@ describe('dashboard', () => {
     expect(frame).toContain('? help');
   });
 
+  it('has an agent selected in the very first frame that lists the agents', async () => {
+    const { tui } = setup();
+    await tui.waitFor('Activity · api');
+    const first = tui.stdout.frames.map(stripAnsi).find((frame) => frame.includes('Agents 2/3'));
+    expect(first).toContain('Activity · api');
+  });
+
   it('keeps the frame one row shorter than the terminal, stacks when narrow and follows resizes', async () => {
     const { tui } = setup({ columns: 70, rows: 40 });
     let frame = await tui.waitFor('Activity · api');
@@ -59,7 +67,7 @@ describe('dashboard', () => {
     const row = (text: string) => lines.findIndex((line) => line.includes(text));
     expect(row('Activity · api')).toBeGreaterThan(row('Agents 2/3'));
     tui.resize(140, 30);
-    frame = await tui.waitFor(/Agents 2\/3 running.*Activity · api/);
+    frame = await tui.waitFor(/Agents 2\/3 active.*Activity · api/);
     lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(29);
   });

@@ -51,7 +51,7 @@ describe('maestro tui <runId> in a real terminal', () => {
     let screen = await tmux.waitForText('Activity · api');
     expect(await tmux.format('alternate_on')).toBe('1');
     expect(screen).not.toContain('BEFORE-TUI');
-    expect(screen).toContain('Agents 2/3 running');
+    expect(screen).toContain('Agents 2/3 active');
     expect(screen.split('\n').length).toBeLessThanOrEqual(30);
 
     // Live: events appended to the journal show up.

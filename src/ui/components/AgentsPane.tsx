@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Text } from 'ink';
 import type { RunView, TaskView } from '../store/run-state.js';
-import { radarPartners } from '../store/run-state.js';
+import { isActive, radarPartners } from '../store/run-state.js';
 import { fit, formatCost, formatElapsed, formatTokens, pad, stateGlyph } from '../format.js';
 import type { Box } from '../layout.js';
 import { inner, Pane } from './Pane.js';
@@ -33,13 +33,13 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
   // Keep the cursor row visible when there are more agents than rows.
   const first = Math.max(0, Math.min(at - Math.floor(rows / 2), props.ids.length - rows));
   const visible = props.ids.slice(first, first + rows);
-  const running = props.ids.filter((id) => props.view.tasks.get(id)?.state === 'running').length;
+  // The footer's count too: starting, running, validating and merging agents all hold a slot.
+  const active = props.ids.filter((id) => {
+    const task = props.view.tasks.get(id);
+    return task !== undefined && isActive(task);
+  }).length;
   return (
-    <Pane
-      title={`Agents ${running}/${props.view.tasks.size} running`}
-      size={props.size}
-      active={props.active}
-    >
+    <Pane title={`Agents ${active}/${props.view.tasks.size} active`} size={props.size} active={props.active}>
       {visible.length === 0 ? <Text dimColor>waiting for the plan…</Text> : null}
       {visible.map((id) => {
         const task = props.view.tasks.get(id);

@@ -97,14 +97,16 @@ function Dashboard(props: TuiAppProps): ReactNode {
     [stdout],
   );
   const view = useRunView(props.source, { maxFps: props.maxFps, onLive });
-  const [ui, dispatch, uiRef] = useUiStore();
+  const [stored, dispatch, uiRef] = useUiStore();
   const [diff, setDiff] = useState<DiffState | undefined>();
   const active = activeCount(view);
   const tick = useTick(active > 0 && view.phase !== 'finished');
   const now = Date.now();
   const layout = useMemo(() => computeLayout(columns, rows), [columns, rows]);
-  const ids = useMemo(() => filterIds(view, ui.filter), [view, ui.filter]);
+  const ids = useMemo(() => filterIds(view, stored.filter), [view, stored.filter]);
   const idsKey = ids.join('\n');
+  // The selection follows the tasks shown from the very first frame (the store catches up after it).
+  const ui = useMemo(() => reduceUi(stored, { type: 'sync', ids }), [stored, ids]);
   useEffect(() => dispatch([{ type: 'sync', ids: idsKey ? idsKey.split('\n') : [] }]), [idsKey, dispatch]);
 
   const env = props.env ?? process.env;
