@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { openReviewSessions, pendingConflicts, type PendingConflict } from '../../ui/review/sessions.js';
 import { runReview } from '../../ui/review/run-review.js';
 import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
+import { resumeHint } from '../resume-hint.js';
 
 interface ResolveOptions {
   list?: boolean;
@@ -52,6 +53,8 @@ export function registerResolve(program: Command): void {
           journal: () => openRunJournal(run),
         }),
       });
+      const hint = resumeHint((await readRun(repo.root, run.runId)).state);
+      if (hint) process.stdout.write(hint);
     });
 }
 
