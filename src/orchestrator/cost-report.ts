@@ -92,6 +92,8 @@ function runCost(runId: string, events: readonly RunEvent[], pricing: Record<str
       run.budget = event.budget;
       run.startedAt = event.time;
       runModel = event.model;
+    } else if (event.type === 'budget.changed') {
+      run.budget = event.budget;
     } else if (event.type === 'task.started') {
       agentOf.set(event.taskId, event.agentId);
     } else if (event.type === 'agent.usage') {

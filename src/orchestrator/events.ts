@@ -116,6 +116,8 @@ export type RunEventBody =
   | { type: 'conflict.resolved'; taskId: string; commit: string; resolvedBy: string }
   | { type: 'radar.overlaps'; pairs: { a: string; b: string; files: string[] }[] }
   | { type: 'budget.exceeded'; scope: 'run' | 'task'; taskId?: string; limitUsd: number; spentUsd: number }
+  /** New caps from here on (`maestro resume --budget`); `spentUsd` is the run's spend when they took effect. */
+  | { type: 'budget.changed'; budget: { runUsd: number | null; taskUsd: number | null }; spentUsd: number }
   | { type: 'run.stopping'; reason: string }
   | {
       type: 'run.finished';

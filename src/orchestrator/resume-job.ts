@@ -3,7 +3,7 @@ import { Journal, type Redactor } from './journal.js';
 import { acquireRunLock } from './run-lock.js';
 import { readRun } from './runs.js';
 import { driveRun, type StartedRun } from './run-job.js';
-import { gatherResumeFacts, planResume, type ResumePlan } from './resume.js';
+import { gatherResumeFacts, planBudgetChange, planResume, type ResumePlan } from './resume.js';
 import type { TaskExecutor } from './scheduler.js';
 import type { RunObserverOptions } from './run-observers.js';
 import { reconcileRun } from '../git/reconcile.js';
@@ -19,6 +19,8 @@ export interface ResumeJobOptions {
   executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
   /** Defaults to the run's own setting. */
   maxAgents?: number;
+  /** A new run cap in USD (journaled as `budget.changed`); must be above what the run has spent. */
+  runBudgetUsd?: number;
   onJournal?: (journal: Journal) => void;
   onScheduler?: (run: StartedRun) => void;
   /** Called once the reconciliation is journaled, before any task runs again. */
@@ -46,6 +48,8 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
   if (before.phase === 'finished' && before.outcome === 'merged') {
     throw new UsageError(`Run ${runId} already finished with every task merged: nothing to resume.`);
   }
+  // Refused before the lock and the journal are touched: a refusal writes nothing.
+  const budgetChange = planBudgetChange(before, options.runBudgetUsd);
   const lock = await acquireRunLock(record.dir, runId);
   let journal: Journal | undefined;
   try {
@@ -61,6 +65,7 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
     }
     const plan = planResume(journalState(journal, before), await gatherResumeFacts(options.repo, runId));
     await journal.append({ type: 'run.resumed', pid: process.pid });
+    if (budgetChange) await journal.append(budgetChange);
     for (const body of plan.events) await journal.append(body);
     for (const taskId of reconciled.removed) {
       await journal.append({

@@ -3,6 +3,7 @@ import type { RunState } from './run-state.js';
 import { git } from '../git/runner.js';
 import { readBranch } from '../git/plumbing.js';
 import { resultBranch } from '../git/refs.js';
+import { UsageError } from '../errors.js';
 
 /** What git says about a run: the truth where it disagrees with the journal. */
 export interface ResumeFacts {
@@ -68,6 +69,21 @@ export function planResume(state: RunState, facts: ResumeFacts): ResumePlan {
     }
   }
   return { events, rerun, recovered, lost };
+}
+
+/**
+ * The `budget.changed` event for a new run cap, or nothing when it is the cap already in force.
+ * A cap not above what the run has spent would stop it at once, so it is refused.
+ */
+export function planBudgetChange(state: RunState, runUsd: number | undefined): RunEventBody | undefined {
+  if (runUsd === undefined) return undefined;
+  if (runUsd <= state.costUsd) {
+    throw new UsageError(
+      `--budget ${runUsd}: run ${state.runId} has already spent $${state.costUsd.toFixed(4)}; give a budget above that to continue it.`,
+    );
+  }
+  if (runUsd === state.budget.runUsd) return undefined;
+  return { type: 'budget.changed', budget: { ...state.budget, runUsd }, spentUsd: state.costUsd };
 }
 
 /** Read the result branch's first-parent history for `Maestro-Task` trailers. */

@@ -231,6 +231,16 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
           spentUsd: event.spentUsd,
         },
       };
+    case 'budget.changed': {
+      // A reached cap that is no longer the one in force stops nothing any more.
+      const reached = next.budgetExceeded;
+      const inForce = reached && (reached.scope === 'run' ? event.budget.runUsd : event.budget.taskUsd);
+      return {
+        ...next,
+        budget: event.budget,
+        budgetExceeded: reached && inForce === reached.limitUsd ? reached : undefined,
+      };
+    }
     case 'run.stopping':
       return { ...next, phase: 'stopping', stopReason: event.reason };
     case 'run.finished':

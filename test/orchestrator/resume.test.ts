@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { foldRun } from '../../src/orchestrator/run-state.js';
-import { planResume } from '../../src/orchestrator/resume.js';
+import { planBudgetChange, planResume } from '../../src/orchestrator/resume.js';
 import { resumeJob } from '../../src/orchestrator/resume-job.js';
 import { runJob } from '../../src/orchestrator/run-job.js';
 import { readJournalFile } from '../../src/orchestrator/journal-file.js';
@@ -71,6 +71,56 @@ describe('planResume', () => {
     expect(resume.lost).toEqual(['tb']);
     const after = foldRun('r', events({ type: 'plan.ready', plan, source: 'file' }, ...resume.events));
     expect(tasksIn(after, 'pending')).toEqual(['ta', 'tb', 'tc', 'td']);
+  });
+});
+
+describe('planBudgetChange', () => {
+  const spent = foldRun('r', [
+    {
+      type: 'run.started',
+      objective: 'o',
+      repo: '/repo',
+      baseRef: 'main',
+      baseCommit: 'base',
+      resultBranch: 'res',
+      maxAgents: 2,
+      model: 'm',
+      provider: 'openai',
+      budget: { runUsd: 1, taskUsd: 0.5 },
+      pid: 1,
+      seq: 1,
+      time: '2026-01-01T00:00:00Z',
+      runId: 'r',
+    },
+    {
+      type: 'agent.usage',
+      taskId: 'ta',
+      model: 'm',
+      provider: 'openai',
+      usage: { inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 1 },
+      costUsd: 1.25,
+      seq: 2,
+      time: '2026-01-01T00:00:01Z',
+      runId: 'r',
+    },
+  ]);
+
+  it('journals a new run cap above the spend, keeping the task cap', () => {
+    expect(planBudgetChange(spent, 3)).toEqual({
+      type: 'budget.changed',
+      budget: { runUsd: 3, taskUsd: 0.5 },
+      spentUsd: 1.25,
+    });
+    expect(planBudgetChange(spent, undefined)).toBeUndefined();
+  });
+
+  it.each([1, 1.25, 0.5])('refuses a cap of %s, not above the $1.25 spent (exit 2)', (runUsd) => {
+    expect(() => planBudgetChange(spent, runUsd)).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: `--budget ${runUsd}: run r has already spent $1.2500; give a budget above that to continue it.`,
+      }),
+    );
   });
 });
 

@@ -212,6 +212,25 @@ describe('reduceRun', () => {
       { scope: 'run', taskId: undefined, limitUsd: 1, spentUsd: 1.2 },
     ],
     [
+      'a new run cap replaces the reached one',
+      [
+        started,
+        { type: 'budget.exceeded', scope: 'run', limitUsd: 1, spentUsd: 1.2 },
+        { type: 'budget.changed', budget: { runUsd: 3, taskUsd: null }, spentUsd: 1.2 },
+      ],
+      (s) => [s.budget, s.budgetExceeded],
+      [{ runUsd: 3, taskUsd: null }, undefined],
+    ],
+    [
+      'a reached task cap stays reached while it is still in force',
+      [
+        { type: 'budget.exceeded', scope: 'task', taskId: 'a', limitUsd: 0.5, spentUsd: 0.6 },
+        { type: 'budget.changed', budget: { runUsd: 3, taskUsd: 0.5 }, spentUsd: 0.6 },
+      ],
+      (s) => s.budgetExceeded?.limitUsd,
+      0.5,
+    ],
+    [
       'events for unknown tasks are ignored',
       [{ type: 'task.failed', taskId: 'ghost', reason: 'x' }],
       (s) => s.tasks,

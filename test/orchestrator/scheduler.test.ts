@@ -157,6 +157,15 @@ describe('Scheduler', () => {
     const types = journal.history().map((e) => e.type);
     expect(types).toContain('budget.exceeded');
     expect(types.indexOf('run.stopping')).toBeGreaterThan(types.indexOf('budget.exceeded'));
+
+    // `maestro resume --budget 2.2`: the pending tasks start again, and the new cap is enforced in turn.
+    await journal.append({ type: 'run.resumed', pid: process.pid });
+    await journal.append({ type: 'budget.changed', budget: { runUsd: 2.2, taskUsd: null }, spentUsd: 1.2 });
+    const again = await new Scheduler({ log: journal, runTask, maxAgents: 1 }).run();
+    expect(tasksIn(again, 'merged')).toEqual(['a', 'b', 'c', 'd']);
+    expect(again.outcome).toBe('stopped');
+    expect(again.budgetExceeded).toMatchObject({ scope: 'run', limitUsd: 2.2 });
+    expect(again.budgetExceeded?.spentUsd).toBeCloseTo(2.4);
     await journal.close();
   });
 

@@ -5,6 +5,7 @@ import {
   interruptController,
   loadRunPlugins,
   parseAgents,
+  parseBudget,
   prepareModel,
   type ModelSetup,
 } from './run-shared.js';
@@ -26,11 +27,12 @@ export function registerResume(program: Command): void {
     .argument('[runId]', 'the run (default: the latest)')
     .option('--agents <n>', 'agents at once (default: as the run started)')
     .option('--provider <name>', 'openai, anthropic, ollama or auto')
+    .option('--budget <usd>', 'a new run budget, above what the run has spent (default: as the run started)')
     .option('--json', 'print every event as one JSON line (NDJSON)')
     .action(
       async (
         runId: string | undefined,
-        flags: { agents?: string; provider?: string; json?: boolean },
+        flags: { agents?: string; provider?: string; budget?: string; json?: boolean },
         command: Command,
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
@@ -40,6 +42,7 @@ export function registerResume(program: Command): void {
         const { plugins, tools } = await loadRunPlugins(undefined, repo, loaded, globals);
         const record = await readRun(repo.root, runId);
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
+        const runBudgetUsd = parseBudget(flags.budget);
         const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
         const model = record.state.model;
         const setup: ModelSetup | undefined =
@@ -53,6 +56,7 @@ export function registerResume(program: Command): void {
             runId: record.runId,
             worktreeRoot: root,
             maxAgents,
+            runBudgetUsd,
             signal: interrupt.signal,
             redact: setup?.llm.redact,
             observe: { excludePaths: config.excludePaths },
@@ -62,7 +66,8 @@ export function registerResume(program: Command): void {
                 repo: repo.root,
                 runId: run.runId,
                 plan: run.plan,
-                config,
+                // Agents enforce the task cap in force (journaled), not the one the config has now.
+                config: { ...config, budget: run.scheduler.current.budget },
                 worktreeRoot: root,
                 sharedPrefix: await buildSharedPrefix(repo.root, config),
                 memory: memoryFromEvents(run.journal.history()),

@@ -41,6 +41,8 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
       return `${event.taskId}: conflict resolved ${event.commit.slice(0, 8)}`;
     case 'budget.exceeded':
       return `budget: ${event.scope === 'task' ? `task ${event.taskId}` : 'run'} reached ${usd(event.spentUsd)} of ${usd(event.limitUsd)}`;
+    case 'budget.changed':
+      return `budget: run cap ${cap(event.budget.runUsd)}, task cap ${cap(event.budget.taskUsd)} from now on (${usd(event.spentUsd)} spent)`;
     case 'run.stopping':
       return `stopping: ${event.reason}`;
     case 'run.finished':
@@ -66,6 +68,8 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
         : `radar: ${event.pairs.map((p) => `${p.a} & ${p.b} are changing the same lines (${p.files.join(', ')})`).join('; ')}`;
   }
 }
+
+const cap = (limit: number | null): string => (limit === null ? 'none' : usd(limit));
 
 /** A listener for the journal's bus that writes progress lines. */
 export function createLineReporter(write: (line: string) => void): (event: RunEvent) => void {

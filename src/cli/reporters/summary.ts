@@ -54,7 +54,8 @@ export function formatSummary(state: RunState): string {
     lines.push(
       `  budget:     ${usd(state.budgetExceeded.limitUsd)} ${state.budgetExceeded.scope} cap reached`,
     );
-  lines.push(`  cost ${usd(state.costUsd)}, time ${duration(elapsed)}`);
+  const cap = state.budget.runUsd === null ? '' : ` (budget ${usd(state.budget.runUsd)})`;
+  lines.push(`  cost ${usd(state.costUsd)}${cap}, time ${duration(elapsed)}`);
   lines.push(`  next: ${nextStep(state, branch)}`);
   return lines.join('\n');
 }
@@ -64,7 +65,9 @@ function nextStep(state: RunState, branch: string): string {
     case 'conflicts':
       return `review the conflicts with \`maestro resolve ${state.runId}\` (or \`maestro tui\`)`;
     case 'stopped':
-      return `continue with \`maestro resume ${state.runId}\``;
+      return state.budgetExceeded?.scope === 'run'
+        ? `continue with a budget above ${usd(state.costUsd)}: \`maestro resume ${state.runId} --budget <usd>\``
+        : `continue with \`maestro resume ${state.runId}\``;
     case 'failed':
       return `see why with \`maestro status ${state.runId}\`; what merged is on ${branch} (\`git diff ${state.baseRef ?? 'HEAD'}...${branch}\`)`;
     case 'merged':

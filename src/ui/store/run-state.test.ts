@@ -166,6 +166,15 @@ describe('run view reducer', () => {
     expect(progress(view)).toEqual({ done: 1, total: 3 });
     expect(view.budgetExceeded).toBe(true);
   });
+  it('shows a new run cap from a resume and no longer reads as over budget', () => {
+    const view = reduceAll([
+      { type: 'budget.exceeded', scope: 'run', limitUsd: 1, spentUsd: 2 },
+      { type: 'run.resumed', pid: 2 },
+      { type: 'budget.changed', budget: { runUsd: 5, taskUsd: null }, spentUsd: 2 },
+    ]);
+    expect(view.budget).toEqual({ runUsd: 5, taskUsd: null });
+    expect(view.budgetExceeded).toBe(false);
+  });
   it('settles a run that finished with conflicts as merged once the last one is resolved', () => {
     const conflicted = (taskId: string): RunEventBody => ({
       type: 'task.conflicted',

@@ -294,6 +294,12 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
       return { ...view, radar: event.pairs };
     case 'budget.exceeded':
       return { ...view, budgetExceeded: view.budgetExceeded || event.scope === 'run' };
+    case 'budget.changed':
+      return {
+        ...view,
+        budget: event.budget,
+        budgetExceeded: view.budgetExceeded && event.budget.runUsd === view.budget.runUsd,
+      };
     case 'run.stopping':
       return { ...view, phase: 'stopping' };
     case 'run.finished':
