@@ -16,5 +16,10 @@ export function resumeHint(state: RunState): string | undefined {
     );
   });
   if (ready.length === 0) return undefined;
-  return `${ready.length} task(s) waited for this and can start now (${ready.join(', ')}): run \`maestro resume ${state.runId}\`\n`;
+  // A run stopped on its budget would stop again at once: the command says to raise it.
+  const over = state.budgetExceeded?.scope === 'run';
+  const command = over
+    ? `maestro resume ${state.runId} --budget <usd above $${state.costUsd.toFixed(2)}>`
+    : `maestro resume ${state.runId}`;
+  return `${ready.length} task(s) waited for this and can start now (${ready.join(', ')}): run \`${command}\`\n`;
 }

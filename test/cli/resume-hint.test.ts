@@ -71,6 +71,12 @@ describe('resumeHint', () => {
     );
   });
 
+  it('asks for a bigger budget when the run stopped on its budget', () => {
+    const over: RunEventBody = { type: 'budget.exceeded', scope: 'run', limitUsd: 1, spentUsd: 1.5 };
+    const hint = resumeHint(foldRun('run-1', history(...started, over, finished, resolved)));
+    expect(hint).toContain('maestro resume run-1 --budget <usd above $');
+  });
+
   it('says nothing while the run still goes: its scheduler starts them', () => {
     expect(resumeHint(foldRun('run-1', history(...started, resolved)))).toBeUndefined();
   });
