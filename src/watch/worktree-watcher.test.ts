@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempRepo } from '../../test/helpers/repo.js';
 import { WatchLimitError, WorktreeWatcher, type FilesChanged } from './worktree-watcher.js';
@@ -24,6 +24,17 @@ async function watched(files: Record<string, string>, excludePaths: string[] = [
   await watcher.start();
   return { root, batches, watcher };
 }
+
+/** The folders chokidar holds a watch on, relative to the root. */
+function watchedDirs(root: string, watcher: WorktreeWatcher): string[] {
+  const dirs = Object.keys(
+    (watcher as unknown as { watcher: { getWatched(): Record<string, string[]> } }).watcher.getWatched(),
+  );
+  return dirs.flatMap((dir) => (dir.startsWith(`${root}/`) ? [relative(root, dir)] : []));
+}
+
+const paths = (batches: FilesChanged[]): string[] =>
+  [...new Set(batches.flatMap((batch) => batch.files.map((file) => file.path)))].sort();
 
 describe('worktree watcher', () => {
   it('reports changes debounced into one batch, as agent.files_changed bodies', async () => {
@@ -76,6 +87,93 @@ describe('worktree watcher', () => {
       { timeout: 5000 },
     );
     expect(batches.flatMap((batch) => batch.files.map((file) => file.path))).toEqual(['src/keep.ts']);
+  });
+
+  it('honours nested .gitignore files relative to their folder: folders, anchors, negations', async () => {
+    const { root, batches, watcher } = await watched({
+      '.gitignore': '*.log\n',
+      'packages/web/.gitignore': 'dist/\n/out\n!important.log\n',
+      'packages/web/src/app.ts': 'a\n',
+      'packages/web/dist/bundle.js': 'b\n',
+      'packages/web/dist/chunks/1.js': 'c\n',
+      'packages/web/out/page.html': 'd\n',
+      'packages/api/src/index.ts': 'e\n',
+    });
+    const dirs = watchedDirs(root, watcher);
+    expect(dirs).toEqual(expect.arrayContaining(['packages/web/src', 'packages/api/src']));
+    expect(dirs.filter((dir) => /dist|out/.test(dir))).toEqual([]);
+
+    await writeFile(join(root, 'packages/web/dist/bundle.js'), 'rebuilt\n');
+    await mkdir(join(root, 'packages/web/dist/more'));
+    await writeFile(join(root, 'packages/web/dist/more/2.js'), 'new\n');
+    await writeFile(join(root, 'packages/web/out/page.html'), 'rebuilt\n');
+    await writeFile(join(root, 'packages/web/debug.log'), 'log\n');
+    // Not ignored: `/out` is anchored to packages/web, `dist/` is not at packages/api's level, a negation.
+    await mkdir(join(root, 'packages/web/src/out'));
+    await writeFile(join(root, 'packages/web/src/out/view.ts'), 'v\n');
+    await mkdir(join(root, 'packages/api/out'));
+    await writeFile(join(root, 'packages/api/out/x.ts'), 'x\n');
+    await writeFile(join(root, 'packages/web/important.log'), 'keep\n');
+    await writeFile(join(root, 'packages/web/src/app.ts'), 'changed\n');
+    const expected = [
+      'packages/api/out/x.ts',
+      'packages/web/important.log',
+      'packages/web/src/app.ts',
+      'packages/web/src/out/view.ts',
+    ];
+    await vi.waitFor(() => expect(paths(batches)).toEqual(expected), { timeout: 5000 });
+    expect(watchedDirs(root, watcher).filter((dir) => dir.includes('dist'))).toEqual([]);
+  });
+
+  it('follows a .gitignore the agent adds, edits or deletes', async () => {
+    const { root, batches, watcher } = await watched({
+      'packages/api/src/index.ts': 'a\n',
+      'packages/api/build/old.js': 'b\n',
+    });
+    expect(watchedDirs(root, watcher)).toContain('packages/api/build');
+    const reported = (path: string) =>
+      vi.waitFor(() => expect(paths(batches)).toContain(path), { timeout: 5000 });
+
+    await writeFile(join(root, 'packages/api/.gitignore'), 'build/\ncache/\n');
+    await reported('packages/api/.gitignore');
+    expect(watchedDirs(root, watcher)).not.toContain('packages/api/build');
+    batches.length = 0;
+    await writeFile(join(root, 'packages/api/build/old.js'), 'rebuilt\n');
+    await writeFile(join(root, 'packages/api/build/new.js'), 'new\n');
+    await mkdir(join(root, 'packages/api/cache'));
+    await writeFile(join(root, 'packages/api/cache/entry'), 'c\n');
+    await writeFile(join(root, 'packages/api/src/index.ts'), 'changed\n');
+    await reported('packages/api/src/index.ts');
+    expect(paths(batches)).toEqual(['packages/api/src/index.ts']);
+    expect(watchedDirs(root, watcher).filter((dir) => /build|cache/.test(dir))).toEqual([]);
+
+    // Edited so build/ is no longer ignored: the folder is watched again, cache/ still is not.
+    batches.length = 0;
+    await writeFile(join(root, 'packages/api/.gitignore'), 'cache/\n');
+    await reported('packages/api/.gitignore');
+    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/build'), {
+      timeout: 5000,
+    });
+    await writeFile(join(root, 'packages/api/build/old.js'), 'again\n');
+    await writeFile(join(root, 'packages/api/cache/entry'), 'again\n');
+    await reported('packages/api/build/old.js');
+    await writeFile(join(root, 'packages/api/src/index.ts'), 'last\n');
+    await reported('packages/api/src/index.ts');
+    expect(paths(batches)).toEqual([
+      'packages/api/.gitignore',
+      'packages/api/build/old.js',
+      'packages/api/src/index.ts',
+    ]);
+
+    // Deleted: nothing in packages/api is ignored any more.
+    batches.length = 0;
+    await rm(join(root, 'packages/api/.gitignore'));
+    await reported('packages/api/.gitignore');
+    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/cache'), {
+      timeout: 5000,
+    });
+    await writeFile(join(root, 'packages/api/cache/entry'), 'seen\n');
+    await reported('packages/api/cache/entry');
   });
 
   it('explains a full kernel watch table with the fix', () => {

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
 import { MaestroError } from '../errors.js';
 import type { FileChangeKind, RunEventBody } from '../orchestrator/events.js';
+import { ignoreFolder, loadWorktreeIgnores, type WorktreeIgnores } from './ignore-rules.js';
 
 export type FilesChanged = Extract<RunEventBody, { type: 'agent.files_changed' }>;
 
@@ -33,6 +32,13 @@ export class WatchLimitError extends MaestroError {
   }
 }
 
+/** chokidar also reports the root's parent, through which it watches the root. */
+const aboveRoot = (rel: string): boolean => rel === '..' || rel.startsWith('../');
+
+/** Whether `rel` is `folder` or inside it ('' = the root). */
+const within = (rel: string, folder: string): boolean =>
+  !aboveRoot(rel) && (folder === '' || rel === folder || rel.startsWith(`${folder}/`));
+
 /** Merges a new change into what is pending for a path (add then unlink cancels out). */
 function merge(previous: FileChangeKind | undefined, next: FileChangeKind): FileChangeKind | undefined {
   if (previous === 'add' && next === 'unlink') return undefined;
@@ -43,10 +49,13 @@ function merge(previous: FileChangeKind | undefined, next: FileChangeKind): File
 
 /**
  * Watches one worktree and reports its file changes as `agent.files_changed` bodies, debounced.
- * `.git`, excludePaths and the root .gitignore are never watched, which keeps kernel watches low.
+ * `.git`, excludePaths and what git ignores (.git/info/exclude and every .gitignore, each relative
+ * to its own folder) are never watched, which keeps kernel watches low. A .gitignore the agent
+ * writes, edits or deletes changes what is watched from then on.
  */
 export class WorktreeWatcher {
   private watcher: FSWatcher | undefined;
+  private ignores: WorktreeIgnores | undefined;
   private pending = new Map<string, FileChangeKind | undefined>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private firstPendingAt = 0;
@@ -55,12 +64,21 @@ export class WorktreeWatcher {
 
   async start(): Promise<void> {
     const { root } = this.options;
-    const ignored = await this.ignoreMatcher();
-    const watcher = watch(root, { ignoreInitial: true, followSymlinks: false, ignored });
+    const ignores = await loadWorktreeIgnores(root, this.options.excludePaths ?? []);
+    this.ignores = ignores;
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      // Without stats a path may still be a folder: `undefined` makes folder patterns count too.
+      ignored: (path, stats) => {
+        const rel = this.relative(path);
+        return !aboveRoot(rel) && ignores.ignores(rel, stats?.isDirectory());
+      },
+    });
     this.watcher = watcher;
-    watcher.on('add', (path) => this.record(path, 'add'));
-    watcher.on('change', (path) => this.record(path, 'change'));
-    watcher.on('unlink', (path) => this.record(path, 'unlink'));
+    watcher.on('add', (path) => this.changed(path, 'add'));
+    watcher.on('change', (path) => this.changed(path, 'change'));
+    watcher.on('unlink', (path) => this.changed(path, 'unlink'));
     watcher.on('error', (error) => this.fail(error));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
   }
@@ -73,30 +91,60 @@ export class WorktreeWatcher {
     this.watcher = undefined;
   }
 
-  private async ignoreMatcher(): Promise<(path: string, stats?: Stats) => boolean> {
-    const { root } = this.options;
-    const rules: Ignore = ignore().add(['.git', '.git/']);
-    for (const file of ['.gitignore', join('.git', 'info', 'exclude')]) {
-      try {
-        rules.add(await readFile(join(root, file), 'utf8'));
-      } catch {
-        // No such file (a worktree's .git is a file): nothing to add.
-      }
-    }
-    const excluded = picomatch(this.options.excludePaths ?? [], { dot: true });
-    return (path, stats) => {
-      const rel = relative(root, path).split(sep).join('/');
-      if (rel === '' || rel.startsWith('..')) return false;
-      // Without stats we do not know a directory yet: test both forms so ignored folders are never entered.
-      const asDir = stats === undefined || stats.isDirectory();
-      if (excluded(rel) || (asDir && excluded(`${rel}/`))) return true;
-      if (asDir && excluded(`${rel}/x`)) return true;
-      return rules.ignores(rel) || (asDir && rules.ignores(`${rel}/`));
-    };
+  private relative(path: string): string {
+    return relative(this.options.root, path).split(sep).join('/');
   }
 
-  private record(path: string, kind: FileChangeKind): void {
-    const rel = relative(this.options.root, path).split(sep).join('/');
+  private changed(path: string, kind: FileChangeKind): void {
+    const rel = this.relative(path);
+    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) this.reloadIgnoreFile(rel);
+    this.record(rel, kind);
+  }
+
+  /** Re-reads one .gitignore (synchronously: it is small, and later events must see its rules). */
+  private reloadIgnoreFile(rel: string): void {
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(this.options.root, rel), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const folder = ignoreFolder(rel);
+    if (this.ignores?.setFile(folder, text)) this.rewatch(folder);
+  }
+
+  /** After the rules of `folder` changed: stop watching what they now ignore, watch what they now let in. */
+  private rewatch(folder: string): void {
+    const { watcher, ignores } = this;
+    if (!watcher || !ignores) return;
+    const watched = Object.keys(watcher.getWatched())
+      .filter((dir) => within(this.relative(dir), folder))
+      .sort();
+    const dropped: string[] = [];
+    for (const dir of watched) {
+      if (dropped.some((top) => dir.startsWith(top + sep))) continue;
+      if (!ignores.ignores(this.relative(dir), true)) continue;
+      watcher.unwatch(dir);
+      dropped.push(dir);
+    }
+    const kept = new Set(
+      watched.filter((dir) => !dropped.some((top) => dir === top || dir.startsWith(top + sep))),
+    );
+    void Promise.all(
+      [...kept].map(async (dir) => {
+        const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+          const child = join(dir, entry.name);
+          if (!entry.isDirectory() || kept.has(child) || ignores.ignores(this.relative(child), true))
+            continue;
+          // `add` skips a folder already watched; a closing watcher takes nothing new.
+          if (!watcher.closed) watcher.add(child);
+        }
+      }),
+    ).catch((error: unknown) => this.fail(error));
+  }
+
+  private record(rel: string, kind: FileChangeKind): void {
     if (this.pending.size === 0) this.firstPendingAt = Date.now();
     this.pending.set(rel, merge(this.pending.get(rel), kind));
     if (this.timer) clearTimeout(this.timer);
@@ -108,7 +156,10 @@ export class WorktreeWatcher {
 
   private flush(): void {
     this.timer = undefined;
-    const files = [...this.pending].flatMap(([path, kind]) => (kind ? [{ path, kind }] : []));
+    // A .gitignore written after these changes may have ignored them meanwhile.
+    const files = [...this.pending].flatMap(([path, kind]) =>
+      kind && !this.ignores?.ignores(path, false) ? [{ path, kind }] : [],
+    );
     this.pending = new Map();
     if (files.length > 0)
       this.options.onChange({ type: 'agent.files_changed', taskId: this.options.taskId, files });
