@@ -145,10 +145,14 @@ describe('graceful stop, attached commands and hooks with the real executor', ()
       executor: realExecutor(repo, config, server),
       onScheduler: (run) => (started = run),
     });
-    await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(0), { timeout: 15_000 });
     const types = () => (started as StartedRun).journal.history().map((e) => e.type);
-    expect(types()).not.toContain('agent.tool_result');
-    await writeFile(gate, '');
+    try {
+      await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(0), { timeout: 15_000 });
+      expect(types()).not.toContain('agent.tool_result');
+    } finally {
+      // Whatever happened above, the hook must not wait forever.
+      await writeFile(gate, '');
+    }
     const { state, run } = await running;
     expect(state.tasks.ta?.state).toBe('merged');
     // The write ran after the hook: both are in the task's commit.
