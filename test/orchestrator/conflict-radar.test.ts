@@ -18,7 +18,7 @@ async function twoWorktrees(): Promise<{ repo: string; tasks: RadarTask[] }> {
   return { repo, tasks };
 }
 
-function radarOn(repo: string, tasks: RadarTask[]) {
+function radarOn(repo: string, tasks: RadarTask[], initial?: OverlapPair[]) {
   const published: OverlapPair[][] = [];
   const radar = new ConflictRadar({
     repo,
@@ -26,6 +26,7 @@ function radarOn(repo: string, tasks: RadarTask[]) {
     publish: async (pairs) => void published.push(pairs),
     intervalMs: 50,
     settleMs: 10,
+    ...(initial && { initial }),
   });
   return { radar, published };
 }
@@ -72,15 +73,7 @@ describe('the conflict radar on running worktrees', () => {
     const { repo, tasks } = await twoWorktrees();
     const [api, cli] = tasks as [RadarTask, RadarTask];
     const shown = { a: 'api', b: 'cli', files: ['shared.txt'] };
-    const published: OverlapPair[][] = [];
-    const radar = new ConflictRadar({
-      repo,
-      running: () => tasks,
-      publish: async (pairs) => void published.push(pairs),
-      intervalMs: 50,
-      settleMs: 10,
-      initial: [shown],
-    });
+    const { radar, published } = radarOn(repo, tasks, [shown]);
     await writeFile(join(api.worktree, 'shared.txt'), base.replace('two', 'TWO from api'));
     await writeFile(join(cli.worktree, 'shared.txt'), base.replace('two', 'TWO from cli'));
     // The worktrees do collide, but the tasks report different files: the pair is not looked at.
