@@ -66,6 +66,14 @@ describe('claude stream-json parser', () => {
   });
 });
 
+describe('claude stream-json parser on a recorded claude 2.1.197 session', () => {
+  it('reports the error result of a session that could not start', () => {
+    const parser = createClaudeParser('t1');
+    feed(parser, 'claude-not-logged-in.jsonl');
+    expect(parser.result().error).toBe('Not logged in · Please run /login');
+  });
+});
+
 describe('codex exec --json parser', () => {
   it('turns a recorded session into agent events; usage excludes cached input from the full rate', () => {
     const parser = createCodexParser('t1', (u) => u.inputTokens * 1e-6 + u.outputTokens * 1e-5);
@@ -95,6 +103,16 @@ describe('codex exec --json parser', () => {
       turns: 1,
       error: null,
     });
+  });
+
+  it('treats retried errors and warning items as passing when the turn completes (codex-cli 0.169 lines)', () => {
+    const parser = createCodexParser('t1');
+    const events = feed(parser, 'codex-reconnected.jsonl');
+    expect(events[0]).toMatchObject({
+      type: 'agent.text',
+      text: expect.stringContaining('warning: Falling back'),
+    });
+    expect(parser.result()).toMatchObject({ summary: 'Done.', turns: 1, error: null });
   });
 
   it('reports turn.failed as the error', () => {

@@ -6,8 +6,9 @@ import { asNumber, asRecord, asString, parseJsonLine, type StreamParser } from '
 
 /**
  * `codex exec --json`: JSONL thread events — `item.started` / `item.completed` carrying an item
- * (`agent_message`, `command_execution`, `file_change`, `mcp_tool_call`, `reasoning`, ...),
- * `turn.completed` with usage (input includes cached), `turn.failed` and `error`.
+ * (`agent_message`, `command_execution`, `file_change`, `mcp_tool_call`, `reasoning`, `error`
+ * warnings, ...), `turn.completed` with usage (input includes cached), `turn.failed`, and `error`
+ * events that codex also sends for retries it then recovers from. Checked against codex-cli 0.169.
  */
 export function codexUsage(raw: unknown): Usage {
   const u = asRecord(raw);
@@ -77,8 +78,9 @@ export function createCodexParser(taskId: string, costOf: (usage: Usage) => numb
         ];
       }
       case 'error':
-        if (completed) error = asString(item.message);
-        return [];
+        // An error item is codex's warning (e.g. a transport fallback); the turn goes on.
+        if (!completed) return [];
+        return [{ type: 'agent.text', taskId, text: `warning: ${asString(item.message)}\n` }];
       default:
         return [];
     }
@@ -95,6 +97,8 @@ export function createCodexParser(taskId: string, costOf: (usage: Usage) => numb
         case 'item.completed':
           return itemEvents(asRecord(event.item), true);
         case 'turn.completed': {
+          // Errors before it were retried ("Reconnecting...") and the turn got through.
+          error = null;
           turns++;
           const usage = codexUsage(event.usage);
           total = addUsage(total ?? emptyUsage(), usage);

@@ -21,7 +21,7 @@ describe('external agent presets', () => {
     ],
     ['codex', ['codex', 'exec', '--json', '--sandbox', 'workspace-write', prompt], 'codex'],
     ['aider', ['aider', '--yes-always', '--no-auto-commits', '--no-pretty', '--message', prompt], 'lines'],
-    ['gemini', ['gemini', '--yolo', '-p', prompt], 'lines'],
+    ['gemini', ['gemini', '--skip-trust', '--yolo', '-p', prompt], 'lines'],
   ] as const)('%s', (setting, argv, format) => {
     expect(externalCommand(setting, prompt)).toEqual({ name: setting, argv, format });
   });

@@ -15,7 +15,9 @@ const placeholder = '{prompt}';
 
 /**
  * The argument vector for an external agent CLI, in its non-interactive structured mode where it
- * has one, allowed to edit files without asking (it runs alone in its own worktree).
+ * has one, allowed to edit files without asking (it runs alone in its own worktree). Checked
+ * against the CLIs' own help and output: claude 2.1.197, codex-cli 0.169.0, gemini-cli 0.61.0
+ * (aider, a Python tool, was not installable here).
  */
 export function presetTemplate(setting: ExternalAgentSetting): { argv: string[]; format: StreamFormat } {
   if (typeof setting === 'object') return { argv: setting.command, format: 'lines' };
@@ -45,7 +47,8 @@ export function presetTemplate(setting: ExternalAgentSetting): { argv: string[];
         format: 'lines',
       };
     case 'gemini':
-      return { argv: ['gemini', '--yolo', '-p', placeholder], format: 'lines' };
+      // Without --skip-trust, gemini-cli 0.61 turns --yolo back into prompting in a new folder.
+      return { argv: ['gemini', '--skip-trust', '--yolo', '-p', placeholder], format: 'lines' };
     default:
       return checkExhaustive(setting);
   }
