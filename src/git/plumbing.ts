@@ -59,21 +59,24 @@ export async function casUpdateBranch(
   expected: string | null,
   reason: string,
 ): Promise<RefUpdate> {
-  try {
-    await git(['update-ref', '-m', reason, headsRef(branch), next, expected ?? zeroOid], { cwd: repo });
-    return { ok: true };
-  } catch (error) {
-    if (!(error instanceof GitError)) throw error;
-    const actual = await readBranch(repo, branch);
-    if (actual === expected) throw error;
-    return { ok: false, actual };
-  }
+  const args = ['-m', reason, headsRef(branch), next, expected ?? zeroOid];
+  return compareAndSwap(repo, branch, args, expected);
 }
 
 /** Delete `branch` only if it still points at `expected`. */
 export async function casDeleteBranch(repo: string, branch: string, expected: string): Promise<RefUpdate> {
+  return compareAndSwap(repo, branch, ['-d', headsRef(branch), expected], expected);
+}
+
+/** One `update-ref` with an expected old value; a refusal because the branch moved is an answer. */
+async function compareAndSwap(
+  repo: string,
+  branch: string,
+  args: string[],
+  expected: string | null,
+): Promise<RefUpdate> {
   try {
-    await git(['update-ref', '-d', headsRef(branch), expected], { cwd: repo });
+    await git(['update-ref', ...args], { cwd: repo });
     return { ok: true };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
