@@ -1,22 +1,11 @@
-import { afterEach } from 'vitest';
-import { startFakeServer, type FakeScenario, type FakeServer } from '../../src/llm/fake/index.js';
+import type { FakeServer } from '../../src/llm/fake/index.js';
 import type { FakeReply, FakeRule } from '../../src/llm/fake/scenario.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
 
 /** End-to-end helpers: fixture repos with a config, scripted agents, the built CLI against the fake server. */
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()?.close();
-});
-
-/** A fake LLM server closed after the current test. */
-export async function fakeServer(scenario: FakeScenario): Promise<FakeServer> {
-  const server = await startFakeServer(scenario, { port: 0 });
-  servers.push(server);
-  return server;
-}
+export { fakeServer } from '../helpers/fake-server.js';
 
 export type Step = Omit<FakeReply, 'toolCalls'> & { toolCalls?: FakeReply['toolCalls'] };
 

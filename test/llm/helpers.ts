@@ -1,5 +1,4 @@
-import { afterEach } from 'vitest';
-import { startFakeServer, type FakeScenario, type FakeServer } from '../../src/llm/fake/index.js';
+import type { FakeServer } from '../../src/llm/fake/index.js';
 import { createAnthropicProvider } from '../../src/llm/anthropic.js';
 import { createOllamaProvider } from '../../src/llm/ollama.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
@@ -13,17 +12,7 @@ export const FAKE_KEYS = {
   ANTHROPIC_API_KEY: 'sk-ant-test-0123456789abcdefghijkl',
 };
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()?.close();
-});
-
-/** A fake server closed after the current test. */
-export async function fakeServer(scenario: FakeScenario): Promise<FakeServer> {
-  const server = await startFakeServer(scenario);
-  servers.push(server);
-  return server;
-}
+export { fakeServer } from '../helpers/fake-server.js';
 
 export const PROVIDERS: ProviderName[] = ['openai', 'anthropic', 'ollama'];
 

@@ -1,6 +1,5 @@
-import { afterEach } from 'vitest';
 import { configSchema, type ConfigInput, type MaestroConfig } from '../../src/config/schema.js';
-import { startFakeServer, type FakeScenario, type FakeServer } from '../../src/llm/fake/index.js';
+import type { FakeScenario, FakeServer } from '../../src/llm/fake/index.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { SharedMemory, buildSharedPrefix } from '../../src/agent/index.js';
@@ -9,16 +8,7 @@ import type { StartedRun } from '../../src/orchestrator/run-job.js';
 import { gitCommonDir } from '../../src/orchestrator/run-paths.js';
 import { tempDir } from '../helpers/repo.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()?.close();
-});
-
-export async function fakeServer(scenario: FakeScenario): Promise<FakeServer> {
-  const server = await startFakeServer(scenario, { port: 0 });
-  servers.push(server);
-  return server;
-}
+export { fakeServer } from '../helpers/fake-server.js';
 
 export async function e2eConfig(input: ConfigInput = {}): Promise<MaestroConfig> {
   return configSchema.parse({
