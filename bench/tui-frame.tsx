@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { TuiApp } from '../src/ui/components/App.js';
-import type { RunEvent, RunEventBody } from '../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../src/events.js';
 import type { EventSource } from '../src/ui/run-control.js';
 
 class Out extends EventEmitter {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { JournalFollower } from '../src/ui/attach/journal-follower.js';
 import { runTui } from '../src/ui/tui.js';
 import type { EventSource } from '../src/ui/run-control.js';
-import type { RunEvent } from '../src/orchestrator/events.js';
+import type { RunEvent } from '../src/events.js';
 
 const [file, mode] = process.argv.slice(2);
 const pidFile = process.env.MAESTRO_BENCH_PIDFILE;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent, RunEventBody } from '../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../src/events.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const eventsPerSecond = 400;

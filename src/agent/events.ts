@@ -1,4 +1,4 @@
-import type { RunEventBody } from '../orchestrator/events.js';
+import type { RunEventBody } from '../events.js';
 import type { Usage } from '../llm/types.js';
 
 /** The event bodies an agent emits; the orchestrator journals them as they come. */

@@ -12,7 +12,7 @@ import { configuredReviewServices, openRunJournal } from './review-wiring.js';
 import { attachReporter } from './commands/run-shared.js';
 import type { Plan } from '../orchestrator/plan.js';
 import type { ObtainedPlan } from '../orchestrator/plan-source.js';
-import type { RunEvent } from '../orchestrator/events.js';
+import type { RunEvent } from '../events.js';
 import type { EventSource } from '../ui/run-control.js';
 
 /**

@@ -1,5 +1,5 @@
 import { SharedMemory, type AgentLlm } from '../agent/index.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events.js';
 import type { Llm, ResolvedModel } from '../llm/index.js';
 import { costOf } from '../llm/index.js';
 import type { MaestroConfig } from '../config/schema.js';

@@ -1,7 +1,7 @@
 import type { PricingEntry } from '../config/schema.js';
 import { priceOf } from '../llm/pricing.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events.js';
 
 /** Tokens and dollars of one slice of a report (a run, task, agent or model). */
 export interface CostLine {

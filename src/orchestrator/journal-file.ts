@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events.js';
 
 export interface JournalRead {
   events: RunEvent[];

@@ -1,6 +1,6 @@
 import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunEvent, RunEventBody } from './events.js';
+import type { RunEvent, RunEventBody } from '../events.js';
 import { readJournalFile } from './journal-file.js';
 import { createRedactor, redactDeep } from '../util/redact.js';
 

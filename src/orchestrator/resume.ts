@@ -1,4 +1,4 @@
-import type { RunEventBody } from './events.js';
+import type { RunEventBody } from '../events.js';
 import type { RunState } from './run-state.js';
 import { git } from '../git/runner.js';
 import { readBranch } from '../git/plumbing.js';

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { FileChangeKind, RunEvent, RunEventBody, TaskState } from './events.js';
+import type { FileChangeKind, RunEvent, RunEventBody, TaskState } from '../events.js';
 import type { Journal } from './journal.js';
 import { foldRun, reduceRun, type RunState } from './run-state.js';
 import { ConflictRadar, type RadarTask } from './conflict-radar.js';

@@ -1,4 +1,4 @@
-import type { ConflictSummary, RunEvent, TaskState } from './events.js';
+import type { ConflictSummary, RunEvent, TaskState } from '../events.js';
 import type { Plan } from './plan.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
 import { checkExhaustive } from '../errors.js';

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events.js';
 import { journalPath } from './journal.js';
 import { readJournalFile } from './journal-file.js';
 import { readLock, lockIsLive, type LockInfo } from './run-lock.js';

@@ -1,4 +1,4 @@
-import type { ConflictSummary, RunEvent, RunEventBody } from './events.js';
+import type { ConflictSummary, RunEvent, RunEventBody } from '../events.js';
 import type { Task } from './plan.js';
 import { decide } from './schedule-decide.js';
 import { initialRunState, reduceRun, type RunState } from './run-state.js';

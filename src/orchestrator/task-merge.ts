@@ -1,5 +1,5 @@
 import type { Task } from './plan.js';
-import type { ConflictSummary } from './events.js';
+import type { ConflictSummary } from '../events.js';
 import type { TaskContext, TaskOutcome } from './scheduler.js';
 import type { Usage } from '../llm/types.js';
 import { mergeIntoResult } from '../git/merge.js';

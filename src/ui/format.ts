@@ -1,4 +1,4 @@
-import type { TaskState } from '../orchestrator/events.js';
+import type { TaskState } from '../events.js';
 
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../orchestrator/events.js';
+import type { RunEvent } from '../events.js';
 
 /** Why the user should look: an agent failed or conflicted, or the whole run finished. */
 export function attentionMessage(events: readonly RunEvent[]): string | undefined {

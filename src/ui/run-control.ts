@@ -1,4 +1,4 @@
-import type { RunEvent } from '../orchestrator/events.js';
+import type { RunEvent } from '../events.js';
 import { checkExhaustive } from '../errors.js';
 
 /**

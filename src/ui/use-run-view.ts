@@ -1,5 +1,5 @@
 import { useEffect, useReducer } from 'react';
-import type { RunEvent } from '../orchestrator/events.js';
+import type { RunEvent } from '../events.js';
 import type { EventSource } from './run-control.js';
 import { createBatcher } from './batch.js';
 import { initialRunView, reduceRunBatch, type RunView } from './store/run-state.js';

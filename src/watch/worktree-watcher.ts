@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { MaestroError } from '../errors.js';
-import type { FileChangeKind, RunEventBody } from '../orchestrator/events.js';
+import type { FileChangeKind, RunEventBody } from '../events.js';
 import { ignoreFolder, loadWorktreeIgnores, type WorktreeIgnores } from './ignore-rules.js';
 
 export type FilesChanged = Extract<RunEventBody, { type: 'agent.files_changed' }>;

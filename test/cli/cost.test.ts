@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/orchestrator/journal.js';
 import { gitCommonDir, runDir } from '../../src/orchestrator/run-paths.js';
 import type { costReport } from '../../src/orchestrator/cost-report.js';
-import type { RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEventBody } from '../../src/events.js';
 import type { Usage } from '../../src/llm/types.js';
 import { runCli } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/repo.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resumeHint } from '../../src/cli/resume-hint.js';
 import { foldRun } from '../../src/orchestrator/run-state.js';
-import type { RunEvent, RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../../src/events.js';
 import { eventFactory } from '../ui/fixtures.js';
 
 function history(...bodies: RunEventBody[]): RunEvent[] {

@@ -5,7 +5,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir, tempRepo, runGit } from '../helpers/repo.js';
 import { fakeServer, taskRules } from './e2e-helpers.js';
 import type { FakeServer } from '../../src/llm/fake/index.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 
 const write = (path: string, content: string) => ({ name: 'write_file', arguments: { path, content } });
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runJob } from '../../src/orchestrator/run-job.js';
 import { tasksIn } from '../../src/orchestrator/run-state.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import { tempRepo, runGit } from '../helpers/repo.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';

@@ -7,7 +7,7 @@ import { readJournalFile } from '../../src/orchestrator/journal-file.js';
 import { acquireRunLock } from '../../src/orchestrator/run-lock.js';
 import { listRuns, readRun } from '../../src/orchestrator/runs.js';
 import { gitCommonDir, newRunId, runDir, runIdPattern } from '../../src/orchestrator/run-paths.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import { tempDir, tempRepo } from '../helpers/repo.js';
 

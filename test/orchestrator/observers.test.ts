@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runJob, type RunJobOptions } from '../../src/orchestrator/run-job.js';
 import { tasksIn } from '../../src/orchestrator/run-state.js';
-import type { EventOf, RunEvent } from '../../src/orchestrator/events.js';
+import type { EventOf, RunEvent } from '../../src/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import type { Journal } from '../../src/orchestrator/journal.js';
 import type { FakeScenario } from '../../src/llm/fake/index.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createJsonReporter, createLineReporter } from '../../src/cli/reporters/lines.js';
 import { exitCodeFor, formatSummary } from '../../src/cli/reporters/summary.js';
 import { foldRun } from '../../src/orchestrator/run-state.js';
-import type { RunEvent, RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../../src/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 
 const plan = planSchema.parse({

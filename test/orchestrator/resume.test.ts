@@ -9,7 +9,7 @@ import { readJournalFile } from '../../src/orchestrator/journal-file.js';
 import { journalPath } from '../../src/orchestrator/journal.js';
 import { runDir } from '../../src/orchestrator/run-paths.js';
 import { tasksIn } from '../../src/orchestrator/run-state.js';
-import type { RunEvent, RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../../src/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import { tempRepo, runGit, tempDir } from '../helpers/repo.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldRun, tasksIn } from '../../src/orchestrator/run-state.js';
-import type { RunEvent, RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../../src/events.js';
 import type { Plan } from '../../src/orchestrator/plan.js';
 
 const plan: Plan = {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Journal } from '../../src/orchestrator/journal.js';
 import { runDir } from '../../src/orchestrator/run-paths.js';
-import type { RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEventBody } from '../../src/events.js';
 import { conflictRepo, type MergeFixture } from './fixture.js';
 
 export const fixtureRunId = '20261124-0100-abcd';

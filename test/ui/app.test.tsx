@@ -6,7 +6,7 @@ import { TuiApp } from '../../src/ui/components/App.js';
 import { keys, renderTui } from '../helpers/render-tui.js';
 import { tempDir } from '../helpers/repo.js';
 import { busyRun, eventFactory, MemorySource, recordingControl } from './fixtures.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 
 function setup(
   options: { columns?: number; rows?: number; events?: RunEvent[]; env?: NodeJS.ProcessEnv } = {},

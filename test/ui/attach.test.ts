@@ -9,7 +9,7 @@ import {
   type CommandRecord,
 } from '../../src/ui/attach/commands-file.js';
 import { findRunDir } from '../../src/ui/attach/run-dir.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 import { tempDir, tempRepo } from '../helpers/repo.js';
 import { busyRun } from './fixtures.js';
 

@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventBody } from '../../src/orchestrator/events.js';
+import type { RunEvent, RunEventBody } from '../../src/events.js';
 import type { EventSource, RunCommand, RunControl } from '../../src/ui/run-control.js';
 import { controlFromSender } from '../../src/ui/run-control.js';
 import type { Plan } from '../../src/orchestrator/plan.js';

@@ -6,7 +6,7 @@ import { launcher } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/repo.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { busyRun, eventFactory } from './fixtures.js';
-import type { RunEvent } from '../../src/orchestrator/events.js';
+import type { RunEvent } from '../../src/events.js';
 
 const runId = '20260101-0000-abcd';
 

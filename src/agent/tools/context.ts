@@ -1,4 +1,4 @@
-import type { FileChangeKind } from '../../orchestrator/events.js';
+import type { FileChangeKind } from '../../events.js';
 import type { PathGuard } from '../path-guard.js';
 
 /** What the tools of one agent need: its worktree, its guard, and the limits from config. */

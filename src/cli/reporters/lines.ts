@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../orchestrator/events.js';
+import type { RunEvent } from '../../events.js';
 import { initialRunState, reduceRun, type RunState } from '../../orchestrator/run-state.js';
 import { duration, usd } from './summary.js';
 

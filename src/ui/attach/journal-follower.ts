@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { RunEvent } from '../../orchestrator/events.js';
+import type { RunEvent } from '../../events.js';
 import type { EventSource } from '../run-control.js';
 
 /**

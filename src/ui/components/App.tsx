@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, useApp, useStdin, useStdout, useWindowSize } from 'ink';
-import type { RunEvent } from '../../orchestrator/events.js';
+import type { RunEvent } from '../../events.js';
 import { sendCommand, type EventSource, type RunCommand, type RunControl } from '../run-control.js';
 import { useRunView } from '../use-run-view.js';
 import { activeCount, type RunView } from '../store/run-state.js';

@@ -1,4 +1,4 @@
-import type { RunEventBody } from '../../orchestrator/events.js';
+import type { RunEventBody } from '../../events.js';
 import type { RunState } from '../../orchestrator/run-state.js';
 import type { ConflictHunk } from '../../git/conflict-types.js';
 import { mergeTrees } from '../../git/merge.js';

@@ -9,7 +9,7 @@ import {
   reduceRun,
   reduceRunBatch,
 } from './run-state.js';
-import type { RunEventBody } from '../../orchestrator/events.js';
+import type { RunEventBody } from '../../events.js';
 
 const reduceAll = (bodies: RunEventBody[]) => {
   const ev = eventFactory();

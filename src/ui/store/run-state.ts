@@ -1,4 +1,4 @@
-import type { RunEvent, TaskState } from '../../orchestrator/events.js';
+import type { RunEvent, TaskState } from '../../events.js';
 import { checkExhaustive } from '../../errors.js';
 import { limits, type ActivityEntry, type RunView, type TaskView, type Tokens } from './run-view.js';
 

@@ -1,4 +1,4 @@
-import type { ConflictSummary, FileChangeKind, TaskState } from '../../orchestrator/events.js';
+import type { ConflictSummary, FileChangeKind, TaskState } from '../../events.js';
 
 /** The dashboard's picture of a run: what the reducer in run-state.ts builds from events. */
 /** How much the TUI keeps: enough to read back, bounded so a long run cannot grow memory. */

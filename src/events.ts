@@ -1,5 +1,5 @@
-import type { Plan } from './plan.js';
-import type { Usage } from '../llm/types.js';
+import type { Plan } from './orchestrator/plan.js';
+import type { Usage } from './llm/types.js';
 
 /**
  * Every step of a run is one of these events. They are appended to the journal and published on
