@@ -17,6 +17,18 @@ const providerSettings = z.strictObject({
   apiKeyEnv: z.string().optional(),
   maxConcurrent: z.number().int().positive().optional(),
   tokensPerMinute: z.number().int().positive().optional(),
+  /**
+   * Anthropic thinking: `auto` (the catalog's default for the model), `adaptive`, `off`, or
+   * `{ budgetTokens }` (at least 1024) for manual extended thinking.
+   */
+  thinking: z
+    .union([
+      z.enum(['auto', 'adaptive', 'off']),
+      z.strictObject({ budgetTokens: z.number().int().min(1024) }),
+    ])
+    .optional(),
+  /** Ollama: the context length asked for (`options.num_ctx`); default 65536 (coding agents need ≥ 64k). */
+  numCtx: z.number().int().min(2048).optional(),
 });
 
 export const externalAgentPresets = ['claude', 'codex', 'aider', 'gemini'] as const;

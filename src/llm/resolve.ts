@@ -1,5 +1,6 @@
 import { MaestroError, UsageError } from '../errors.js';
 import type { MaestroConfig } from '../config/schema.js';
+import type { ThinkingSetting } from './provider-options.js';
 import type { ProviderName } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -20,6 +21,8 @@ export interface ProviderSetup {
   baseURL: string | undefined;
   maxConcurrent: number;
   tokensPerMinute: number | undefined;
+  thinking: ThinkingSetting | undefined;
+  numCtx: number | undefined;
 }
 
 const KEY_ENV: Record<ProviderName, string | undefined> = {
@@ -88,6 +91,8 @@ export function providerSetup(
     baseURL: settings.baseURL ?? (env[BASE_URL_ENV[name]]?.trim() || undefined),
     maxConcurrent: settings.maxConcurrent ?? DEFAULT_CONCURRENCY[name],
     tokensPerMinute: settings.tokensPerMinute,
+    thinking: settings.thinking,
+    numCtx: settings.numCtx,
   };
 }
 
