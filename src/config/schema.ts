@@ -32,6 +32,18 @@ const providerSettings = z.strictObject({
    * `none` switches reasoning off where the model allows. Default: the model's catalog default.
    */
   reasoningEffort: z.enum(['none', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
+  /**
+   * Anthropic thinking: `auto` (the catalog's default for the model), `adaptive`, `off`, or
+   * `{ budgetTokens }` (at least 1024) for manual extended thinking.
+   */
+  thinking: z
+    .union([
+      z.enum(['auto', 'adaptive', 'off']),
+      z.strictObject({ budgetTokens: z.number().int().min(1024) }),
+    ])
+    .optional(),
+  /** Ollama: the context length asked for (`options.num_ctx`); default 65536 (coding agents need ≥ 64k). */
+  numCtx: z.number().int().min(2048).optional(),
 });
 
 export const externalAgentPresets = ['claude', 'codex', 'aider', 'gemini'] as const;

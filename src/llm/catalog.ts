@@ -1,5 +1,6 @@
 import { MODEL_CATALOG } from './catalog-data.js';
 import type { ModelEntry, Price, SamplingRule } from './catalog-types.js';
+import type { ModelFacts, SamplingParameter } from './model-facts.js';
 import type { ProviderName } from './types.js';
 
 export type { ModelEntry, Price, Reasoning, SamplingRule } from './catalog-types.js';
@@ -74,4 +75,24 @@ export function effortFor(entry: ModelEntry, configured: string | undefined): st
 /** Whether a request with this effort reasons (OpenAI `none`, or no reasoning at all, does not). */
 export function reasons(entry: ModelEntry, effort: string | null): boolean {
   return entry.reasoning !== null && effort !== null && effort !== 'none';
+}
+
+/**
+ * The catalog as the providers' ModelFacts (model-facts.ts): context, output cap, thinking style,
+ * the sampling parameters always accepted, and the cache minimum. Unknown models: undefined.
+ */
+export function catalogFacts(name: string): ModelFacts | undefined {
+  const entry = findModel(name);
+  if (!entry) return undefined;
+  const style = entry.reasoning?.style;
+  const sampling: SamplingParameter[] = [];
+  if (entry.temperature === 'always') sampling.push('temperature');
+  if (entry.topP === 'always') sampling.push('top_p');
+  return {
+    contextWindow: entry.contextWindow,
+    maxOutputTokens: entry.maxOutputTokens,
+    thinking: style === 'adaptive' ? 'adaptive' : style === 'budget' ? 'budget' : 'none',
+    sampling,
+    cacheMinTokens: entry.minCacheTokens,
+  };
 }

@@ -1,6 +1,7 @@
 import { MaestroError, UsageError } from '../errors.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { findModel, parseModelName } from './catalog.js';
+import type { ThinkingSetting } from './provider-options.js';
 import type { ProviderName } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -27,6 +28,8 @@ export interface ProviderSetup {
   reasoningEffort: string | undefined;
   maxConcurrent: number;
   tokensPerMinute: number | undefined;
+  thinking: ThinkingSetting | undefined;
+  numCtx: number | undefined;
 }
 
 const KEY_ENV: Record<ProviderName, string | undefined> = {
@@ -107,6 +110,8 @@ export function providerSetup(
     reasoningEffort: settings.reasoningEffort,
     maxConcurrent: settings.maxConcurrent ?? DEFAULT_CONCURRENCY[name],
     tokensPerMinute: settings.tokensPerMinute,
+    thinking: settings.thinking,
+    numCtx: settings.numCtx,
   };
 }
 
