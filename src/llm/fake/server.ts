@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ProviderName, Usage } from '../types.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
-import { pickRule, viewAnthropic, viewOllama, viewOpenAi, type RequestView } from './request-view.js';
+import { pickRule, viewAnthropic, viewOllama, type RequestView } from './request-view.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
-import { openAiWire } from './wire-openai.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
+import { openAiRoutes } from './openai-routes.js';
+import type { Route } from './route.js';
 
 export interface RecordedRequest {
   provider: ProviderName;
@@ -21,6 +22,8 @@ export interface RecordedRequest {
   rule: number;
   ruleName: string | undefined;
   time: number;
+  /** Strict mode refused the request (status and the API's message); no rule answered it. */
+  refused?: { status: number; message: string };
 }
 
 export interface FakeServer {
@@ -41,18 +44,14 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const wires: Record<ProviderName, Wire> = {
-  openai: openAiWire,
-  anthropic: anthropicWire,
-  ollama: ollamaWire,
-};
-
-const routes: Record<string, { provider: ProviderName; view: typeof viewOpenAi }> = {
-  '/v1/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/v1/messages': { provider: 'anthropic', view: viewAnthropic },
-  '/api/chat': { provider: 'ollama', view: viewOllama },
-};
+/** Every API path, per server (the OpenAI Responses ledger is per server). */
+function createRoutes(): Record<string, Route> {
+  return {
+    ...openAiRoutes(),
+    '/v1/messages': { provider: 'anthropic', view: viewAnthropic, wire: () => anthropicWire },
+    '/api/chat': { provider: 'ollama', view: viewOllama, wire: () => ollamaWire },
+  };
+}
 
 function sleep(ms: number, res: ServerResponse): Promise<void> {
   if (ms <= 0 || res.destroyed) return Promise.resolve();
@@ -87,9 +86,16 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
  */
 export async function startFakeServer(
   scenarioInput: FakeScenario,
-  options: { port?: number; host?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    /** Refuse what the real APIs refuse, with their status and error body (default true). */
+    strict?: boolean;
+  } = {},
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
+  const routes = createRoutes();
+  const strict = options.strict ?? true;
   let used: number[] = [];
   const seenPrefixes = new Set<string>();
   const seenPrompts: string[] = [];
@@ -158,10 +164,10 @@ export async function startFakeServer(
   async function answer(
     res: ServerResponse,
     view: RequestView,
+    wire: Wire,
     reply: FakeReply,
     fault: FakeFault | undefined,
   ) {
-    const wire = wires[view.provider];
     const resolved = resolveReply(reply, view);
     await sleep(reply.latencyMs ?? 0, res);
     const markSeen = () => {
@@ -227,10 +233,28 @@ export async function startFakeServer(
       body = JSON.parse(rawBody) as Record<string, unknown>;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(wires[route.provider].errorBody(400, 'fake-llm: body is not JSON')));
+      return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
     const view = route.view(body, headers);
+    const wire = route.wire(body);
+    const refusal = strict ? (route.check?.(body) ?? null) : null;
+    if (refusal) {
+      requests.push({
+        provider: route.provider,
+        method: req.method,
+        path,
+        headers,
+        body,
+        rawBody,
+        rule: -1,
+        ruleName: undefined,
+        time: Date.now(),
+        refused: { status: refusal.status, message: refusal.message },
+      });
+      res.writeHead(refusal.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(refusal.body));
+    }
     const index = pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
     requests.push({
@@ -246,17 +270,17 @@ export async function startFakeServer(
     });
     const fault = rule?.fault;
     if (fault?.type === 'reset') return void req.socket.destroy();
-    if (fault?.type === 'status') return sendError(res, wires[route.provider], fault);
+    if (fault?.type === 'status') return sendError(res, wire, fault);
     const reply = rule ? (rule.reply ?? { text: 'partial answer from the fake server' }) : scenario.fallback;
     if (!reply) {
       const last = view.messages.at(-1)?.text.slice(0, 80) ?? '';
-      return sendError(res, wires[route.provider], {
+      return sendError(res, wire, {
         type: 'status',
         status: 404,
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, reply, fault);
+    await answer(res, view, wire, reply, fault);
   }
 
   const server = createServer((req, res) => {

@@ -17,6 +17,8 @@ export interface Wire {
   errorBody(status: number, message: string): unknown;
   /** A chunk that is not valid JSON for this protocol. */
   garbage: string;
+  /** The protocol's mid-stream error, as the API sends it inside a streamed answer (a cut without it). */
+  errorEvent?(type: string, message: string): string;
 }
 
 /** Streamed "tokens": words with their leading space, like a model emits them. */
