@@ -3,7 +3,7 @@ import { fragments, tokens, type ResolvedReply, type Wire } from './wire.js';
 
 const finishReason = (stop: StopReason): string =>
   (
-    {
+    ({
       end_turn: 'stop',
       tool_use: 'tool_calls',
       max_tokens: 'length',
@@ -12,7 +12,7 @@ const finishReason = (stop: StopReason): string =>
       refusal: 'content_filter',
       context_window: 'length',
       other: 'stop',
-    } satisfies Record<StopReason, string>
+    }) satisfies Record<StopReason, string>
   )[stop];
 
 function usage(reply: ResolvedReply) {
