@@ -8,6 +8,7 @@ import { Limiter } from './limiter.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAiProvider } from './openai.js';
 import type { ModelFactsLookup } from './model-facts.js';
+import { catalogFacts } from './catalog.js';
 import { costOf } from './pricing.js';
 import {
   keyVariables,
@@ -122,7 +123,7 @@ export interface LlmOptions {
   retry?: Partial<RetryPolicy>;
   /** Token window of the limiters (default one minute). */
   rateWindowMs?: number;
-  /** Facts of each model (context, output cap, thinking, sampling), from the catalog. */
+  /** Facts of each model (context, output cap, thinking, sampling); default: the model catalog. */
   modelFacts?: ModelFactsLookup;
 }
 
@@ -177,7 +178,7 @@ export function createLlm(options: LlmOptions): Llm {
         ...(setup.baseURL ? { baseURL: setup.baseURL } : {}),
         onHeaders: (headers) => limiter.observeHeaders(headers),
         redact,
-        ...(options.modelFacts ? { modelFacts: options.modelFacts } : {}),
+        modelFacts: options.modelFacts ?? catalogFacts,
         ...(setup.thinking !== undefined ? { thinking: setup.thinking } : {}),
         ...(setup.numCtx !== undefined ? { numCtx: setup.numCtx } : {}),
       });
