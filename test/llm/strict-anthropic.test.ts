@@ -24,7 +24,7 @@ function sdk(server: FakeServer): Anthropic {
   });
 }
 
-async function refusal(server: FakeServer, body: Partial<MessageCreateParamsNonStreaming>) {
+async function refusal(server: FakeServer, body: Record<string, unknown>) {
   const error = await sdk(server)
     .messages.create(
       {
