@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ModelFactsLookup } from '../model-facts.js';
 import type { ProviderName, Usage } from '../types.js';
+import { CacheSim } from './cache-sim.js';
+import { fakeModelFacts } from './models.js';
+import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
 import { pickRule, viewAnthropic, viewOllama, type RequestView } from './request-view.js';
+import { requestThinks } from './strict-anthropic.js';
+import { strictRefusal } from './strict.js';
+import { sleep, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
@@ -53,19 +61,6 @@ function createRoutes(): Record<string, Route> {
   };
 }
 
-function sleep(ms: number, res: ServerResponse): Promise<void> {
-  if (ms <= 0 || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      res.off('close', done);
-      resolve();
-    }
-    res.once('close', done);
-  });
-}
-
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -89,36 +84,23 @@ export async function startFakeServer(
   options: {
     port?: number;
     host?: string;
-    /** Refuse what the real APIs refuse, with their status and error body (default true). */
+    models?: ModelFactsLookup;
+    /** Refuse what the real APIs refuse, with their status and error body (default: the scenario's `strict`, else true). */
     strict?: boolean;
   } = {},
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
   const routes = createRoutes();
-  const strict = options.strict ?? true;
   let used: number[] = [];
-  const seenPrefixes = new Set<string>();
-  const seenPrompts: string[] = [];
+  const cache = new CacheSim();
+  const modelFacts = options.models ?? fakeModelFacts;
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
+  const minCacheTokens = (view: RequestView) =>
+    scenario.cacheMinTokens ?? modelFacts(view.model)?.cacheMinTokens ?? 0;
 
-  function cacheLookup(view: RequestView): { prefixTokens: number; hit: boolean } {
-    const prefix = view.cachePrefix;
-    if (prefix === null) return { prefixTokens: 0, hit: false };
-    if (view.cacheMode === 'exact')
-      return { prefixTokens: estimateTokens(prefix), hit: seenPrefixes.has(prefix) };
-    let longest = 0;
-    for (const seen of seenPrompts) {
-      let i = 0;
-      while (i < seen.length && i < prefix.length && seen.charCodeAt(i) === prefix.charCodeAt(i)) i++;
-      longest = Math.max(longest, i);
-    }
-    const tokens = Math.floor(Math.floor(longest / 4) / 128) * 128;
-    return { prefixTokens: tokens, hit: tokens > 0 };
-  }
-
-  function resolveReply(reply: FakeReply, view: RequestView): ResolvedReply {
+  function resolveReply(reply: FakeReply, view: RequestView, body: Record<string, unknown>): ResolvedReply {
     const toolCalls = (reply.toolCalls ?? []).map((call) => ({
       id: call.id ?? `${view.provider === 'anthropic' ? 'toolu' : 'call'}_fake_${++callCounter}`,
       name: call.name,
@@ -126,19 +108,24 @@ export async function startFakeServer(
     }));
     const text = reply.text ?? '';
     const total = estimateTokens(view.prompt);
-    const { prefixTokens, hit } = cacheLookup(view);
-    const cacheable = prefixTokens > 0 && prefixTokens >= (scenario.cacheMinTokens ?? 0);
-    const cachedInputTokens = reply.usage?.cachedInputTokens ?? (cacheable && hit ? prefixTokens : 0);
+    const { readTokens, writeTokens } = cache.lookup(view, minCacheTokens(view));
+    const cachedInputTokens = reply.usage?.cachedInputTokens ?? readTokens;
     // OpenAI has no cache-write charge; Anthropic reports the write on a miss.
-    const cacheWriteTokens =
-      reply.usage?.cacheWriteTokens ??
-      (cacheable && !hit && view.provider === 'anthropic' ? prefixTokens : 0);
+    const cacheWriteTokens = reply.usage?.cacheWriteTokens ?? writeTokens;
+    // A thinking Anthropic request always gets a thinking block, which must come back with the tool results.
+    const thinks = view.provider === 'anthropic' && requestThinks(body, modelFacts(view.model));
+    const thinking = reply.thinking ?? (thinks ? 'I will use the tools.' : null);
     const outputTokens =
       reply.usage?.outputTokens ??
-      Math.max(1, estimateTokens(text + toolCalls.map((c) => c.name + c.raw).join('')));
+      Math.max(1, estimateTokens((thinking ?? '') + text + toolCalls.map((c) => c.name + c.raw).join('')));
     return {
+      id: `${view.provider === 'anthropic' ? 'msg' : 'chatcmpl'}_fake_${randomBytes(9).toString('base64url')}`,
       model: view.model,
       text,
+      thinking,
+      redactedThinking: reply.redactedThinking === true,
+      argumentChunkChars: reply.argumentChunkChars,
+      pings: reply.pings,
       toolCalls,
       stopReason: reply.stopReason ?? (toolCalls.length > 0 ? 'tool_use' : 'end_turn'),
       usage: {
@@ -157,7 +144,9 @@ export async function startFakeServer(
     // Without this header the SDKs decide retries themselves; the fake leaves that to the client.
     res.writeHead(fault.status, headers);
     res.end(
-      JSON.stringify(wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`)),
+      JSON.stringify(
+        wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`, fault.code),
+      ),
     );
   }
 
@@ -165,55 +154,35 @@ export async function startFakeServer(
     res: ServerResponse,
     view: RequestView,
     wire: Wire,
+    body: Record<string, unknown>,
     reply: FakeReply,
     fault: FakeFault | undefined,
   ) {
-    const resolved = resolveReply(reply, view);
+    const resolved = resolveReply(reply, view, body);
     await sleep(reply.latencyMs ?? 0, res);
-    const markSeen = () => {
-      if (view.cachePrefix === null) return;
-      if (view.cacheMode === 'exact') seenPrefixes.add(view.cachePrefix);
-      // A bounded memory keeps long demo runs cheap.
-      else if (seenPrompts.push(view.cachePrefix) > 200) seenPrompts.shift();
-    };
+    const markSeen = () => cache.remember(view, minCacheTokens(view));
     if (!view.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(wire.body(resolved)));
       markSeen();
       return;
     }
-    const chunks = wire.chunks(resolved, view.wantsUsage);
-    const faultAt =
-      fault && fault.type !== 'status' && fault.type !== 'reset'
-        ? (fault.afterChunks ?? Math.floor(chunks.length / 2))
-        : -1;
-    const latency = reply.tokenLatencyMs ?? scenario.tokenLatencyMs ?? 0;
     res.writeHead(200, { 'content-type': wire.contentType, 'cache-control': 'no-cache', ...reply.headers });
     res.flushHeaders();
-    for (const [index, chunk] of chunks.entries()) {
-      if (res.destroyed) return;
-      if (index === faultAt && fault) {
-        if (fault.type === 'cut') {
-          res.write(chunk.slice(0, Math.max(1, Math.floor(chunk.length / 2))));
-          res.destroy();
-          return;
-        }
-        if (fault.type === 'stall') {
-          await sleep(fault.ms ?? 2 ** 31 - 1, res);
-          res.destroy();
-          return;
-        }
-        if (fault.type === 'garbled') res.write(wire.garbage);
-      }
-      res.write(chunk);
-      if (index === 0) markSeen();
-      if (index < chunks.length - 1) await sleep(latency, res);
-    }
-    res.end();
+    await writeStream(res, {
+      chunks: wire.chunks(resolved, view.wantsUsage),
+      wire,
+      latencyMs: reply.tokenLatencyMs ?? scenario.tokenLatencyMs ?? 0,
+      fault,
+      trickle: reply.trickle,
+      onFirstBytes: markSeen,
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Claude Code checks the server is there with `HEAD /` before its first request.
+    if (req.method === 'HEAD') return void res.writeHead(200).end();
     if (req.method === 'GET') {
       if (path === '/api/tags') return void res.end(JSON.stringify({ models: [] }));
       if (path === '/v1/models') return void res.end(JSON.stringify({ object: 'list', data: [] }));
@@ -236,10 +205,10 @@ export async function startFakeServer(
       return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
-    const view = route.view(body, headers);
+    const strict = options.strict ?? scenario.strict !== false;
     const wire = route.wire(body);
-    const refusal = strict ? (route.check?.(body) ?? null) : null;
-    if (refusal) {
+    const own = strict ? (route.check?.(body) ?? null) : null;
+    if (own) {
       requests.push({
         provider: route.provider,
         method: req.method,
@@ -250,12 +219,16 @@ export async function startFakeServer(
         rule: -1,
         ruleName: undefined,
         time: Date.now(),
-        refused: { status: refusal.status, message: refusal.message },
+        refused: { status: own.status, message: own.message },
       });
-      res.writeHead(refusal.status, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(refusal.body));
+      res.writeHead(own.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(own.body));
     }
-    const index = pickRule(scenario.rules, used, view);
+    const refusal = strict ? strictRefusal(route.provider, body, modelFacts(String(body.model))) : null;
+    // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
+    const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
+    const view = route.view(seen, headers);
+    const index = refusal ? -1 : pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
     requests.push({
       provider: route.provider,
@@ -268,6 +241,9 @@ export async function startFakeServer(
       ruleName: rule?.name,
       time: Date.now(),
     });
+    if (refusal) {
+      return sendError(res, wire, { type: 'status', ...refusal });
+    }
     const fault = rule?.fault;
     if (fault?.type === 'reset') return void req.socket.destroy();
     if (fault?.type === 'status') return sendError(res, wire, fault);
@@ -280,7 +256,7 @@ export async function startFakeServer(
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, wire, reply, fault);
+    await answer(res, view, wire, seen, reply, fault);
   }
 
   const server = createServer((req, res) => {
