@@ -7,14 +7,14 @@ import { CacheSim } from './cache-sim.js';
 import { fakeModelFacts } from './models.js';
 import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
-import { pickRule, viewAnthropic, viewOllama, viewOpenAi, type RequestView } from './request-view.js';
-import { requestThinks } from './strict-anthropic.js';
-import { strictRefusal } from './strict.js';
+import { pickRule, viewAnthropic, viewOllama, type RequestView } from './request-view.js';
+import { checkAnthropic, requestThinks } from './strict-anthropic.js';
 import { sleep, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
-import { openAiWire } from './wire-openai.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
+import { openAiRoutes } from './openai-routes.js';
+import type { Route } from './route.js';
 
 export interface RecordedRequest {
   provider: ProviderName;
@@ -29,6 +29,8 @@ export interface RecordedRequest {
   rule: number;
   ruleName: string | undefined;
   time: number;
+  /** Strict mode refused the request (status and the API's message); no rule answered it. */
+  refused?: { status: number; message: string };
 }
 
 export interface FakeServer {
@@ -49,18 +51,22 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const wires: Record<ProviderName, Wire> = {
-  openai: openAiWire,
-  anthropic: anthropicWire,
-  ollama: ollamaWire,
-};
-
-const routes: Record<string, { provider: ProviderName; view: typeof viewOpenAi }> = {
-  '/v1/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/v1/messages': { provider: 'anthropic', view: viewAnthropic },
-  '/api/chat': { provider: 'ollama', view: viewOllama },
-};
+/** Every API path, per server (the OpenAI Responses ledger is per server). */
+function createRoutes(models: ModelFactsLookup): Record<string, Route> {
+  return {
+    ...openAiRoutes(),
+    '/v1/messages': {
+      provider: 'anthropic',
+      view: viewAnthropic,
+      wire: () => anthropicWire,
+      check: (body) => {
+        const refusal = checkAnthropic(body, models(String(body.model)));
+        return refusal && { ...refusal, body: anthropicWire.errorBody(refusal.status, refusal.message) };
+      },
+    },
+    '/api/chat': { provider: 'ollama', view: viewOllama, wire: () => ollamaWire },
+  };
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -82,12 +88,20 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
  */
 export async function startFakeServer(
   scenarioInput: FakeScenario,
-  options: { port?: number; host?: string; models?: ModelFactsLookup } = {},
+  options: {
+    port?: number;
+    host?: string;
+    /** Refuse what the real APIs refuse, with their status and error body (default: the scenario's, else true). */
+    strict?: boolean;
+    /** Model facts the strict mode enforces (default: the catalog's). */
+    models?: ModelFactsLookup;
+  } = {},
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
+  const modelFacts = options.models ?? fakeModelFacts;
+  const routes = createRoutes(modelFacts);
   let used: number[] = [];
   const cache = new CacheSim();
-  const modelFacts = options.models ?? fakeModelFacts;
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
@@ -146,10 +160,10 @@ export async function startFakeServer(
     res: ServerResponse,
     view: RequestView,
     body: Record<string, unknown>,
+    wire: Wire,
     reply: FakeReply,
     fault: FakeFault | undefined,
   ) {
-    const wire = wires[view.provider];
     const resolved = resolveReply(reply, view, body);
     await sleep(reply.latencyMs ?? 0, res);
     const markSeen = () => cache.remember(view, minCacheTokens(view));
@@ -194,15 +208,32 @@ export async function startFakeServer(
       body = JSON.parse(rawBody) as Record<string, unknown>;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(wires[route.provider].errorBody(400, 'fake-llm: body is not JSON')));
+      return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
-    const strict = scenario.strict !== false;
-    const refusal = strict ? strictRefusal(route.provider, body, modelFacts(String(body.model))) : null;
+    const strict = options.strict ?? scenario.strict ?? true;
     // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
     const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
     const view = route.view(seen, headers);
-    const index = refusal ? -1 : pickRule(scenario.rules, used, view);
+    const wire = route.wire(body);
+    const refusal = strict ? (route.check?.(body) ?? null) : null;
+    if (refusal) {
+      requests.push({
+        provider: route.provider,
+        method: req.method,
+        path,
+        headers,
+        body,
+        rawBody,
+        rule: -1,
+        ruleName: undefined,
+        time: Date.now(),
+        refused: { status: refusal.status, message: refusal.message },
+      });
+      res.writeHead(refusal.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(refusal.body));
+    }
+    const index = pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
     requests.push({
       provider: route.provider,
@@ -215,22 +246,19 @@ export async function startFakeServer(
       ruleName: rule?.name,
       time: Date.now(),
     });
-    if (refusal) {
-      return sendError(res, wires[route.provider], { type: 'status', ...refusal });
-    }
     const fault = rule?.fault;
     if (fault?.type === 'reset') return void req.socket.destroy();
-    if (fault?.type === 'status') return sendError(res, wires[route.provider], fault);
+    if (fault?.type === 'status') return sendError(res, wire, fault);
     const reply = rule ? (rule.reply ?? { text: 'partial answer from the fake server' }) : scenario.fallback;
     if (!reply) {
       const last = view.messages.at(-1)?.text.slice(0, 80) ?? '';
-      return sendError(res, wires[route.provider], {
+      return sendError(res, wire, {
         type: 'status',
         status: 404,
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, seen, reply, fault);
+    await answer(res, view, seen, wire, reply, fault);
   }
 
   const server = createServer((req, res) => {
