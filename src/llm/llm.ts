@@ -83,6 +83,8 @@ export type LlmEvent =
       /** As requested (e.g. `ollama:llama3`), so `priceOf(model)` prices it the same way. */
       model: string;
       attempts: number;
+      /** Output tokens spent on reasoning (within usage.outputTokens), where the API reports them. */
+      reasoningTokens?: number;
       /** The assistant turn as the provider returned it, to send back verbatim (thinking blocks). */
       replay?: ProviderReplay;
     };
@@ -260,6 +262,7 @@ export function createLlm(options: LlmOptions): Llm {
                 model: request.model,
                 attempts: attempt,
                 ...(event.replay ? { replay: event.replay } : {}),
+                ...(event.reasoningTokens ? { reasoningTokens: event.reasoningTokens } : {}),
               };
               return;
             }

@@ -27,6 +27,8 @@ export const sampleFiles: Record<string, string> = {
 export async function createSampleRepo(dir: string, options: { worktreeDir: string }): Promise<void> {
   const config = {
     defaultModel: 'gpt-6.2-sol',
+    // The fake server speaks OpenAI's Responses API like api.openai.com does.
+    providers: { openai: { api: 'responses' } },
     maxAgents: 4,
     validate: ['node --test'],
     worktreeDir: options.worktreeDir,

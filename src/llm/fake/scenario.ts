@@ -94,6 +94,8 @@ const faultSchema = z.discriminatedUnion('type', [
     retryAfter: z.number().nonnegative().optional(),
     retryAfterMs: z.number().nonnegative().optional(),
     message: z.string().optional(),
+    /** The API's error code, e.g. `insufficient_quota` (OpenAI) or `overloaded_error` (Anthropic). */
+    code: z.string().optional(),
   }),
   /** The connection is destroyed before any response byte. */
   z.strictObject({ type: z.literal('reset') }),

@@ -152,7 +152,9 @@ export async function startFakeServer(
     // Without this header the SDKs decide retries themselves; the fake leaves that to the client.
     res.writeHead(fault.status, headers);
     res.end(
-      JSON.stringify(wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`)),
+      JSON.stringify(
+        wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`, fault.code),
+      ),
     );
   }
 
@@ -216,8 +218,8 @@ export async function startFakeServer(
     const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
     const view = route.view(seen, headers);
     const wire = route.wire(body);
-    const refusal = strict ? (route.check?.(body) ?? null) : null;
-    if (refusal) {
+    const own = strict ? (route.check?.(body) ?? null) : null;
+    if (own) {
       requests.push({
         provider: route.provider,
         method: req.method,
@@ -228,10 +230,10 @@ export async function startFakeServer(
         rule: -1,
         ruleName: undefined,
         time: Date.now(),
-        refused: { status: refusal.status, message: refusal.message },
+        refused: { status: own.status, message: own.message },
       });
-      res.writeHead(refusal.status, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(refusal.body));
+      res.writeHead(own.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(own.body));
     }
     const index = pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];

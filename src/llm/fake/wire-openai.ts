@@ -82,9 +82,20 @@ export const openAiWire: Wire = {
       usage: usage(reply),
     };
   },
-  errorBody(status, message) {
+  errorBody(status, message, code) {
+    // insufficient_quota is a 429 whose type and code both say so (developers.openai.com/api/docs/guides/error-codes).
     const type =
-      status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-    return { error: { message, type, param: null, code: type } };
+      code === 'insufficient_quota'
+        ? code
+        : status === 429
+          ? 'rate_limit_exceeded'
+          : status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
+    return { error: { message, type, param: null, code: code ?? type } };
+  },
+  /** Chat Completions reports a failure inside a stream as a `data:` line holding `error`. */
+  errorEvent(code, message) {
+    return `data: ${JSON.stringify({ error: { message, type: code, param: null, code } })}\n\n`;
   },
 };

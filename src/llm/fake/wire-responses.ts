@@ -56,7 +56,7 @@ export function responsesWire(ledger: ResponsesLedger, shape: ResponsesRequestSh
       events.push(['response.output_item.done', { output_index: index, item: done }]);
       output.push(done);
     };
-    const thinking = (reply as { thinking?: string | null }).thinking ?? null;
+    const thinking = reply.thinking;
     let reasoningId: string | undefined;
     let reasoningTokens = 0;
     if (shape.reasons || thinking) {

@@ -24,7 +24,7 @@ export interface Wire {
   contentType: string;
   chunks(reply: ResolvedReply, includeUsage: boolean): WireChunk[];
   body(reply: ResolvedReply): unknown;
-  errorBody(status: number, message: string): unknown;
+  errorBody(status: number, message: string, code?: string): unknown;
   /** A chunk that is not valid JSON for this protocol. */
   garbage: string;
   /** The protocol's mid-stream error, as the API sends it inside a streamed answer (a cut without it). */
