@@ -9,6 +9,7 @@ import type {
   TurnRequest,
   Usage,
 } from '../llm/types.js';
+import { fitToWindow, type WindowLimits } from './context-window.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { clipArgs, clipForEvent } from './events.js';
 import type { ToolHost } from './host/client.js';
@@ -51,6 +52,8 @@ export interface BuiltinAgentOptions {
   cacheKey?: string;
   maxOutputTokens?: number;
   temperature?: number;
+  /** The model's window (catalog): old tool results are shortened before a request would overflow it. */
+  contextLimits?: WindowLimits;
   /** Findings already in the task message; later ones are shown at the next turn. Default: all current. */
   findingsSeen?: number;
 }
@@ -124,6 +127,18 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
     await options.gate?.wait(signal);
     if (signal?.aborted) return stopped();
     seen = showNewFindings(messages, options, seen);
+    if (options.contextLimits) {
+      const fitted = fitToWindow(messages, options.system, tools, options.contextLimits);
+      // Kept in the history: the shortened prefix stays the same from turn to turn (and cacheable).
+      if (fitted.cut > 0) {
+        messages.splice(0, messages.length, ...fitted.messages);
+        emit({
+          type: 'agent.text',
+          taskId,
+          text: `context: shortened old tool results ${fitted.cut} time(s) to stay within the model's window\n`,
+        });
+      }
+    }
     turns++;
     let turn: TurnOutput;
     try {

@@ -3,6 +3,7 @@ import type { SystemSegment, Usage } from '../llm/types.js';
 import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
 import { renderPromptText } from './context/prompt.js';
+import type { WindowLimits } from './context-window.js';
 import { scrubEnv } from './env.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
@@ -22,6 +23,8 @@ export interface AgentLlm {
   overBudget?: (spent: { usage: Usage; costUsd: number }) => string | null;
   cacheKey?: string;
   maxOutputTokens?: number;
+  /** The model's context window and output cap (catalog), for shortening old tool results. */
+  contextLimits?: WindowLimits;
 }
 
 export interface StartAgentOptions {
@@ -205,6 +208,7 @@ async function runBuiltin(
       gate,
       cacheKey: llm.cacheKey ?? options.runId,
       maxOutputTokens: llm.maxOutputTokens,
+      ...(llm.contextLimits ? { contextLimits: llm.contextLimits } : {}),
       findingsSeen: options.findingsSeen,
     });
     if (workspaceError) return failedAtStart(`the worktree could not be prepared: ${workspaceError.message}`);

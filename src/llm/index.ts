@@ -15,6 +15,7 @@ export { Budget, type BudgetBreach, type BudgetLimits } from './budget.js';
 export { configuredPrice, costOf, priceOf, type Cost, type Price, type PriceLookup } from './pricing.js';
 export {
   catalogEntries,
+  catalogFacts,
   effortFor,
   entryPrice,
   findModel,

@@ -72,7 +72,7 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
     async *stream(request: TurnRequest): AsyncIterable<TurnEvent> {
       const state = { started: false, signal: request.signal };
       let lastHeaders: Headers | undefined;
-      const numCtx = options.numCtx ?? OLLAMA_AGENT_CONTEXT;
+      const numCtx = options.numCtx ?? options.modelFacts?.(request.model)?.numCtx ?? OLLAMA_AGENT_CONTEXT;
       const messages = toMessages(request);
       const promptTokens = estimateTokens([messages, request.tools ?? []]);
       if (promptTokens > numCtx) {

@@ -33,17 +33,34 @@ export async function* withStallTimeout<T>(
   let stalled: ((error: LlmError) => void) | undefined;
   const stall = new Promise<never>((_, reject) => (stalled = reject));
   stall.catch(() => undefined);
-  const watch = () => {
+  let closed = false;
+  let due = 0;
+  const arm = (delay: number) => {
+    due = Date.now() + delay;
+    timer = setTimeout(watch, delay);
+  };
+  const verdict = () => {
+    if (closed) return;
     const idle = clock.idleMs();
-    if (idle < ms) {
-      timer = setTimeout(watch, ms - idle);
-      return;
-    }
+    if (idle < ms) return arm(ms - idle);
     abort();
     stalled?.(new LlmError(provider, 'stalled', `the ${provider} stream stalled: nothing for ${ms} ms`));
   };
+  const watch = () => {
+    timer = undefined;
+    // A timer firing far too late means our own process was busy (or starved of CPU): that
+    // silence is ours, not the stream's, so the clock starts again.
+    if (Date.now() - due > ms / 4) {
+      clock.touch();
+      return arm(ms);
+    }
+    // Timers run before I/O in Node's loop: setImmediate decides after bytes already waiting in
+    // the socket have been read (and have touched the clock).
+    if (clock.idleMs() < ms) verdict();
+    else setImmediate(verdict);
+  };
   clock.touch();
-  timer = setTimeout(watch, ms);
+  arm(ms);
   try {
     for (;;) {
       const next = iterator.next();
@@ -59,9 +76,10 @@ export async function* withStallTimeout<T>(
       clearTimeout(timer);
       yield result.value;
       clock.touch();
-      timer = setTimeout(watch, ms);
+      arm(ms);
     }
   } finally {
+    closed = true;
     clearTimeout(timer);
     if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import { SharedMemory, type AgentLlm } from '../agent/index.js';
 import type { RunEvent } from '../events.js';
 import type { Llm, ResolvedModel } from '../llm/index.js';
-import { costOf } from '../llm/index.js';
+import { catalogFacts, costOf } from '../llm/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 
 /**
@@ -9,12 +9,20 @@ import type { MaestroConfig } from '../config/schema.js';
  * limiter, retries, budget, pricing): every call is made by the orchestrator, never by an agent.
  */
 export function agentLlmFor(llm: Llm, resolved: ResolvedModel, config: MaestroConfig, runId: string) {
+  const facts = catalogFacts(resolved.name);
+  const contextLimits = facts?.contextWindow
+    ? {
+        contextWindow: facts.contextWindow,
+        ...(facts.maxOutputTokens ? { maxOutputTokens: facts.maxOutputTokens } : {}),
+      }
+    : undefined;
   return (taskId: string): AgentLlm => ({
     streamer: llm.forTask(taskId, resolved.name),
     providerName: resolved.provider,
     model: resolved.name,
     costOf: (usage) => costOf(resolved.name, usage, config.pricing, resolved.provider).usd,
     cacheKey: runId,
+    ...(contextLimits ? { contextLimits } : {}),
   });
 }
 

@@ -8,8 +8,7 @@ import { fakeModelFacts } from './models.js';
 import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
 import { pickRule, viewAnthropic, viewOllama, type RequestView } from './request-view.js';
-import { requestThinks } from './strict-anthropic.js';
-import { strictRefusal } from './strict.js';
+import { checkAnthropic, requestThinks } from './strict-anthropic.js';
 import { sleep, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
 import { anthropicWire } from './wire-anthropic.js';
@@ -53,10 +52,18 @@ export interface FakeServer {
 }
 
 /** Every API path, per server (the OpenAI Responses ledger is per server). */
-function createRoutes(): Record<string, Route> {
+function createRoutes(models: ModelFactsLookup): Record<string, Route> {
   return {
     ...openAiRoutes(),
-    '/v1/messages': { provider: 'anthropic', view: viewAnthropic, wire: () => anthropicWire },
+    '/v1/messages': {
+      provider: 'anthropic',
+      view: viewAnthropic,
+      wire: () => anthropicWire,
+      check: (body) => {
+        const refusal = checkAnthropic(body, models(String(body.model)));
+        return refusal && { ...refusal, body: anthropicWire.errorBody(refusal.status, refusal.message) };
+      },
+    },
     '/api/chat': { provider: 'ollama', view: viewOllama, wire: () => ollamaWire },
   };
 }
@@ -84,16 +91,17 @@ export async function startFakeServer(
   options: {
     port?: number;
     host?: string;
-    models?: ModelFactsLookup;
-    /** Refuse what the real APIs refuse, with their status and error body (default: the scenario's `strict`, else true). */
+    /** Refuse what the real APIs refuse, with their status and error body (default: the scenario's, else true). */
     strict?: boolean;
+    /** Model facts the strict mode enforces (default: the catalog's). */
+    models?: ModelFactsLookup;
   } = {},
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
-  const routes = createRoutes();
+  const modelFacts = options.models ?? fakeModelFacts;
+  const routes = createRoutes(modelFacts);
   let used: number[] = [];
   const cache = new CacheSim();
-  const modelFacts = options.models ?? fakeModelFacts;
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
@@ -153,8 +161,8 @@ export async function startFakeServer(
   async function answer(
     res: ServerResponse,
     view: RequestView,
-    wire: Wire,
     body: Record<string, unknown>,
+    wire: Wire,
     reply: FakeReply,
     fault: FakeFault | undefined,
   ) {
@@ -205,7 +213,10 @@ export async function startFakeServer(
       return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
-    const strict = options.strict ?? scenario.strict !== false;
+    const strict = options.strict ?? scenario.strict ?? true;
+    // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
+    const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
+    const view = route.view(seen, headers);
     const wire = route.wire(body);
     const own = strict ? (route.check?.(body) ?? null) : null;
     if (own) {
@@ -224,11 +235,7 @@ export async function startFakeServer(
       res.writeHead(own.status, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(own.body));
     }
-    const refusal = strict ? strictRefusal(route.provider, body, modelFacts(String(body.model))) : null;
-    // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
-    const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
-    const view = route.view(seen, headers);
-    const index = refusal ? -1 : pickRule(scenario.rules, used, view);
+    const index = pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
     requests.push({
       provider: route.provider,
@@ -241,9 +248,6 @@ export async function startFakeServer(
       ruleName: rule?.name,
       time: Date.now(),
     });
-    if (refusal) {
-      return sendError(res, wire, { type: 'status', ...refusal });
-    }
     const fault = rule?.fault;
     if (fault?.type === 'reset') return void req.socket.destroy();
     if (fault?.type === 'status') return sendError(res, wire, fault);
@@ -256,7 +260,7 @@ export async function startFakeServer(
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, wire, seen, reply, fault);
+    await answer(res, view, seen, wire, reply, fault);
   }
 
   const server = createServer((req, res) => {
