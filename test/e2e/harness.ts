@@ -43,7 +43,13 @@ export async function fixtureRepo(
 ): Promise<{ repo: string; worktrees: string; home: string }> {
   const worktrees = await tempDir('maestro-e2e-wt-');
   const home = await tempDir('maestro-e2e-home-');
-  const rc = { worktreeDir: worktrees, agentLimits: { maxTurns: 6 }, ...config };
+  // A catalog model that can use tools on Chat Completions (the fake is a custom baseURL: chat).
+  const rc = {
+    defaultModel: 'gpt-6.1-terra',
+    worktreeDir: worktrees,
+    agentLimits: { maxTurns: 6 },
+    ...config,
+  };
   const repo = await tempRepo({ ...files, '.maestrorc.json': `${JSON.stringify(rc, null, 2)}\n` });
   return { repo, worktrees, home };
 }

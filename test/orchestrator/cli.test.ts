@@ -14,7 +14,7 @@ async function setup(extraRules: Parameters<typeof fakeServer>[0]['rules'] = [])
   const worktrees = await tempDir('maestro-wt-');
   await writeFile(
     join(repo, '.maestrorc.json'),
-    JSON.stringify({ worktreeDir: worktrees, agentLimits: { maxTurns: 5 } }),
+    JSON.stringify({ defaultModel: 'gpt-6.1-terra', worktreeDir: worktrees, agentLimits: { maxTurns: 5 } }),
   );
   runGit(repo, ['add', '.maestrorc.json']);
   runGit(repo, ['commit', '-qm', 'config']);

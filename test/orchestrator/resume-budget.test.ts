@@ -16,7 +16,7 @@ async function setup() {
   const worktrees = await tempDir('maestro-wt-');
   await writeFile(
     join(repo, '.maestrorc.json'),
-    JSON.stringify({ worktreeDir: worktrees, agentLimits: { maxTurns: 5 } }),
+    JSON.stringify({ defaultModel: 'gpt-6.1-terra', worktreeDir: worktrees, agentLimits: { maxTurns: 5 } }),
   );
   runGit(repo, ['add', '.maestrorc.json']);
   runGit(repo, ['commit', '-qm', 'config']);
@@ -51,7 +51,7 @@ async function status(repo: string, server: FakeServer): Promise<RunState> {
 describe('maestro resume --budget', () => {
   it('continues a run stopped by its budget with a larger cap, and refuses one not above the spend', async () => {
     const { repo, plan, server } = await setup();
-    // The first model turn (gpt-4o prices, a few thousand prompt tokens) already costs more than this.
+    // The first model turn (gpt-6.1-terra prices, a few thousand prompt tokens) already costs more than this.
     const first = await cli(
       ['run', '--plan', plan, '--agents', '1', '--budget', '0.001', '--headless'],
       repo,
