@@ -1,4 +1,4 @@
-import { runInGroup } from '../agent/process-group.js';
+import { runInGroup } from '../sandbox/process-group.js';
 
 export interface ValidationResult {
   command: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Usage } from '../../llm/types.js';
 import { addUsage, emptyUsage } from '../../llm/types.js';
 import type { AgentEmit, AgentOutcome } from '../events.js';
-import { killGroup, runInGroup } from '../process-group.js';
+import { killGroup, runInGroup } from '../../sandbox/process-group.js';
 import { createClaudeParser } from './claude-stream.js';
 import { createCodexParser } from './codex-stream.js';
 import { createLineParser, type StreamParser } from './parsed.js';

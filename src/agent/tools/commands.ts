@@ -1,6 +1,6 @@
 import type { MaestroConfig } from '../../config/schema.js';
 import { checkExhaustive } from '../../errors.js';
-import { runInGroup } from '../process-group.js';
+import { runInGroup } from '../../sandbox/process-group.js';
 import type { ToolArgs } from './schemas.js';
 import { fail, type ToolContext, type ToolOutcome } from './context.js';
 
