@@ -1,6 +1,6 @@
 /** The one way to start a process for an agent: OS sandbox, own PID namespace, killed with the task. */
 export { AgentSandbox, type SandboxSetup } from './sandbox.js';
-export { runConfined, type Confinement } from './run.js';
+export { runConfined, runForAgent, unconfinedSandbox, type Confiner, type Confinement } from './run.js';
 export { probeSandbox, findOnPath, type SandboxProbe } from './probe.js';
 export {
   buildPolicy,

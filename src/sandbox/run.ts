@@ -1,6 +1,6 @@
 import { bwrapArgv } from './bwrap.js';
 import { startNetBridge } from './net-bridge.js';
-import type { SandboxPolicy } from './policy.js';
+import type { HostPort, NetworkPolicy, SandboxPolicy } from './policy.js';
 import { findOnPath } from './probe.js';
 import { runInGroup, type GroupRunOptions, type GroupRunResult } from './process-group.js';
 
@@ -9,6 +9,19 @@ import { runInGroup, type GroupRunOptions, type GroupRunResult } from './process
  * sandbox off) as a plain process group. Plain data, so the agent's tool host gets it over IPC.
  */
 export type Confinement = { kind: 'bwrap'; bwrap: string; policy: SandboxPolicy } | { kind: 'unconfined' };
+
+/** Whatever hands out confinements: a run's AgentSandbox, or `unconfinedSandbox()` when it is off. */
+export interface Confiner {
+  readonly confined: boolean;
+  /** Hosts the config lets agent-side programs reach (`sandboxHosts`). */
+  readonly hosts: readonly HostPort[];
+  confinement(worktree: string, network?: NetworkPolicy, readable?: readonly string[]): Promise<Confinement>;
+}
+
+/** Processes run as plain process groups: what `sandbox: "off"` / `--no-sandbox` chose. */
+export function unconfinedSandbox(): Confiner {
+  return { confined: false, hosts: [], confinement: () => Promise.resolve({ kind: 'unconfined' }) };
+}
 
 function notStarted(spawnError: string): GroupRunResult {
   return { exitCode: null, signal: null, timedOut: false, cancelled: false, output: '', spawnError };
@@ -48,4 +61,16 @@ export async function runConfined(
   } finally {
     await bridge.close();
   }
+}
+
+/** `file args` for an agent in `worktree` (cwd), confined by `sandbox`. */
+export async function runForAgent(
+  sandbox: Confiner,
+  worktree: string,
+  file: string,
+  args: readonly string[],
+  options: Omit<GroupRunOptions, 'cwd'>,
+  network?: NetworkPolicy,
+): Promise<GroupRunResult> {
+  return runConfined(await sandbox.confinement(worktree, network), file, args, { ...options, cwd: worktree });
 }

@@ -2,8 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { alwaysHidden, buildPolicy, type HostPort, type NetworkPolicy } from './policy.js';
-import type { GroupRunOptions, GroupRunResult } from './process-group.js';
-import { runConfined, type Confinement } from './run.js';
+import type { Confiner, Confinement } from './run.js';
 
 /**
  * A run's sandbox: the facts every task shares (where git keeps the repository, what stays
@@ -34,7 +33,7 @@ async function real(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 
-export class AgentSandbox {
+export class AgentSandbox implements Confiner {
   private readonly hidden: Promise<string[]>;
   private readonly readable: Promise<string[]>;
   private readonly common: Promise<string>;
@@ -50,6 +49,11 @@ export class AgentSandbox {
     return this.setup.bwrap !== null;
   }
 
+  /** Hosts the config lets agent-side programs reach (`sandboxHosts`). */
+  get hosts(): readonly HostPort[] {
+    return this.setup.commandHosts;
+  }
+
   /** The network a command or validation gets: the configured hosts, or none. */
   get commandNetwork(): NetworkPolicy {
     const hosts = this.setup.commandHosts;
@@ -57,7 +61,11 @@ export class AgentSandbox {
   }
 
   /** How a process in `worktree` runs: writable worktree and private /tmp, read-only rest, hidden secrets. */
-  async confinement(worktree: string, network: NetworkPolicy = this.commandNetwork): Promise<Confinement> {
+  async confinement(
+    worktree: string,
+    network: NetworkPolicy = this.commandNetwork,
+    readable: readonly string[] = [],
+  ): Promise<Confinement> {
     if (this.setup.bwrap === null) return { kind: 'unconfined' };
     const tree = await real(worktree);
     const policy = buildPolicy({
@@ -65,7 +73,7 @@ export class AgentSandbox {
       gitCommonDir: await this.common,
       gitAdminDir: await adminDirOf(tree),
       hidden: await this.hidden,
-      readable: await this.readable,
+      readable: [...(await this.readable), ...(await Promise.all(readable.map(real)))],
       network,
     });
     // A folder that is not there has nothing to hide (and bwrap cannot mount over it in a read-only parent).
@@ -74,17 +82,6 @@ export class AgentSandbox {
     );
     const mounts = policy.mounts.filter((_, index) => present[index]);
     return { kind: 'bwrap', bwrap: this.setup.bwrap, policy: { ...policy, mounts } };
-  }
-
-  /** Run `file args` for an agent in `worktree`, confined. */
-  async run(
-    worktree: string,
-    file: string,
-    args: readonly string[],
-    options: GroupRunOptions,
-    network?: NetworkPolicy,
-  ): Promise<GroupRunResult> {
-    return runConfined(await this.confinement(worktree, network), file, args, options);
   }
 }
 

@@ -122,6 +122,7 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     excludePaths: options.excludePaths,
     allowedCommands: options.allowedCommands,
     commandTimeoutMs: options.commandTimeoutMs,
+    confinement: options.confinement,
     ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
   return new Promise((resolve, reject) => {
