@@ -1,3 +1,4 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export async function hostFor(
     allowedCommands: options.allowedCommands ?? [],
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
     env: scrubEnv(options.env ?? process.env, options.allowEnv ?? []),
+    confinement: await (await realSandbox(worktree)).confinement(worktree),
   });
   hosts.push(host);
   return host;
