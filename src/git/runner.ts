@@ -74,13 +74,17 @@ const hardening = [
 ];
 const patchCommands = new Set(['diff', 'show', 'log']);
 
+/** git's own settings and the ssh agent are the user's way of configuring git: kept. */
+const keptForGit = /^(GIT_|SSH_AUTH_SOCK$|SSH_AGENT_PID$)/;
+
 /** Environment for maestro's git: no secret-looking variables (a program git did run would get none). */
 export function gitEnv(
   env: NodeJS.ProcessEnv,
   extra: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(env)) if (!isSecretEnv(name, value)) out[name] = value;
+  for (const [name, value] of Object.entries(env))
+    if (keptForGit.test(name) || !isSecretEnv(name, value)) out[name] = value;
   return { ...out, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', ...extra };
 }
 
