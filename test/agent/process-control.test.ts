@@ -58,7 +58,9 @@ describe('commands and the child environment', () => {
     expect(outcome.output).toContain('timed out after 1 s (process group killed)');
     expect(outcome.output).toContain('started');
     expect(Date.now() - started).toBeLessThan(8_000);
-    await vi.waitFor(() => expect(processesWith('stubborn-grandchild-marker')).toEqual([]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(processesWith('stubborn-grandchild-marker')).toEqual([]), {
+      timeout: 5_000,
+    });
   });
 
   it('cancels a running command through its AbortSignal and kills its group', async () => {

@@ -102,7 +102,9 @@ describe('snapshotWorktree', () => {
       },
     };
     await writeFiles(path, { 'a.txt': 'c\n' });
-    const error = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks }).catch((e: unknown) => e);
+    const error = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CommitHookError);
     expect((error as CommitHookError).message).toContain('lint failed: a.txt');
     expect((error as CommitHookError).message).toContain('commitHooks: false');

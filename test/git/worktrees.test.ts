@@ -19,7 +19,12 @@ async function fixture(
 
 /** `setup` as a run passes it: confined by the real sandbox, scrubbed environment. */
 async function confined(repo: string, root: string, command: string, timeoutSeconds = 30) {
-  return { command, timeoutSeconds, sandbox: await realSandbox(repo, root), env: { PATH: process.env.PATH ?? '' } };
+  return {
+    command,
+    timeoutSeconds,
+    sandbox: await realSandbox(repo, root),
+    env: { PATH: process.env.PATH ?? '' },
+  };
 }
 
 describe('createWorktrees', () => {
@@ -111,7 +116,11 @@ describe('createWorktrees', () => {
         { taskId: 'same', commit: v2 },
         { taskId: 'older', commit: v1 },
       ],
-      { ...options, linkDependencies: rules, setup: await confined(repo, root, 'echo ready > .git-setup-ran') },
+      {
+        ...options,
+        linkDependencies: rules,
+        setup: await confined(repo, root, 'echo ready > .git-setup-ran'),
+      },
     );
     const same = batch.ready.find((worktree) => worktree.taskId === 'same')!;
     const older = batch.ready.find((worktree) => worktree.taskId === 'older')!;

@@ -47,7 +47,10 @@ async function canaryServer(): Promise<{ server: Server; count: () => number }> 
   return { server, count: () => count };
 }
 
-export function probeScript(fx: { repo: string; outside: string; sentinel: string; home: string }, port: number): string {
+export function probeScript(
+  fx: { repo: string; outside: string; sentinel: string; home: string },
+  port: number,
+): string {
   const git = join(fx.repo, '.git');
   return `import fs from 'node:fs';
 import net from 'node:net';
@@ -175,7 +178,10 @@ export async function runHostile(
   const [file, fileArgs] =
     as === undefined
       ? [process.execPath, argv]
-      : ['setpriv', [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', '--', process.execPath, ...argv]];
+      : [
+          'setpriv',
+          [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', '--', process.execPath, ...argv],
+        ];
   const result = await execa(file, fileArgs, {
     cwd: fx.repo,
     env,

@@ -119,12 +119,16 @@ describe('sandbox escape suite', () => {
 
   // The same run as an ordinary user: bubblewrap then relies on unprivileged user namespaces.
   // Creating that user and switching to it needs root; run as a non-root user, the test above is this one.
-  it.runIf(process.getuid?.() === 0)('holds for an ordinary (non-root) user too', async () => {
-    await checkConfined(await probeRun(ordinaryUser()));
-  }, 300_000);
+  it.runIf(process.getuid?.() === 0)(
+    'holds for an ordinary (non-root) user too',
+    async () => {
+      await checkConfined(await probeRun(ordinaryUser()));
+    },
+    300_000,
+  );
 
   it("with the sandbox off, maestro's own git still runs no planted hook, fsmonitor or hooksPath", async () => {
-    const fx = await hostileFixture();
+    const fx = await hostileFixture({ validate: ['node plant.mjs'] });
     fixtures.push(fx);
     const ran = join(fx.outside, 'ran');
     // Unconfined agent code plants all three; maestro then adds, commits, diffs and merges its work.
