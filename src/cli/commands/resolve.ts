@@ -1,3 +1,4 @@
+import { StructuredMerger } from '../../git/structured/structured-merge.js';
 import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import { readRun } from '../../orchestrator/runs.js';
@@ -50,7 +51,8 @@ export function registerResolve(program: Command): void {
       const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
       const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
       if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
-      const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state);
+      const structured = config.merge.structured ? new StructuredMerger() : undefined;
+      const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state, structured);
       await runReview({
         sessions,
         services: configuredReviewServices({
