@@ -3,6 +3,7 @@
 // 2) whole pipeline: 20 tasks on a real repository (worktrees, agent host processes, snapshot,
 //    merge), the built-in agent on the fake OpenAI server with a fixed latency per model turn.
 // 3) overhead: 20 agents all waiting on a slow model turn: orchestrator CPU and memory, agent RSS.
+import { unconfinedSandbox } from '../src/sandbox/run.js';
 import { mkdtempSync, realpathSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,8 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
     model: 'gpt-4o',
     provider: 'openai',
     budget: { runUsd: null, taskUsd: null },
+    // The scripted agents only write files through the tool host: no process is started for them.
+    confinement: 'unconfined',
     onJournal: (journal) => {
       if (!onRunning) return;
       journal.subscribe((event) => {
@@ -153,6 +156,7 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
         plan: run.plan,
         config,
         worktreeRoot: config.worktreeDir as string,
+        sandbox: unconfinedSandbox(),
         sharedPrefix: await buildSharedPrefix(repo, config),
         memory: new SharedMemory(),
         llmFor: () => ({

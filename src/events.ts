@@ -40,8 +40,10 @@ export type RunEventBody =
       provider: string;
       budget: { runUsd: number | null; taskUsd: number | null };
       pid: number;
+      /** How agents' processes ran: in the OS sandbox, or unconfined (the user turned it off). Absent in older journals. */
+      confinement?: 'sandboxed' | 'unconfined';
     }
-  | { type: 'run.resumed'; pid: number }
+  | { type: 'run.resumed'; pid: number; confinement?: 'sandboxed' | 'unconfined' }
   | {
       type: 'plan.ready';
       plan: Plan;

@@ -29,4 +29,38 @@ describe('scrubEnv', () => {
       MAESTRO_TASK_ID: 'x',
     });
   });
+
+  it('passes by allowlist only: the basics, the preset-declared credentials and allowEnv', () => {
+    const env = {
+      PATH: '/bin',
+      HOME: '/h',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      TERM: 'xterm',
+      TZ: 'UTC',
+      USER: 'u',
+      SHELL: '/bin/sh',
+      TMPDIR: '/t',
+      ANTHROPIC_API_KEY: 'sk-ant-x',
+      OPENAI_API_KEY: 'sk-x',
+      PGPASSWORD: 'pw',
+      DATABASE_URL: 'postgres://a:b@c/d',
+      npm_config__authToken: 'n',
+      AWS_ACCESS_KEY_ID: 'AKIA',
+      NODE_ENV: 'test',
+    };
+    expect(scrubEnv(env, { allowEnv: ['NODE_ENV'], declared: ['ANTHROPIC_API_KEY'] })).toEqual({
+      PATH: '/bin',
+      HOME: '/h',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      TERM: 'xterm',
+      TZ: 'UTC',
+      USER: 'u',
+      SHELL: '/bin/sh',
+      TMPDIR: '/t',
+      ANTHROPIC_API_KEY: 'sk-ant-x',
+      NODE_ENV: 'test',
+    });
+  });
 });

@@ -1,26 +1,41 @@
-/**
- * The environment an agent child process gets: the orchestrator's own, minus every credential.
- * API keys stay in the orchestrator (it makes the LLM calls); a config `allowEnv` entry lets one through.
- */
-const secretName = /(^|_)(KEY|KEYS|TOKEN|TOKENS|SECRET|SECRETS|PASSWORD|PASSWD|CREDENTIALS?)$/i;
-const providerPrefix = /^(OPENAI|ANTHROPIC|AZURE_OPENAI|GEMINI|GOOGLE_GENAI)_/i;
-const alwaysDropped = new Set(['NPM_CONFIG__AUTH', 'NODE_AUTH_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN']);
+import { isSecretEnv } from '../util/redact.js';
 
-export function isSecretEnvName(name: string): boolean {
-  return secretName.test(name) || providerPrefix.test(name) || alwaysDropped.has(name.toUpperCase());
+/**
+ * The environment of everything an agent runs, by allowlist: the basics programs need, the
+ * credential variables the agent's preset declares (an external CLI calls its own model), and
+ * the config's `allowEnv` — nothing else. API keys stay in the orchestrator, which makes the
+ * built-in agent's LLM calls.
+ */
+const basics = ['PATH', 'HOME', 'TERM', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'TZ', 'LANG', 'LANGUAGE'];
+
+function isBasic(name: string): boolean {
+  return basics.includes(name) || name.startsWith('LC_');
 }
 
-/** A copy of `env` without secrets, except names listed in `allowEnv`, merged with `extra`. */
+/** True when `name` (with `value`) looks like it holds a secret: the rule the redactor uses too. */
+export function isSecretEnvName(name: string, value?: string): boolean {
+  return isSecretEnv(name, value);
+}
+
+export interface ScrubInputs {
+  /** Config `allowEnv`: names the user lets through. */
+  allowEnv: readonly string[];
+  /** Credential variables the agent's preset declares (e.g. ANTHROPIC_API_KEY for claude). */
+  declared?: readonly string[];
+}
+
+/** A copy of `env` with the basics, the declared and the allowed names only, merged with `extra`. */
 export function scrubEnv(
   env: NodeJS.ProcessEnv,
-  allowEnv: readonly string[],
+  allow: readonly string[] | ScrubInputs,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const allowed = new Set(allowEnv);
+  const inputs = Array.isArray(allow) ? { allowEnv: allow as readonly string[] } : (allow as ScrubInputs);
+  const allowed = new Set([...inputs.allowEnv, ...(inputs.declared ?? [])]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (isSecretEnvName(name) && !allowed.has(name)) continue;
+    if (!isBasic(name) && !allowed.has(name)) continue;
     out[name] = value;
   }
   return { ...out, ...extra };

@@ -33,4 +33,4 @@ export {
   killGroup,
   type GroupRunOptions,
   type GroupRunResult,
-} from './process-group.js';
+} from '../sandbox/process-group.js';

@@ -5,6 +5,8 @@ import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
 import { renderPromptText } from './context/prompt.js';
 import type { WindowLimits } from './context-window.js';
 import { scrubEnv } from './env.js';
+import { declaredEnv } from './external/access.js';
+import type { Confiner } from '../sandbox/run.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -44,6 +46,8 @@ export interface StartAgentOptions {
   agent?: MaestroConfig['agent'];
   /** Findings already in `taskMessage`; later ones reach the agent at its next turn. Default: all current. */
   findingsSeen?: number;
+  /** Confines every process the agent starts (commands, the external CLI): the run's AgentSandbox. */
+  sandbox: Confiner;
   /** The orchestrator's environment, scrubbed before any child sees it. Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Tools plugins add to the built-in agent. */
@@ -82,10 +86,14 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   const stopper = new AbortController();
   const timeoutMs = options.config.agentLimits.taskTimeoutSeconds * 1000;
   const setting = options.agent ?? options.config.agent;
-  const env = scrubEnv(options.env ?? process.env, options.config.allowEnv);
   let paused = false;
 
   if (setting !== 'builtin') {
+    // An external CLI calls its own model: its preset's credential variables pass the scrub.
+    const env = scrubEnv(options.env ?? process.env, {
+      allowEnv: options.config.allowEnv,
+      declared: declaredEnv(setting),
+    });
     const control = new ExternalControl();
     // A CLI reads the disk itself: it starts once the whole worktree is there.
     const outcome = (options.workspace?.ready ?? Promise.resolve())
@@ -102,6 +110,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
     };
   }
 
+  const env = scrubEnv(options.env ?? process.env, { allowEnv: options.config.allowEnv });
   const gate = new PauseGate();
   // Counted now, before the host starts: findings published meanwhile are new to this agent.
   const seen = options.findingsSeen ?? options.memory.size;
@@ -133,6 +142,8 @@ function runExternal(
     prompt: renderPromptText(options.system, options.taskMessage),
     env,
     emit: options.emit,
+    sandbox: options.sandbox,
+    originalEnv: options.env ?? process.env,
     timeoutMs,
     signal,
     control,
@@ -161,9 +172,10 @@ async function runBuiltin(
   // so its start-up (a Node process) is hidden behind the model's latency instead of added to it.
   // It waits for the task's first files, so starting agents is not slowed by starting hosts.
   let hostError: Error | undefined;
-  const hostStart = (options.workspace ? firstFiles(options.workspace) : Promise.resolve()).then(() =>
+  const hostStart = (options.workspace ? firstFiles(options.workspace) : Promise.resolve()).then(async () =>
     startToolHost({
       worktree: options.worktree,
+      confinement: await options.sandbox.confinement(options.worktree),
       excludePaths: options.config.excludePaths,
       allowedCommands: commands,
       commandTimeoutMs: agentLimits.commandTimeoutSeconds * 1000,

@@ -10,6 +10,8 @@ import { createTrustDecider, type TrustDecider } from '../config/trust.js';
 export interface GlobalOptions {
   config?: string;
   trustConfig?: boolean;
+  /** False with `--no-sandbox`. */
+  sandbox?: boolean;
 }
 
 export interface RepoContext {

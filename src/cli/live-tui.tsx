@@ -121,6 +121,7 @@ function LiveReview(
       repo: run.repo.root,
       commonDir: run.repo.commonDir,
       config: run.config,
+      sandbox: run.sandbox.confiner,
       // While the run is live its own journal takes the events (the scheduler then starts waiting tasks);
       // once it ended, the journal is reopened under the run's lock as `maestro resolve` does.
       journal: async () => {

@@ -1,3 +1,4 @@
+import { registerDoctor } from './commands/doctor.js';
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerInit } from './commands/init.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .option('--config <file>', 'use this config file instead of searching for one')
     .option('--trust-config', 'allow a JS/TS config file from the repository to run')
+    .option('--no-sandbox', 'run agent commands, validation, hooks and agent CLIs unconfined (no OS sandbox)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -53,6 +55,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerClean(program);
   registerResume(program);
+  registerDoctor(program);
   return program;
 }
 

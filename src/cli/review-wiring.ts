@@ -5,6 +5,8 @@ import { reviewServices, type JournalSink } from '../ui/review/sessions.js';
 import type { ReviewServices } from '../ui/review/index.js';
 import { linkDependencyDirs } from '../git/worktree-deps.js';
 import type { MaestroConfig } from '../config/schema.js';
+import type { Confiner } from '../sandbox/run.js';
+import { scrubEnv } from '../agent/env.js';
 import type { ConflictHunk } from '../git/conflict-types.js';
 import type { ResolutionSession, SessionFile } from '../git/resolution-session.js';
 
@@ -40,6 +42,7 @@ export function configuredReviewServices(options: {
   repo: string;
   commonDir: string;
   config: MaestroConfig;
+  sandbox: Confiner;
   journal: () => Promise<JournalSink & { close?: () => Promise<void> }>;
   propose?: (
     hunk: ConflictHunk,
@@ -51,6 +54,8 @@ export function configuredReviewServices(options: {
     commonDir: options.commonDir,
     validate: options.config.validate,
     validateTimeoutMs: options.config.validateTimeoutSeconds * 1000,
+    env: scrubEnv(process.env, { allowEnv: options.config.allowEnv }),
+    sandbox: options.sandbox,
     journal: options.journal,
     // Validation may need the project's dependencies, linked as for agents' worktrees.
     prepareWorktree: async (dir) => {

@@ -28,6 +28,7 @@ import type { ObtainedPlan } from '../orchestrator/plan-source.js';
 import type { Journal } from '../orchestrator/journal.js';
 import { checkoutResult, openPullRequest, pushResult, type DeliverOptions } from '../orchestrator/deliver.js';
 import { formatSummary } from './reporters/summary.js';
+import { openRunSandbox, type RunSandbox } from './run-sandbox.js';
 
 /** Every flag of `maestro run` (and `maestro tui --task`). */
 export interface RunFlags extends PlanFlags {
@@ -51,6 +52,8 @@ export interface PreparedRun {
   worktreeRoot: string;
   maxAgents: number;
   runId: string;
+  /** How agents' processes run (checked before anything is planned). */
+  sandbox: RunSandbox;
   /** The LLM service for the run's model; created (and its key checked) on first use. */
   model(): ModelSetup;
   setup(): ModelSetup | undefined;
@@ -69,6 +72,9 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
   };
   const info = await inspectRepo(repo.root);
+  const root = worktreeRoot(info, config.worktreeDir);
+  const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
+  if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
   let setup: ModelSetup | undefined;
   return {
     repo,
@@ -77,7 +83,8 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     plugins,
     pluginTools: tools,
     template,
-    worktreeRoot: worktreeRoot(info, config.worktreeDir),
+    worktreeRoot: root,
+    sandbox,
     maxAgents,
     runId: newRunId(),
     model: () => (setup ??= prepareModel(config, flags)),
@@ -102,6 +109,7 @@ export async function planRun(
     run.template,
     run.model,
     run.maxAgents,
+    () => Promise.resolve(run.sandbox.confiner),
   ).catch(printRejectedPlan);
   const plan = await runAfterPlan(run.plugins, { runId: run.runId, plan: obtained.plan });
   // Agents need the model too: check its key now, before the first worktree exists.
@@ -138,6 +146,7 @@ export async function executeRun(
     model: setup?.resolved.model ?? 'external',
     provider: setup?.resolved.provider ?? 'external',
     budget: run.config.budget,
+    confinement: run.sandbox.confinement,
     serializeOverlaps: flags.serializeOverlaps,
     signal: hooks.signal,
     redact: setup?.llm.redact,
@@ -157,6 +166,7 @@ export async function executeRun(
         state: () => started.scheduler.current,
         plugins: run.plugins,
         pluginTools: run.pluginTools,
+        sandbox: run.sandbox.confiner,
       }),
   });
   return state;
@@ -182,7 +192,11 @@ export async function concludeRun(
       resultBranch,
     });
     const vars = { MAESTRO_RUN_ID: state.runId, MAESTRO_RESULT_BRANCH: resultBranch };
-    await requireConfigHook(run.config, 'postRun', { cwd: run.repo.root, vars });
+    await requireConfigHook(run.config, 'postRun', {
+      cwd: run.repo.root,
+      vars,
+      sandbox: run.sandbox.confiner,
+    });
   } catch (error) {
     lines.push(`maestro: ${(error as Error).message}`);
   }

@@ -108,7 +108,21 @@ export const configSchema = z.strictObject({
     .strictObject({ command: shellCommand, timeoutSeconds: z.number().positive().default(300) })
     .nullable()
     .default(null),
-  commitHooks: z.boolean().default(true),
+  /** Run the project's git commit hooks on snapshot commits (confined, scrubbed). Off: hooks are code agents can edit. */
+  commitHooks: z.boolean().default(false),
+  /** `auto`: every process started for an agent runs in an OS sandbox, and a run refuses to start without one; `off`: unconfined. */
+  sandbox: z.enum(['auto', 'off']).default('auto'),
+  /** `host:port` pairs that agent commands, validation, hooks and setup may connect to (none by default). */
+  sandboxHosts: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/,
+          'expected host:port, e.g. registry.npmjs.org:443',
+        ),
+    )
+    .default([]),
   merge: z
     .strictObject({
       /** Settle git's content conflicts by syntax where both sides provably touched different nodes. */

@@ -1,3 +1,4 @@
+import { runForAgent } from '../sandbox/run.js';
 import type { Task } from '../orchestrator/plan.js';
 import type { RunState } from '../orchestrator/run-state.js';
 import type { TaskContext } from '../orchestrator/scheduler.js';
@@ -36,7 +37,11 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
     root: deps.worktreeRoot,
     include: deps.config.worktreeInclude,
     linkDependencies: deps.config.linkDependencies,
-    setup: deps.config.setup,
+    setup: deps.config.setup && {
+      ...deps.config.setup,
+      sandbox: deps.sandbox,
+      env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
+    },
   };
   const worktrees = new WorktreeQueue(worktreeOptions);
   return async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
@@ -130,7 +135,7 @@ function taskHooks(deps: TaskWorkDeps, task: Task, ctx: TaskContext, worktree: T
   };
   const plugins = deps.plugins ?? [];
   const where = { runId: deps.runId, task, worktree: worktree.path };
-  const shell = { cwd: worktree.path, vars, signal: ctx.signal };
+  const shell = { cwd: worktree.path, vars, signal: ctx.signal, sandbox: deps.sandbox, env: deps.env };
   return {
     started: async (): Promise<void> => {
       if (!worktree.reused) await requireConfigHook(deps.config, 'postCreate', shell);
@@ -167,6 +172,7 @@ async function runAgent(
     llm: deps.llmFor?.(task.id),
     agent: deps.agent,
     env: deps.env,
+    sandbox: deps.sandbox,
     ...(deps.pluginTools && { pluginTools: deps.pluginTools }),
   });
   const onAbort = (): void => handle.stop(stopReason(ctx.signal));
@@ -201,7 +207,21 @@ async function commitWork(
       ['Maestro-Model', deps.llmFor?.(task.id).model ?? agentLabel(deps.agent ?? deps.config.agent)],
       ['Maestro-Cost-Usd', spent.costUsd.toFixed(4)],
     ],
-    hooks: deps.config.commitHooks,
+    ...(deps.config.commitHooks && {
+      hooks: {
+        runner: {
+          run: async (file: string, args: string[], env: Record<string, string>) => {
+            const result = await runForAgent(deps.sandbox, worktree, file, args, {
+              env,
+              timeoutMs: deps.config.validateTimeoutSeconds * 1000,
+              signal: ctx.signal,
+            });
+            return { ok: result.exitCode === 0, output: result.output + (result.spawnError ?? '') };
+          },
+        },
+        env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
+      },
+    }),
     exclude: linked,
   });
   if (!snapshot.committed) return snapshot.commit;
@@ -226,7 +246,8 @@ async function validate(
 ): Promise<ValidationResult | undefined> {
   return runValidation(worktree.path, deps.config.validate, {
     timeoutMs,
-    env: scrubEnv(deps.env ?? process.env, deps.config.allowEnv),
+    env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
+    sandbox: deps.sandbox,
     signal: ctx.signal,
     onStart: (command) => ctx.emit({ type: 'task.validating', taskId: task.id, command, attempt }),
     onResult: (result) =>

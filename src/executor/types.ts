@@ -5,6 +5,7 @@ import type { TaskContext } from '../orchestrator/scheduler.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { SystemSegment } from '../llm/types.js';
 import type { MaestroPlugin } from '../plugins/api.js';
+import type { Confiner } from '../sandbox/run.js';
 import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
 import type { AgentHandle, AgentLlm, SharedMemory, StartAgentOptions } from '../agent/index.js';
 
@@ -35,6 +36,8 @@ export interface TaskWorkDeps {
   /** The `--agent` override. */
   agent?: MaestroConfig['agent'];
   env?: NodeJS.ProcessEnv;
+  /** Confines every process started for an agent: commands, validation, hooks, setup, external CLIs. */
+  sandbox: Confiner;
   /** Current run state, for dependency reports (summaries of the tasks this one builds on). */
   state: () => RunState;
   startAgent?: (options: StartAgentOptions) => AgentHandle;

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { MaestroError } from '../errors.js';
+import { isSecretEnv } from '../util/redact.js';
 
 /**
  * The one way maestro runs git: argument arrays only, never a shell string. Every call disables
- * automatic gc (two auto-gc runs collide under parallel use) and never prompts for credentials.
+ * automatic gc (two auto-gc runs collide under parallel use), never prompts for credentials, and
+ * runs no program an agent could have planted (see `hardening`), with secrets scrubbed from its
+ * environment.
  */
 export interface GitOptions {
   cwd: string;
@@ -41,14 +44,67 @@ export class GitError extends MaestroError {
 }
 
 const baseConfig = ['-c', 'gc.auto=0', '-c', 'core.quotePath=false', '-c', 'maintenance.auto=false'];
+
+/**
+ * Config keys that make git run a program, and what maestro does about each. Command-line `-c`
+ * beats every config file, including one an agent wrote or pointed a worktree's `.git` file at.
+ * - core.hooksPath=/dev/null: no hook runs (pre-commit, post-checkout, reference-transaction, ...);
+ *   with config `commitHooks` the project's commit hooks run separately, in the sandbox (commit-hooks.ts).
+ * - core.fsmonitor=false: no fsmonitor hook or daemon (`git status`, `add`, `diff` would start it).
+ * - commit.gpgSign / tag.gpgSign=false: maestro's own commits never start gpg.program or pinentry.
+ * - protocol.ext.allow=never: an `ext::` URL (in .gitmodules, say) cannot run a command.
+ * - core.pager / pager.*: only with a terminal on stdout, which git never has here; GIT_PAGER=cat too.
+ * - diff.external and textconv drivers: `--no-ext-diff --no-textconv` on every diff, show and log.
+ * Left alone, and why: filter.<driver>.clean/smudge/process, merge.<driver>.driver and
+ * diff.<driver>.command are chosen by .gitattributes but defined only in config files the sandbox
+ * keeps read-only (the user's git-lfs keeps working); core.sshCommand, credential.helper and
+ * core.askPass run only for push and fetch, on the user's own config and environment.
+ */
+const hardening = [
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'commit.gpgSign=false',
+  '-c',
+  'tag.gpgSign=false',
+  '-c',
+  'protocol.ext.allow=never',
+];
+const patchCommands = new Set(['diff', 'show', 'log']);
+
+/** git's own settings and the ssh agent are the user's way of configuring git: kept. */
+const keptForGit = /^(GIT_|SSH_AUTH_SOCK$|SSH_AGENT_PID$)/;
+
+/** Environment for maestro's git: no secret-looking variables (a program git did run would get none). */
+export function gitEnv(
+  env: NodeJS.ProcessEnv,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env))
+    if (keptForGit.test(name) || !isSecretEnv(name, value)) out[name] = value;
+  return { ...out, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', ...extra };
+}
+
+/** The full argument vector: hardening first, then `--no-ext-diff --no-textconv` after a patch-making subcommand. */
+export function hardenedArgs(args: readonly string[]): string[] {
+  const [sub, ...rest] = args;
+  const guarded =
+    sub !== undefined && patchCommands.has(sub)
+      ? [sub, '--no-ext-diff', '--no-textconv', ...rest]
+      : [...args];
+  return [...baseConfig, ...hardening, ...guarded];
+}
 const maxBuffer = 512 * 1024 * 1024;
 
 /** Plain `child_process.spawn`: a merge spawns git a few times, and every millisecond per spawn counts. */
 export function git(args: string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...baseConfig, ...args], {
+    const child = spawn('git', hardenedArgs(args), {
       cwd: options.cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+      env: gitEnv(process.env, options.env ?? {}),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       signal: options.signal,
       timeout: options.timeoutMs,

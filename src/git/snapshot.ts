@@ -1,9 +1,8 @@
-import { access, constants } from 'node:fs/promises';
-import { join } from 'node:path';
 import { git, gitLine, GitError } from './runner.js';
 import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
 import { MaestroError } from '../errors.js';
+import { runCommitHooks, type HookRunner } from './commit-hooks.js';
 
 /** The project's commit hooks refused a snapshot commit; their output is kept for the user. */
 export class CommitHookError extends MaestroError {
@@ -30,8 +29,8 @@ export interface SnapshotRequest {
   message: string;
   /** Extra trailers such as `Maestro-Model` or `Maestro-Cost-Usd`, in order. */
   trailers?: [string, string][];
-  /** Run the project's commit hooks (config `commitHooks`); default true. */
-  hooks?: boolean;
+  /** Run the project's commit hooks (config `commitHooks`) this way: confined, scrubbed. Default: none run. */
+  hooks?: { runner: HookRunner; env: Record<string, string> };
   /** Paths never committed, e.g. dependency folders linked into the worktree. */
   exclude?: string[];
 }
@@ -53,15 +52,21 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
       commit: await gitLine(['rev-parse', '--verify', 'HEAD'], { cwd }),
     };
   }
-  const hooks = request.hooks ?? true;
-  const message = withTrailers(request.message, [
+  let message = withTrailers(request.message, [
     ['Maestro-Run', request.runId],
     ['Maestro-Task', request.taskId],
     ['Maestro-Agent', request.agentId],
     ...(request.trailers ?? []),
   ]);
-  const args = ['commit', '--quiet', '--cleanup=verbatim', '--file=-', ...(hooks ? [] : ['--no-verify'])];
-  await commitWithFallbacks(cwd, args, message, request.taskId, hooks);
+  if (request.hooks) {
+    const hooked = await runCommitHooks(cwd, message, request.hooks.runner, request.hooks.env);
+    if (!hooked.ok) throw new CommitHookError(request.taskId, hooked.output || `${hooked.hook} failed`);
+    message = hooked.message;
+    // pre-commit may have changed or re-staged files.
+    await git(['add', '--all', '--', '.', ...exclude], { cwd });
+  }
+  const args = ['commit', '--quiet', '--no-verify', '--cleanup=verbatim', '--file=-'];
+  await commitWithFallbacks(cwd, args, message);
   // The new commit, its parent and what it changed, in one call.
   const shown = await git(
     ['show', '-z', '--numstat', '-M', '--no-show-signature', '--format=%H %P', 'HEAD'],
@@ -87,46 +92,15 @@ export function withTrailers(message: string, trailers: [string, string][]): str
   return `${body}\n\n${lines.join('\n')}\n`;
 }
 
-/**
- * `git commit`; only when it fails are the causes looked up: no identity configured (retried as
- * maestro) or the project's commit hooks refusing (reported with their output).
- */
-async function commitWithFallbacks(
-  cwd: string,
-  args: string[],
-  message: string,
-  taskId: string,
-  hooks: boolean,
-): Promise<void> {
-  let identity: Record<string, string>;
+/** `git commit`; when it fails for want of an identity, retried as maestro. */
+async function commitWithFallbacks(cwd: string, args: string[], message: string): Promise<void> {
   try {
     await git(args, { cwd, input: message });
     return;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    identity = await identityEnv(cwd);
-    if (Object.keys(identity).length === 0) throw await explainFailure(error, cwd, taskId, hooks);
-  }
-  try {
+    const identity = await identityEnv(cwd);
+    if (Object.keys(identity).length === 0) throw error;
     await git(args, { cwd, input: message, env: identity });
-  } catch (error) {
-    if (!(error instanceof GitError)) throw error;
-    throw await explainFailure(error, cwd, taskId, hooks);
   }
-}
-
-async function explainFailure(error: GitError, cwd: string, taskId: string, hooks: boolean): Promise<Error> {
-  return hooks && (await hasCommitHook(cwd)) ? new CommitHookError(taskId, error.stderr) : error;
-}
-
-async function hasCommitHook(cwd: string): Promise<boolean> {
-  const hooksDir = await gitLine(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd });
-  for (const name of ['pre-commit', 'prepare-commit-msg', 'commit-msg']) {
-    const found = await access(join(hooksDir, name), constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (found) return true;
-  }
-  return false;
 }

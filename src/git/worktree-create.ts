@@ -7,6 +7,7 @@ import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
 import { coneOf, conePathspecs, type Cone } from './worktree-cone.js';
 import { copyIncludedFiles, includePatterns } from './worktree-include.js';
+import type { Confiner } from '../sandbox/run.js';
 import { linkDependencyDirs, runSetup, type DependencyLink, type SetupOutcome } from './worktree-deps.js';
 
 export interface WorktreeOptions {
@@ -18,7 +19,8 @@ export interface WorktreeOptions {
   /** Config `worktreeInclude`, added to the repository's `.worktreeinclude`. */
   include?: string[];
   linkDependencies?: DependencyLink[];
-  setup?: { command: string; timeoutSeconds: number } | null;
+  /** Config `setup`, run in each new worktree confined by `sandbox` with the scrubbed `env`. */
+  setup?: { command: string; timeoutSeconds: number; sandbox: Confiner; env: Record<string, string> } | null;
   /** Written into the lock reason; a lock is stale once this pid is dead. */
   pid?: number;
   /** `checkout.workers` per checkout; default: the core count. */

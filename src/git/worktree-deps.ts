@@ -1,7 +1,7 @@
 import { lstat, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { MaestroError } from '../errors.js';
+import { runForAgent, type Confiner } from '../sandbox/run.js';
 
 /**
  * Link dependency folders (node_modules, .venv, ...) from the user's checkout into a worktree, but
@@ -56,30 +56,23 @@ export interface SetupOutcome {
   output: string;
 }
 
-/** Run the configured `setup` command in a new worktree through the user's shell, with a timeout. */
+/** Run the configured `setup` command in a new worktree through the user's shell, confined, with a timeout. */
 export async function runSetup(
   worktree: string,
-  setup: { command: string; timeoutSeconds: number },
+  setup: { command: string; timeoutSeconds: number; sandbox: Confiner; env: Record<string, string> },
   signal?: AbortSignal,
 ): Promise<SetupOutcome> {
   const started = Date.now();
-  // Its own process group, so a timeout ends the command and everything it started.
-  const child = execa('sh', ['-c', setup.command], {
-    cwd: worktree,
-    all: true,
-    reject: false,
-    detached: true,
-    cancelSignal: signal,
-    stdin: 'ignore',
+  // Its own process group (and sandbox), so a timeout ends the command and everything it started.
+  const result = await runForAgent(setup.sandbox, worktree, 'sh', ['-c', setup.command], {
+    env: setup.env,
+    timeoutMs: setup.timeoutSeconds * 1000,
+    ...(signal && { signal }),
+    headChars: 0,
+    tailChars: 8_000,
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(child.pid);
-  }, setup.timeoutSeconds * 1000);
-  const result = await child.finally(() => clearTimeout(timer));
-  const output = String(result.all ?? '').slice(-8000);
-  if (timedOut) {
+  const output = result.spawnError ? `${result.output}${result.spawnError}` : result.output;
+  if (result.timedOut) {
     throw new WorktreeSetupError(
       `The setup command "${setup.command}" took longer than ${setup.timeoutSeconds}s: raise setup.timeoutSeconds or speed it up.`,
       output,
@@ -93,13 +86,4 @@ export async function runSetup(
     );
   }
   return { command: setup.command, ms: Date.now() - started, output };
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
 }

@@ -1,4 +1,5 @@
-import { runInGroup } from '../agent/process-group.js';
+import { runForAgent, type Confiner } from '../sandbox/run.js';
+import { scrubEnv } from '../agent/env.js';
 import { MaestroError } from '../errors.js';
 import type { MaestroConfig } from '../config/schema.js';
 
@@ -34,6 +35,15 @@ export class LifecycleHookError extends MaestroError {
 
 const defaultTimeoutSeconds = 300;
 
+export interface HookOptions {
+  cwd: string;
+  vars: HookVariables;
+  /** Hooks run code the agents may have edited: confined like them, with the same scrubbed environment. */
+  sandbox: Confiner;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
 /**
  * Run a config hook (`hooks.postCreate|preMerge|postRun`) through sh in `cwd` with the MAESTRO_*
  * variables, killing its whole process group on timeout. Resolves null when the hook is not set.
@@ -41,18 +51,17 @@ const defaultTimeoutSeconds = 300;
 export async function runConfigHook(
   config: MaestroConfig,
   name: LifecycleHookName,
-  options: { cwd: string; vars: HookVariables; signal?: AbortSignal },
+  options: HookOptions,
 ): Promise<HookOutcome | null> {
   const setting = config.hooks[name];
   if (setting === undefined) return null;
   const command = typeof setting === 'string' ? setting : setting.command;
   const timeoutSeconds =
     typeof setting === 'string' ? defaultTimeoutSeconds : (setting.timeoutSeconds ?? defaultTimeoutSeconds);
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...options.vars }))
-    if (value !== undefined) env[key] = value;
-  const result = await runInGroup('sh', ['-c', command], {
-    cwd: options.cwd,
+  const vars: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.vars)) if (value !== undefined) vars[key] = value;
+  const env = scrubEnv(options.env ?? process.env, { allowEnv: config.allowEnv }, vars);
+  const result = await runForAgent(options.sandbox, options.cwd, 'sh', ['-c', command], {
     env,
     timeoutMs: timeoutSeconds * 1000,
     ...(options.signal && { signal: options.signal }),
@@ -72,7 +81,7 @@ export async function runConfigHook(
 export async function requireConfigHook(
   config: MaestroConfig,
   name: LifecycleHookName,
-  options: { cwd: string; vars: HookVariables; signal?: AbortSignal },
+  options: HookOptions,
 ): Promise<HookOutcome | null> {
   const outcome = await runConfigHook(config, name, options);
   if (outcome && !outcome.ok) throw new LifecycleHookError(outcome);

@@ -40,6 +40,8 @@ export async function pushResult(options: DeliverOptions): Promise<{ remote: str
   }
   await git(['push', '--set-upstream', remote, `${options.branch}:${options.branch}`], {
     cwd: options.root,
+    // A push authenticates: credential helpers may read tokens from the environment (GH_TOKEN).
+    env: options.env ?? process.env,
     timeoutMs: 300_000,
   });
   return { remote, message: `pushed ${options.branch} to ${remote}` };

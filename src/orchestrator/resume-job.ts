@@ -16,6 +16,8 @@ export interface ResumeJobOptions {
   runId?: string;
   /** Worktree root of this repository (`worktreeRoot(repoInfo, config.worktreeDir)`). */
   worktreeRoot: string;
+  /** Journaled in `run.resumed`: whether agents run in the OS sandbox this time. */
+  confinement: 'sandboxed' | 'unconfined';
   executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
   /** Defaults to the run's own setting. */
   maxAgents?: number;
@@ -64,7 +66,7 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
       );
     }
     const plan = planResume(journalState(journal, before), await gatherResumeFacts(options.repo, runId));
-    await journal.append({ type: 'run.resumed', pid: process.pid });
+    await journal.append({ type: 'run.resumed', pid: process.pid, confinement: options.confinement });
     if (budgetChange) await journal.append(budgetChange);
     for (const body of plan.events) await journal.append(body);
     for (const taskId of reconciled.removed) {

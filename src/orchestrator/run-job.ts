@@ -28,6 +28,8 @@ export interface RunJobOptions {
   model: string;
   provider: string;
   budget: { runUsd: number | null; taskUsd: number | null };
+  /** Journaled in `run.started`: whether agents run in the OS sandbox. */
+  confinement: 'sandboxed' | 'unconfined';
   serializeOverlaps?: boolean;
   /** Builds the task executor once the run exists (the real one: `createLocalExecutor`). */
   executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
@@ -84,6 +86,7 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
       provider: options.provider,
       budget: options.budget,
       pid: process.pid,
+      confinement: options.confinement,
     });
     if (overlaps.length > 0) {
       await journal.append({

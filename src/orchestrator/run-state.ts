@@ -50,6 +50,8 @@ export interface RunState {
   provider?: string;
   budget: { runUsd: number | null; taskUsd: number | null };
   pid?: number;
+  /** 'unconfined' when the user ran the agents without the OS sandbox (the latest start or resume says). */
+  confinement?: 'sandboxed' | 'unconfined';
   plan?: Plan;
   /** Task ids in plan order. */
   order: string[];
@@ -108,10 +110,18 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         provider: event.provider,
         budget: event.budget,
         pid: event.pid,
+        ...(event.confinement && { confinement: event.confinement }),
         startedAt: event.time,
       };
     case 'run.resumed':
-      return { ...next, phase: 'running', pid: event.pid, outcome: undefined, finishedAt: undefined };
+      return {
+        ...next,
+        phase: 'running',
+        pid: event.pid,
+        ...(event.confinement && { confinement: event.confinement }),
+        outcome: undefined,
+        finishedAt: undefined,
+      };
     case 'plan.ready': {
       const tasks = Object.fromEntries(
         event.plan.tasks.map((t) => [

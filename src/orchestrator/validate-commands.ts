@@ -1,4 +1,4 @@
-import { runInGroup } from '../agent/process-group.js';
+import { runForAgent, type Confiner } from '../sandbox/run.js';
 
 export interface ValidationResult {
   command: string;
@@ -11,7 +11,8 @@ export interface ValidationResult {
 
 /**
  * Run the configured `validate` commands in a worktree, in order, through the user's shell
- * (`sh -c`, as they would type them), each in its own process group with a timeout. Stops at the
+ * (`sh -c`, as they would type them: the user wrote them), each confined by the run's sandbox in
+ * its own process group with a timeout: the code they run is the agent's. Stops at the
  * first failure: later commands usually depend on earlier ones (build before test).
  */
 export async function runValidation(
@@ -20,6 +21,7 @@ export async function runValidation(
   options: {
     timeoutMs: number;
     env: Record<string, string>;
+    sandbox: Confiner;
     signal?: AbortSignal;
     onStart?: (command: string) => Promise<unknown>;
     onResult?: (result: ValidationResult) => Promise<unknown>;
@@ -27,8 +29,7 @@ export async function runValidation(
 ): Promise<ValidationResult | undefined> {
   for (const command of commands) {
     await options.onStart?.(command);
-    const run = await runInGroup('sh', ['-c', command], {
-      cwd: worktree,
+    const run = await runForAgent(options.sandbox, worktree, 'sh', ['-c', command], {
       env: options.env,
       timeoutMs: options.timeoutMs,
       signal: options.signal,

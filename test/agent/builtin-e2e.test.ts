@@ -1,3 +1,4 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +97,7 @@ describe('built-in agent end to end (fake OpenAI server, real SDK, real worktree
       system,
       taskMessage,
       memory,
+      sandbox: await realSandbox(worktree),
       emit: (body) => {
         events.push(body);
         // Another agent publishes while t1 works: t1 must see it at its next turn.

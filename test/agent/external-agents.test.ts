@@ -9,6 +9,7 @@ import { startAgent } from '../../src/agent/runner.js';
 import { SharedMemory } from '../../src/agent/shared-memory.js';
 import { configSchema } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/repo.js';
+import { unconfinedSandbox } from '../../src/sandbox/run.js';
 import { isAlive, tempWorktree } from './helpers.js';
 
 const scriptAgent = `
@@ -36,6 +37,10 @@ function procState(pid: number): string {
   return text.slice(text.lastIndexOf(')') + 2)[0] ?? '';
 }
 
+// These check the CLI runner itself (argv, streams, process groups, pause, budgets) on stub CLIs in
+// temporary folders; test/security/sandbox-escape.test.ts runs external CLIs inside the sandbox.
+const sandbox = unconfinedSandbox();
+
 describe('external agent CLIs', () => {
   it('runs a command template with the prompt as ONE argument, in the worktree, with a scrubbed env', async () => {
     const { worktree } = await tempWorktree({ 'a.txt': 'a\n' });
@@ -53,6 +58,7 @@ describe('external agent CLIs', () => {
       env: { PATH: process.env.PATH ?? '', OUT: out, HOME: out },
       emit: (e) => events.push(e),
       timeoutMs: 10_000,
+      sandbox,
     });
     expect(outcome).toMatchObject({ status: 'finished', summary: 'all done', reason: '' });
     expect(await readFile(join(worktree, 'arg.txt'), 'utf8')).toBe(prompt);
@@ -75,7 +81,14 @@ describe('external agent CLIs', () => {
 
   it('fails with the last output lines on a non-zero exit, and says when the CLI is missing', async () => {
     const { worktree } = await tempWorktree({ 'a.txt': 'a\n' });
-    const base = { worktree, runId: 'r', taskId: 't1', prompt: 'p', env: { PATH: process.env.PATH ?? '' } };
+    const base = {
+      worktree,
+      runId: 'r',
+      taskId: 't1',
+      prompt: 'p',
+      env: { PATH: process.env.PATH ?? '' },
+      sandbox,
+    };
     const failed = await runExternalAgent({
       ...base,
       setting: { command: ['sh', '-c', 'echo working; echo "fatal: no model" >&2; exit 3'] },
@@ -110,6 +123,7 @@ describe('external agent CLIs', () => {
       emit: () => undefined,
       timeoutMs: 700,
       graceMs: 300,
+      sandbox,
     });
     expect(outcome).toMatchObject({
       status: 'failed',
@@ -135,6 +149,7 @@ describe('external agent CLIs', () => {
       system: [{ text: 'prefix', cache: true }],
       taskMessage: 'task',
       memory: new SharedMemory(),
+      sandbox,
       emit: () => undefined,
     });
     const pidFile = join(worktree, 'agent.pid');
@@ -168,8 +183,13 @@ describe('external agent CLIs', () => {
       system: [{ text: 'PREFIX', cache: true }],
       taskMessage: 'TASK',
       memory: new SharedMemory(),
+      sandbox,
       emit: (e) => events.push(e),
-      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, ANTHROPIC_API_KEY: 'sk-ant-secret' },
+      env: {
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        ANTHROPIC_API_KEY: 'sk-ant-secret',
+        OPENAI_API_KEY: 'sk-openai-secret',
+      },
     });
     const outcome = await handle.outcome;
     expect(outcome).toMatchObject({
@@ -193,7 +213,9 @@ describe('external agent CLIs', () => {
       'Bash',
     ]);
     const env = await readFile(join(bin, 'env.txt'), 'utf8');
-    expect(env).not.toContain('ANTHROPIC_API_KEY');
+    // The preset's own credential passes the allowlist (claude calls its model itself); nothing else does.
+    expect(env).toContain('ANTHROPIC_API_KEY=sk-ant-secret\n');
+    expect(env).not.toContain('OPENAI_API_KEY');
     expect(env).toContain('MAESTRO_TASK_ID=t1');
   });
 
@@ -216,6 +238,7 @@ describe('external agent CLIs', () => {
       system: [{ text: 'PREFIX', cache: true }],
       taskMessage: 'TASK',
       memory: new SharedMemory(),
+      sandbox,
       emit: () => undefined,
       // External CLIs bring their own model; the orchestrator's pricing still applies to what they report.
       llm: { streamer: noModel, providerName: 'openai', model: 'gpt', costOf: (u) => u.outputTokens / 1000 },

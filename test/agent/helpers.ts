@@ -1,5 +1,6 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { scrubEnv } from '../../src/agent/env.js';
@@ -30,12 +31,17 @@ export async function hostFor(
     env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<ToolHost> {
+  // A worktree that is not there gets no sandbox (the host refuses to start anyway).
+  const confinement = existsSync(worktree)
+    ? await (await realSandbox(worktree)).confinement(worktree)
+    : ({ kind: 'unconfined' } as const);
   const host = await startToolHost({
     worktree,
     excludePaths: ['node_modules/**', 'dist/**'],
     allowedCommands: options.allowedCommands ?? [],
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
     env: scrubEnv(options.env ?? process.env, options.allowEnv ?? []),
+    confinement,
   });
   hosts.push(host);
   return host;
@@ -58,4 +64,21 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Host processes whose command line contains `marker`. A sandboxed command lives in its own PID
+ * namespace: the pids it sees are not the host's, so tests find its processes by a marker.
+ */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
 }

@@ -82,7 +82,7 @@ describe('secrets never leave the orchestrator', () => {
     });
     const fixture = await fixtureRepo(
       { 'README.md': '# secrets\n', 'dump-env.mjs': dumpScript },
-      { allowCommands: ['env', 'node dump-env.mjs'], validate: ['env'] },
+      { allowCommands: ['env', 'node dump-env.mjs'], validate: ['env'], allowEnv: [canary] },
     );
     const tmp = await tempDir('maestro-e2e-tmp-');
     const result = await runOnFake(
@@ -137,7 +137,7 @@ describe('secrets never leave the orchestrator', () => {
   it("an external agent CLI's process environment holds no key, token or secret", async () => {
     const fixture = await fixtureRepo(
       { 'README.md': '# secrets\n', 'dump-env.mjs': dumpScript },
-      { agent: { command: ['node', 'dump-env.mjs', '{prompt}'] } },
+      { agent: { command: ['node', 'dump-env.mjs', '{prompt}'] }, allowEnv: [canary] },
     );
     const dir = await tempDir('maestro-e2e-plan-');
     const planFile = join(dir, 'plan.json');

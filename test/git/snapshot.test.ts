@@ -1,8 +1,10 @@
-import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 import { CommitHookError, snapshotWorktree, withTrailers } from '../../src/git/snapshot.js';
+import { runForAgent } from '../../src/sandbox/run.js';
+import { realSandbox } from '../helpers/sandbox.js';
 
 async function agentWorktree(files: Record<string, string>) {
   const repo = await tempRepo(files);
@@ -81,25 +83,45 @@ describe('snapshotWorktree', () => {
     ).toBe(false);
   });
 
-  it('runs the project hooks and reports a rejection, or skips hooks when told', async () => {
+  it('runs no hook unless asked; asked, runs them in the sandbox with the scrubbed environment', async () => {
     const { repo, path } = await agentWorktree({ 'a.txt': 'a\n' });
     const hook = join(repo, '.git', 'hooks', 'pre-commit');
     await writeFile(hook, '#!/bin/sh\necho "lint failed: a.txt" >&2\nexit 1\n');
     await chmod(hook, 0o755);
     await writeFiles(path, { 'a.txt': 'b\n' });
-    const error = await snapshotWorktree({ ...ids, worktree: path, message: 'm' }).catch((e: unknown) => e);
+    // Not asked (the default): git itself never runs it.
+    expect((await snapshotWorktree({ ...ids, worktree: path, message: 'm' })).committed).toBe(true);
+    const sandbox = await realSandbox(path);
+    const hooks = {
+      env: { PATH: process.env.PATH ?? '' },
+      runner: {
+        run: async (file: string, args: string[], env: Record<string, string>) => {
+          const result = await runForAgent(sandbox, path, file, args, { env, timeoutMs: 30_000 });
+          return { ok: result.exitCode === 0, output: result.output };
+        },
+      },
+    };
+    await writeFiles(path, { 'a.txt': 'c\n' });
+    const error = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CommitHookError);
     expect((error as CommitHookError).message).toContain('lint failed: a.txt');
     expect((error as CommitHookError).message).toContain('commitHooks: false');
-    const skipped = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks: false });
-    expect(skipped.committed).toBe(true);
-    await writeFile(hook, '#!/bin/sh\necho ran >> "$(git rev-parse --git-common-dir)/hook-ran"\n');
-    await writeFiles(path, { 'a.txt': 'c\n' });
-    expect((await snapshotWorktree({ ...ids, worktree: path, message: 'm' })).committed).toBe(true);
-    expect(runGit(repo, ['cat-file', '-e', 'HEAD'])).toBe('');
-    expect(
-      await import('node:fs/promises').then((fs) => fs.readFile(join(repo, '.git', 'hook-ran'), 'utf8')),
-    ).toBe('ran\n');
+    // Inside, the main repository is read-only; the worktree's admin folder (its index) is not.
+    await writeFile(
+      hook,
+      '#!/bin/sh\necho x > "$(git rev-parse --git-common-dir)/planted" 2>/dev/null || echo ro\nenv > "$(dirname "$GIT_INDEX_FILE")/hook-env"\n',
+    );
+    vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-hook-must-not-see-1234567890');
+    const done = await snapshotWorktree({ ...ids, worktree: path, message: 'm', hooks });
+    vi.unstubAllEnvs();
+    expect(done.committed).toBe(true);
+    const admin = runGit(path, ['rev-parse', '--path-format=absolute', '--git-dir']);
+    const env = await readFile(join(admin, 'hook-env'), 'utf8');
+    expect(env).toContain('GIT_INDEX_FILE=');
+    expect(env).not.toContain('sk-ant-hook-must-not-see');
+    await expect(stat(join(repo, '.git', 'planted'))).rejects.toThrow();
   });
 });
 

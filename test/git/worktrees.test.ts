@@ -1,3 +1,4 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { lstat, mkdir, readFile, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -14,6 +15,16 @@ async function fixture(
   const root = await tempDir('maestro-wts-');
   const base = runGit(repo, ['rev-parse', 'HEAD']);
   return { repo, root, base, options: { repo, runId: 'r1', root, pid: 4242 } };
+}
+
+/** `setup` as a run passes it: confined by the real sandbox, scrubbed environment. */
+async function confined(repo: string, root: string, command: string, timeoutSeconds = 30) {
+  return {
+    command,
+    timeoutSeconds,
+    sandbox: await realSandbox(repo, root),
+    env: { PATH: process.env.PATH ?? '' },
+  };
 }
 
 describe('createWorktrees', () => {
@@ -91,7 +102,7 @@ describe('createWorktrees', () => {
   });
 
   it('links dependency folders only when the lockfile is identical, then runs setup', async () => {
-    const { repo, options } = await fixture({
+    const { repo, root, options } = await fixture({
       'package-lock.json': '{"v":1}\n',
       '.gitignore': 'node_modules/\n',
     });
@@ -100,13 +111,16 @@ describe('createWorktrees', () => {
     const v2 = commitAll(repo, 'lock v2');
     await mkdir(join(repo, 'node_modules', 'left-pad'), { recursive: true });
     const rules = [{ dir: 'node_modules', lockfile: 'package-lock.json' }];
-    const setup = { command: 'echo ready > setup-ran.txt', timeoutSeconds: 30 };
     const batch = await createWorktrees(
       [
         { taskId: 'same', commit: v2 },
         { taskId: 'older', commit: v1 },
       ],
-      { ...options, linkDependencies: rules, setup: { ...setup, command: 'echo ready > .git-setup-ran' } },
+      {
+        ...options,
+        linkDependencies: rules,
+        setup: await confined(repo, root, 'echo ready > .git-setup-ran'),
+      },
     );
     const same = batch.ready.find((worktree) => worktree.taskId === 'same')!;
     const older = batch.ready.find((worktree) => worktree.taskId === 'older')!;
@@ -119,16 +133,16 @@ describe('createWorktrees', () => {
   });
 
   it('fails a worktree whose setup command fails or times out, with a clear error', async () => {
-    const { base, options } = await fixture();
+    const { repo, root, base, options } = await fixture();
     const failed = await createWorktree(
       { taskId: 'f', commit: base },
-      { ...options, setup: { command: 'echo broken >&2; exit 3', timeoutSeconds: 30 } },
+      { ...options, setup: await confined(repo, root, 'echo broken >&2; exit 3') },
     ).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(WorktreeSetupError);
     expect((failed as Error).message).toMatch(/failed with exit 3 \(broken\)/);
     const slow = await createWorktree(
       { taskId: 's', commit: base },
-      { ...options, setup: { command: 'sleep 5', timeoutSeconds: 0.2 } },
+      { ...options, setup: await confined(repo, root, 'sleep 5', 0.2) },
     ).catch((e: unknown) => e);
     expect((slow as Error).message).toMatch(/took longer than 0.2s/);
   });

@@ -1,3 +1,4 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { configSchema, type ConfigInput, type MaestroConfig } from '../../src/config/schema.js';
 import type { FakeScenario, FakeServer } from '../../src/llm/fake/index.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
@@ -41,6 +42,7 @@ export function realExecutor(repo: string, config: MaestroConfig, server: FakeSe
         costOf: (usage) => usage.outputTokens * 0.0001,
       }),
       state: () => run.scheduler.current,
+      sandbox: await realSandbox(repo, config.worktreeDir as string),
     });
   };
 }

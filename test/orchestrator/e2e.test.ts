@@ -71,6 +71,7 @@ describe('a whole run on a real repository with the fake model server', () => {
       maxAgents: 4,
       model: 'gpt-4o',
       provider: 'openai',
+      confinement: 'sandboxed',
       budget: { runUsd: null, taskUsd: null },
       executor: realExecutor(repo, config, server),
     });

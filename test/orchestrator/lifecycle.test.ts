@@ -10,14 +10,17 @@ import {
   type DeliverOptions,
 } from '../../src/orchestrator/deliver.js';
 import type { MaestroError } from '../../src/errors.js';
+import { unconfinedSandbox } from '../../src/sandbox/run.js';
 import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 
 const vars = { MAESTRO_RUN_ID: 'r1', MAESTRO_TASK_ID: 't1', MAESTRO_WORKTREE: '/wt' };
+// These check the hook runner itself (shell, variables, timeouts); test/security covers hooks in the sandbox.
+const sandbox = unconfinedSandbox();
 const config = (hooks: ConfigInput['hooks']) => configSchema.parse({ hooks });
 
 describe('config lifecycle hooks', () => {
   it('is a no-op when the hook is not configured', async () => {
-    expect(await runConfigHook(config({}), 'postRun', { cwd: await tempDir(), vars })).toBeNull();
+    expect(await runConfigHook(config({}), 'postRun', { cwd: await tempDir(), vars, sandbox })).toBeNull();
   });
 
   it('runs through sh in cwd with the MAESTRO_* variables', async () => {
@@ -28,6 +31,7 @@ describe('config lifecycle hooks', () => {
       {
         cwd: dir,
         vars,
+        sandbox,
       },
     );
     expect(outcome).toMatchObject({ ok: true, exitCode: 0, output: `${dir}\n` });
@@ -41,6 +45,7 @@ describe('config lifecycle hooks', () => {
       {
         cwd: await tempDir(),
         vars,
+        sandbox,
       },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LifecycleHookError);
@@ -54,7 +59,7 @@ describe('config lifecycle hooks', () => {
     const outcome = await runConfigHook(
       config({ postRun: { command: 'sleep 30 & echo $! > bg.pid; wait', timeoutSeconds: 0.5 } }),
       'postRun',
-      { cwd: dir, vars },
+      { cwd: dir, vars, sandbox },
     );
     expect(outcome).toMatchObject({ ok: false, timedOut: true });
     const pid = Number(await readFile(join(dir, 'bg.pid'), 'utf8'));

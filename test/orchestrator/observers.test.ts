@@ -48,6 +48,7 @@ async function observedRun(
     maxAgents: tasks.length,
     model: 'gpt-4o',
     provider: 'openai',
+    confinement: 'sandboxed',
     budget: { runUsd: null, taskUsd: null },
     executor: realExecutor(repo, config, server),
     ...extra,

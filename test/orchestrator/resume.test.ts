@@ -86,6 +86,7 @@ describe('planBudgetChange', () => {
       maxAgents: 2,
       model: 'm',
       provider: 'openai',
+      confinement: 'sandboxed',
       budget: { runUsd: 1, taskUsd: 0.5 },
       pid: 1,
       seq: 1,
@@ -170,6 +171,7 @@ describe('kill -9 of the orchestrator, then resume', () => {
       maxAgents: 2,
       model: 'gpt-4o',
       provider: 'openai',
+      confinement: 'sandboxed',
       budget: { runUsd: null, taskUsd: null },
       executor: refOpts.executor,
     });
@@ -210,6 +212,7 @@ describe('kill -9 of the orchestrator, then resume', () => {
         repo,
         runId,
         worktreeRoot: worktreeDir,
+        confinement: 'sandboxed',
         executor: realExecutor(repo, config, server),
       });
       const detail = JSON.stringify(Object.values(state.tasks).map((t) => [t.id, t.state, t.reason]));

@@ -21,6 +21,7 @@ const base = {
   maxAgents: 2,
   model: 'gpt-4o',
   provider: 'openai',
+  confinement: 'sandboxed' as const,
 };
 const noBudget = { runUsd: null, taskUsd: null };
 

@@ -29,6 +29,7 @@ async function runBoth(structured: boolean) {
     maxAgents: 2,
     model: 'gpt-4o',
     provider: 'openai',
+    confinement: 'sandboxed',
     budget: { runUsd: null, taskUsd: null },
     executor: realExecutor(repo, config, server),
   });

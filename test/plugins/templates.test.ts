@@ -1,3 +1,4 @@
+import { realSandbox } from '../helpers/sandbox.js';
 import { describe, expect, it } from 'vitest';
 import { loadPlugins } from '../../src/plugins/loader.js';
 import { createTemplateContext } from '../../src/plugins/template-context.js';
@@ -20,6 +21,7 @@ async function planFor(
     repo,
     parsed,
     objective || loaded.template.defaultObjective || '',
+    () => realSandbox(repo),
   );
   const draft = await loaded.template.plan(context);
   if (draft) expect(planSchema.safeParse({ objective, tasks: draft.tasks }).success).toBe(true);

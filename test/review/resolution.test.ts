@@ -1,3 +1,4 @@
+import { unconfinedSandbox } from '../../src/sandbox/run.js';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -94,6 +95,7 @@ describe('committing a resolution', () => {
         ['grep -q THEIRS-1 app.ts && echo validated', '! git grep -n "^<<<<<<<"'],
         60_000,
         process.env,
+        unconfinedSandbox(),
         (chunk) => output.push(chunk),
       ),
     });
@@ -143,6 +145,7 @@ describe('committing a resolution', () => {
         ['echo checking', 'echo broken >&2; exit 3', 'echo never'],
         60_000,
         process.env,
+        unconfinedSandbox(),
         () => {},
       ),
     });

@@ -1,3 +1,4 @@
+import { unconfinedSandbox } from '../../src/sandbox/run.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from 'ink-testing-library';
 import { chmod, writeFile } from 'node:fs/promises';
@@ -41,6 +42,7 @@ function services(
           ['grep -q THEIRS-1 app.ts && echo validation passed'],
           60_000,
           process.env,
+          unconfinedSandbox(),
           onOutput,
         ),
       }),

@@ -1,10 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Usage } from '../../llm/types.js';
 import { addUsage, emptyUsage } from '../../llm/types.js';
 import type { AgentEmit, AgentOutcome } from '../events.js';
-import { killGroup, runInGroup } from '../process-group.js';
+import { killGroup } from '../../sandbox/process-group.js';
+import { runConfined, type Confiner } from '../../sandbox/run.js';
+import { declaredEnv, externalAgentHosts } from './access.js';
 import { createClaudeParser } from './claude-stream.js';
 import { createCodexParser } from './codex-stream.js';
 import { createLineParser, type StreamParser } from './parsed.js';
@@ -40,6 +42,10 @@ export interface ExternalAgentOptions {
   /** Already scrubbed (`scrubEnv`); the MAESTRO_* variables are added here. */
   env: Record<string, string>;
   emit: AgentEmit;
+  /** The CLI runs confined: its worktree writable, network limited to its API hosts. */
+  sandbox: Confiner;
+  /** The unscrubbed environment, where the CLI's base URL variables are looked up. Default: `env`. */
+  originalEnv?: Record<string, string | undefined>;
   timeoutMs: number;
   graceMs?: number;
   signal?: AbortSignal;
@@ -117,7 +123,20 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     emit({ type: 'agent.text', taskId, text: `${line}\n` });
   });
   try {
-    const result = await runInGroup(command.argv[0] ?? '', command.argv.slice(1), {
+    const hosts = externalAgentHosts(
+      options.setting,
+      options.originalEnv ?? options.env,
+      options.sandbox.hosts,
+    );
+    // The prompt file, and folders named by the CLI's own variables (CODEX_HOME), stay readable.
+    const named = declaredEnv(options.setting)
+      .map((name) => options.env[name])
+      .filter((value): value is string => value !== undefined && isAbsolute(value));
+    const confinement = await options.sandbox.confinement(options.worktree, { mode: 'hosts', hosts }, [
+      promptDir,
+      ...named,
+    ]);
+    const result = await runConfined(confinement, command.argv[0] ?? '', command.argv.slice(1), {
       cwd: options.worktree,
       env: {
         ...options.env,

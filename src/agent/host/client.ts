@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { killGroup } from '../process-group.js';
+import { killGroup } from '../../sandbox/process-group.js';
 import type { ToolOutcome } from '../tools/context.js';
 import type { HostToolName } from '../tools/schemas.js';
 import type { FromHost, HostSettings, ToHost } from './protocol.js';
@@ -122,6 +122,7 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     excludePaths: options.excludePaths,
     allowedCommands: options.allowedCommands,
     commandTimeoutMs: options.commandTimeoutMs,
+    confinement: options.confinement,
     ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { ToolOutcome } from '../tools/context.js';
 import type { HostToolName } from '../tools/schemas.js';
+import type { Confinement } from '../../sandbox/run.js';
 
 /** Messages between the orchestrator and an agent's host process (Node IPC, structured clone). */
 export interface HostSettings {
@@ -7,6 +8,8 @@ export interface HostSettings {
   excludePaths: string[];
   allowedCommands: string[];
   commandTimeoutMs: number;
+  /** How `run_command` runs its programs (plain data from the orchestrator's AgentSandbox). */
+  confinement: Confinement;
   /** Plugin tools to load: each plugin module (file URL) and the tool names it provides. */
   pluginTools?: { module: string; name: string }[];
 }

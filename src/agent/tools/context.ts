@@ -1,5 +1,6 @@
 import type { FileChangeKind } from '../../events.js';
 import type { PathGuard } from '../path-guard.js';
+import type { Confinement } from '../../sandbox/run.js';
 
 /** What the tools of one agent need: its worktree, its guard, and the limits from config. */
 export interface ToolContext {
@@ -10,6 +11,8 @@ export interface ToolContext {
   commandTimeoutMs: number;
   /** Environment for commands: already scrubbed of secrets. */
   env: Record<string, string>;
+  /** How commands run: the task's sandbox (or unconfined, when the user turned it off). */
+  confinement: Confinement;
   signal?: AbortSignal;
   /** Reports the process group of a running command, so the parent can kill it if the host dies. */
   onCommandStart?: (pgid: number) => void;

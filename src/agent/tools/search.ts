@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
-import { runInGroup } from '../process-group.js';
+import { runInGroup } from '../../sandbox/process-group.js';
 import type { ToolArgs } from './schemas.js';
 import { fail, type ToolContext, type ToolOutcome } from './context.js';
 import { inFolder, listWorktreeFiles } from './files.js';

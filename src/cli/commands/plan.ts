@@ -1,3 +1,6 @@
+import { openRunSandbox } from '../run-sandbox.js';
+import { inspectRepo } from '../../git/repo.js';
+import { worktreeRoot } from '../../git/worktree-paths.js';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -46,7 +49,12 @@ export function registerPlan(program: Command): void {
       const { template } = await loadRunPlugins(flags.template, repo, loaded, globals);
       let setup: ModelSetup | undefined;
       const model = (): ModelSetup => (setup ??= prepareModel(config, flags));
-      const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents).catch(
+      // Only a template's plan function runs programs: the sandbox is checked when it does.
+      const sandbox = async () => {
+        const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+        return (await openRunSandbox(config, globals.sandbox, repo, root)).confiner;
+      };
+      const obtained = await planFromFlags(repo, config, flags, template, model, maxAgents, sandbox).catch(
         printRejectedPlan,
       );
       let plan = obtained.plan;

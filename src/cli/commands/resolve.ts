@@ -7,6 +7,9 @@ import { openReviewSessions, pendingConflicts, type PendingConflict } from '../.
 import { runReview } from '../../ui/review/run-review.js';
 import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
 import { resumeHint } from '../resume-hint.js';
+import { openRunSandbox } from '../run-sandbox.js';
+import { inspectRepo } from '../../git/repo.js';
+import { worktreeRoot } from '../../git/worktree-paths.js';
 
 interface ResolveOptions {
   list?: boolean;
@@ -43,7 +46,11 @@ export function registerResolve(program: Command): void {
           'maestro resolve needs a terminal; scripts can read `maestro resolve --list --json`',
         );
       }
-      const { config } = await loadRepoConfig(repo, command.optsWithGlobals<GlobalOptions>());
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const { config } = await loadRepoConfig(repo, globals);
+      const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+      const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
+      if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
       const structured = config.merge.structured ? new StructuredMerger() : undefined;
       const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state, structured);
       await runReview({
@@ -52,6 +59,7 @@ export function registerResolve(program: Command): void {
           repo: repo.root,
           commonDir: repo.commonDir,
           config,
+          sandbox: sandbox.confiner,
           journal: () => openRunJournal(run),
         }),
       });

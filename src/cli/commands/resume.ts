@@ -17,6 +17,7 @@ import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 import { buildSharedPrefix } from '../../agent/index.js';
+import { openRunSandbox } from '../run-sandbox.js';
 
 export function registerResume(program: Command): void {
   program
@@ -44,6 +45,8 @@ export function registerResume(program: Command): void {
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
         const runBudgetUsd = parseBudget(flags.budget);
         const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+        const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
+        if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
         const model = record.state.model;
         const setup: ModelSetup | undefined =
           config.agent === 'builtin' && model && model !== 'external'
@@ -55,6 +58,7 @@ export function registerResume(program: Command): void {
             repo: repo.root,
             runId: record.runId,
             worktreeRoot: root,
+            confinement: sandbox.confinement,
             maxAgents,
             runBudgetUsd,
             signal: interrupt.signal,
@@ -75,6 +79,7 @@ export function registerResume(program: Command): void {
                 state: () => run.scheduler.current,
                 plugins,
                 pluginTools: tools,
+                sandbox: sandbox.confiner,
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);

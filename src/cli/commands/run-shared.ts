@@ -7,6 +7,7 @@ import { loadPlugins } from '../../plugins/loader.js';
 import type { MaestroPlugin, TaskTemplate } from '../../plugins/api.js';
 import { createTemplateContext } from '../../plugins/template-context.js';
 import type { PluginToolRef } from '../../agent/tools/plugin-tools.js';
+import type { Confiner } from '../../sandbox/run.js';
 import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
 import { checkModelPrice } from '../../llm/price-check.js';
 import { planSchema, type Plan } from '../../orchestrator/plan.js';
@@ -96,10 +97,13 @@ export async function planFromFlags(
   template: TaskTemplate | undefined,
   model: () => ModelSetup,
   maxAgents: number,
+  sandbox: () => Promise<Confiner>,
 ): Promise<ObtainedPlan> {
   const objective = flags.task ?? template?.defaultObjective;
   if (template?.plan && flags.plan === undefined && flags.each === undefined) {
-    const draft = await template.plan(await createTemplateContext(repo.root, config, objective ?? ''));
+    const draft = await template.plan(
+      await createTemplateContext(repo.root, config, objective ?? '', sandbox),
+    );
     if (draft === null)
       throw new UsageError(`template ${template.name} found nothing to do in this repository.`);
     return {

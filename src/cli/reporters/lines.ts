@@ -10,9 +10,9 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
   const cost = `[${usd(after.costUsd)}]`;
   switch (event.type) {
     case 'run.started':
-      return `run ${event.runId}: ${event.objective || 'started'} (base ${event.baseRef} ${event.baseCommit.slice(0, 8)}, up to ${event.maxAgents} agents, ${event.provider} ${event.model})`;
+      return `run ${event.runId}: ${event.objective || 'started'} (base ${event.baseRef} ${event.baseCommit.slice(0, 8)}, up to ${event.maxAgents} agents, ${event.provider} ${event.model})${event.confinement === 'unconfined' ? ' — agents run UNCONFINED (sandbox off)' : ''}`;
     case 'run.resumed':
-      return `run ${event.runId} resumed (pid ${event.pid})`;
+      return `run ${event.runId} resumed (pid ${event.pid})${event.confinement === 'unconfined' ? ' — agents run UNCONFINED (sandbox off)' : ''}`;
     case 'plan.ready':
       return `plan: ${event.plan.tasks.length} task(s) from ${event.source}${event.costUsd ? ` ${cost}` : ''}`;
     case 'plan.overlaps':

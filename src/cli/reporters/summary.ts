@@ -56,6 +56,8 @@ export function formatSummary(state: RunState): string {
     lines.push(
       `  budget:     ${usd(state.budgetExceeded.limitUsd)} ${state.budgetExceeded.scope} cap reached`,
     );
+  if (state.confinement === 'unconfined')
+    lines.push('  sandbox:    off: the agents ran UNCONFINED, with your permissions');
   const cap = state.budget.runUsd === null ? '' : ` (budget ${usd(state.budget.runUsd)})`;
   lines.push(`  cost ${usd(state.costUsd)}${cap}, time ${duration(elapsed)}`);
   lines.push(`  next: ${nextStep(state, branch)}`);

@@ -1,3 +1,4 @@
+import type { Confiner } from '../../sandbox/run.js';
 import type { RunEventBody } from '../../events.js';
 import type { RunState } from '../../orchestrator/run-state.js';
 import type { ConflictHunk } from '../../git/conflict-types.js';
@@ -98,7 +99,10 @@ export interface ReviewServiceOptions {
   /** The config's `validate` commands, run on the merged tree before it is committed. */
   validate: string[];
   validateTimeoutMs: number;
+  /** Already scrubbed (`scrubEnv`): validation runs the merged code. */
   env?: NodeJS.ProcessEnv;
+  /** Confines validation like an agent's (the run's AgentSandbox). */
+  sandbox: Confiner;
   /** Opens the run's journal for the resolution events; closes it after. */
   journal: () => Promise<JournalSink & { close?: () => Promise<void> }>;
   prepareWorktree?: (dir: string) => Promise<void>;
@@ -131,6 +135,7 @@ export function validateWith(
   commands: string[],
   timeoutMs: number,
   env: NodeJS.ProcessEnv,
+  sandbox: Confiner,
   onOutput: (chunk: string) => void,
 ): ValidateTree {
   const cleanEnv = Object.fromEntries(
@@ -141,6 +146,7 @@ export function validateWith(
     await runValidation(worktree, commands, {
       timeoutMs,
       env: cleanEnv,
+      sandbox,
       onStart: async (command) => onOutput(`$ ${command}\n`),
       onResult: async (result) => {
         onOutput(result.output.endsWith('\n') || result.output === '' ? result.output : `${result.output}\n`);
@@ -172,7 +178,8 @@ export function reviewServices(options: ReviewServiceOptions): ReviewServices {
                 validate: validateWith(
                   options.validate,
                   options.validateTimeoutMs,
-                  options.env ?? process.env,
+                  options.env ?? {},
+                  options.sandbox,
                   onOutput,
                 ),
               }
