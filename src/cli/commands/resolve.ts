@@ -6,6 +6,7 @@ import { openReviewSessions, pendingConflicts, type PendingConflict } from '../.
 import { runReview } from '../../ui/review/run-review.js';
 import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
 import { resumeHint } from '../resume-hint.js';
+import { inertJson, inertText } from '../../util/terminal-text.js';
 
 interface ResolveOptions {
   list?: boolean;
@@ -29,7 +30,9 @@ export function registerResolve(program: Command): void {
         throw new UsageError('--json goes with --list: `maestro resolve --list --json`');
       if (options.list) {
         process.stdout.write(
-          options.json ? `${JSON.stringify(pending, null, 2)}\n` : listText(run.runId, pending),
+          options.json
+            ? `${inertJson(JSON.stringify(pending, null, 2))}\n`
+            : inertText(listText(run.runId, pending)),
         );
         return;
       }

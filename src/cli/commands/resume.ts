@@ -17,6 +17,7 @@ import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 import { buildSharedPrefix } from '../../agent/index.js';
+import { inertText } from '../../util/terminal-text.js';
 
 export function registerResume(program: Command): void {
   program
@@ -77,7 +78,7 @@ export function registerResume(program: Command): void {
                 pluginTools: tools,
               }),
           });
-          (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
+          (flags.json ? process.stderr : process.stdout).write(`${inertText(formatSummary(state))}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
           interrupt.dispose();
