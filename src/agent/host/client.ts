@@ -122,6 +122,8 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     excludePaths: options.excludePaths,
     allowedCommands: options.allowedCommands,
     commandTimeoutMs: options.commandTimeoutMs,
+    maxWriteBytes: options.maxWriteBytes,
+    allowSecretFiles: options.allowSecretFiles,
     ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
   return new Promise((resolve, reject) => {

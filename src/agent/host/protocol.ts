@@ -7,6 +7,10 @@ export interface HostSettings {
   excludePaths: string[];
   allowedCommands: string[];
   commandTimeoutMs: number;
+  /** Config `agentLimits.maxWriteBytes`. */
+  maxWriteBytes: number;
+  /** Config `allowSecretFiles`: secret-looking files the agent may read anyway. */
+  allowSecretFiles: string[];
   /** Plugin tools to load: each plugin module (file URL) and the tool names it provides. */
   pluginTools?: { module: string; name: string }[];
 }
