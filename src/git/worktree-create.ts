@@ -7,6 +7,7 @@ import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
 import { coneOf, conePathspecs, type Cone } from './worktree-cone.js';
 import { copyIncludedFiles, includePatterns } from './worktree-include.js';
+import { recordIncludedFiles } from './snapshot-exclude.js';
 import { linkDependencyDirs, runSetup, type DependencyLink, type SetupOutcome } from './worktree-deps.js';
 
 export interface WorktreeOptions {
@@ -279,6 +280,7 @@ async function finishWorktree(
   });
   const submodules = await initSubmodules(path, env);
   const copied = await copyIncludedFiles(options.repo, path, patterns);
+  await recordIncludedFiles(path, copied);
   const linked = await linkDependencyDirs(options.repo, path, options.linkDependencies ?? []);
   const setup = options.setup ? await runSetup(path, options.setup, options.signal) : null;
   const usesLfs = env.lfsMissing && (await attributesMentionLfs(path));

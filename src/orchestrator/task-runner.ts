@@ -26,6 +26,8 @@ import {
   type AgentHandle,
   type AgentWorkspace,
 } from '../agent/index.js';
+import { secretFileCheck } from '../agent/secret-files.js';
+import { describeLeftOut } from '../git/snapshot-exclude.js';
 
 export interface TaskRunnerDeps {
   /** The repository's toplevel (read only; worktrees live under `worktreeRoot`). */
@@ -238,7 +240,16 @@ async function commitWork(
     ],
     hooks: deps.config.commitHooks,
     exclude: linked,
+    leaveOut: {
+      maxFileBytes: deps.config.snapshot.maxFileBytes,
+      allowLargeFiles: deps.config.snapshot.allowLargeFiles,
+      isSecretFile: secretFileCheck(deps.config.allowSecretFiles),
+    },
   });
+  if (snapshot.leftOut.length > 0) {
+    const message = describeLeftOut(task.id, snapshot.leftOut, deps.config.snapshot.maxFileBytes);
+    await ctx.emit({ type: 'log', level: 'warn', message });
+  }
   if (!snapshot.committed) return snapshot.commit;
   await ctx.emit({
     type: 'task.committed',
