@@ -32,7 +32,10 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--config <file>', 'use this config file instead of searching for one')
-    .option('--trust-config', 'allow a JS/TS config file from the repository to run')
+    .option(
+      '--trust-config',
+      "trust the repository's config: a JS/TS config file, or settings that run programs or receive API keys",
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
