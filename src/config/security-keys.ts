@@ -19,6 +19,7 @@ export function securitySettings(raw: unknown): Record<string, unknown> {
     'plugins',
     'worktreeInclude',
     'sandbox',
+    'sandboxHosts',
   ]) {
     keep(key, raw[key]);
   }
