@@ -84,6 +84,8 @@ async function measure(provider: Provider, noCache: boolean): Promise<Result> {
           memory,
           emit: () => undefined,
           maxTurns: turns + 2,
+          maxToolCallsPerTurn: 50,
+          maxToolCallsPerTask: 1000,
           cacheKey: 'bench-run',
         });
         usage = addUsage(usage, outcome.usage);

@@ -2,8 +2,6 @@
 // An example community-style plugin: generate Next.js App Router API routes. It shows the three
 // things a plugin can add: a template, an agent tool, and lifecycle hooks.
 /** @import { MaestroPlugin, TemplateContext } from '../../src/plugins/api.js' */
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 
 /** The app router folder (app/ or src/app/), or null when this is not an App Router project. */
 function appDir(/** @type {TemplateContext} */ context) {
@@ -61,17 +59,11 @@ export default {
         'List the Next.js API route files (route.ts/js) that exist in the worktree, to follow their style.',
       parameters: { type: 'object', properties: {}, additionalProperties: false },
       async handler(_args, context) {
-        /** @type {string[]} */
-        const found = [];
-        for (const base of ['app/api', 'src/app/api']) {
-          const root = await context.resolvePath(base, 'read').catch(() => null);
-          if (!root) continue;
-          const entries = await readdir(root, { recursive: true }).catch(() => []);
-          for (const entry of entries)
-            if (/(^|\/)route\.[jt]sx?$/.test(String(entry)))
-              found.push(relative(context.worktree, join(root, String(entry))));
-        }
-        return found.length ? found.sort().join('\n') : 'no API routes yet';
+        // listFiles, not readdir: a recursive readdir follows symlinked folders out of the worktree.
+        const found = (await context.listFiles('.')).filter((f) =>
+          /^(src\/)?app\/api\/(.*\/)?route\.[jt]sx?$/.test(f),
+        );
+        return found.length ? found.join('\n') : 'no API routes yet';
       },
     },
   ],

@@ -43,6 +43,10 @@ export interface BuiltinAgentOptions {
   memory: SharedMemory;
   emit: AgentEmit;
   maxTurns: number;
+  /** Calls beyond this in one turn are answered "not executed" (a model may ask for thousands). */
+  maxToolCallsPerTurn: number;
+  /** Tool calls asked for in the whole task; reaching it ends the agent. */
+  maxToolCallsPerTask: number;
   /** Price of one turn's usage in USD (0 when unknown). */
   costOf?: (usage: Usage) => number;
   /** Checked after every turn with the totals so far; a returned sentence ends the agent (token/cost cap). */
@@ -112,6 +116,8 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
   let costUsd = 0;
   let turns = 0;
   const warned = new Set<string>();
+
+  let callsAsked = 0;
   const end = (status: AgentOutcome['status'], reason: string, summary = '', notes = ''): AgentOutcome => ({
     status,
     summary,
@@ -172,11 +178,11 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
     }
 
     let finished: ToolArgs<'finish'> | null = null;
-    for (const call of turn.calls) {
+    for (const [index, call] of turn.calls.entries()) {
       if (signal?.aborted) return stopped();
       const outcome: CallOutcome = finished
         ? { ok: false, output: 'not executed: finish was already called in this turn' }
-        : await runCall(call, available, options);
+        : (overCallLimit(options, index, callsAsked) ?? (await runCall(call, available, options)));
       if (outcome.finish) finished = outcome.finish;
       messages.push({
         role: 'tool',
@@ -190,11 +196,30 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
       emit({ type: 'agent.finished', taskId, summary: finished.summary });
       return end('finished', '', finished.summary, finished.notes ?? '');
     }
+    callsAsked += turn.calls.length;
+    if (callsAsked >= options.maxToolCallsPerTask) {
+      return end(
+        'failed',
+        `the model asked for ${callsAsked} tool calls (agentLimits.maxToolCallsPerTask is ${options.maxToolCallsPerTask})`,
+      );
+    }
     if (signal?.aborted) return stopped();
     const over = options.overBudget?.({ usage, costUsd });
     if (over) return end('failed', over);
   }
   return end('failed', `the agent used all ${options.maxTurns} turns without calling finish`);
+}
+
+/** The refusal for a call past the per-turn or per-task limit, or null when it may run. */
+function overCallLimit(options: BuiltinAgentOptions, index: number, before: number): CallOutcome | null {
+  if (index >= options.maxToolCallsPerTurn)
+    return { ok: false, output: `not executed: at most ${options.maxToolCallsPerTurn} tool calls per turn` };
+  if (before + index >= options.maxToolCallsPerTask)
+    return {
+      ok: false,
+      output: `not executed: the task's limit of ${options.maxToolCallsPerTask} tool calls is reached`,
+    };
+  return null;
 }
 
 async function streamTurn(

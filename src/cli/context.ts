@@ -44,11 +44,16 @@ export function userPaths(): { data: string; config: string } {
   return { data: paths.data, config: paths.config };
 }
 
+/** Where trust decisions are remembered (path and content hash of each trusted file). */
+export function trustStoreFile(): string {
+  return join(userPaths().config, 'trusted-configs.json');
+}
+
 /** One trust decision for all code from the repository: JS configs and plugin files alike. */
 export function repoCodeTrust(options: GlobalOptions): TrustDecider {
   return createTrustDecider({
     trustFlag: options.trustConfig === true,
-    storeFile: join(userPaths().config, 'trusted-configs.json'),
+    storeFile: trustStoreFile(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   });
 }

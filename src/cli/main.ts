@@ -1,5 +1,6 @@
 import { buildProgram, CommanderError } from './program.js';
 import { MaestroError } from '../errors.js';
+import { inertLine, inertText } from '../util/terminal-text.js';
 
 /** Entry point used by bin/maestro.js. Turns every failure into one line and an exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -28,10 +29,12 @@ function reportError(error: unknown): number {
     return 2;
   }
   if (error instanceof MaestroError) {
-    process.stderr.write(`maestro: ${error.message}\n`);
+    process.stderr.write(`maestro: ${inertLine(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`maestro: internal error: ${message}\nPlease report this with the command you ran.\n`);
+  process.stderr.write(
+    `maestro: internal error: ${inertText(message)}\nPlease report this with the command you ran.\n`,
+  );
   return 1;
 }

@@ -33,8 +33,11 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--config <file>', 'use this config file instead of searching for one')
-    .option('--trust-config', 'allow a JS/TS config file from the repository to run')
     .option('--no-sandbox', 'run agent commands, validation, hooks and agent CLIs unconfined (no OS sandbox)')
+    .option(
+      '--trust-config',
+      "trust the repository's config: a JS/TS config file, or settings that run programs or receive API keys",
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

@@ -30,6 +30,8 @@ import { checkoutResult, openPullRequest, pushResult, type DeliverOptions } from
 import { formatSummary } from './reporters/summary.js';
 import { openRunSandbox, type RunSandbox } from './run-sandbox.js';
 
+import { describeSensitive, sensitiveChanges } from '../orchestrator/sensitive-changes.js';
+
 /** Every flag of `maestro run` (and `maestro tui --task`). */
 export interface RunFlags extends PlanFlags {
   base?: string;
@@ -201,6 +203,12 @@ export async function concludeRun(
     lines.push(`maestro: ${(error as Error).message}`);
   }
   const anythingMerged = Object.values(state.tasks).some((task) => task.state === 'merged');
+  const sensitive =
+    anythingMerged && state.baseCommit && resultBranch
+      ? await sensitiveChanges(run.repo.root, state.baseCommit, resultBranch)
+      : [];
+  const warning = sensitive.length > 0 ? describeSensitive(resultBranch, sensitive) : '';
+  if (warning) lines.push(warning);
   if (!(flags.checkout || flags.push || flags.pr) || !resultBranch) return { lines, failed };
   if (!anythingMerged) {
     lines.push(`maestro: nothing merged, so ${resultBranch} is not checked out, pushed or proposed`);
@@ -211,7 +219,7 @@ export async function concludeRun(
     branch: resultBranch,
     baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
     title: `maestro: ${state.objective || 'changes'}`.slice(0, 120),
-    body: `${formatSummary(state)}\n\nMade by maestro: every merge commit names its task, agent, model, tokens and cost.`,
+    body: `${formatSummary(state)}${warning ? `\n\n**${warning}**` : ''}\n\nMade by maestro: every merge commit names its task, agent, model, tokens and cost.`,
   };
   const steps: (() => Promise<string>)[] = [];
   if (flags.pr) steps.push(() => openPullRequest(options));

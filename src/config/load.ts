@@ -1,5 +1,5 @@
 import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -7,6 +7,7 @@ import { configSchema, type MaestroConfig } from './schema.js';
 import { parseJsonWithPosition, parseYamlWithPosition, findKeyPosition } from './positions.js';
 import { describeIssue } from './issues.js';
 import type { TrustDecider } from './trust.js';
+import { securitySettings } from './security-keys.js';
 
 export const searchPlaces = [
   'package.json',
@@ -25,7 +26,7 @@ export interface LoadConfigOptions {
   cwd: string;
   /** The search stops here (the repository root). */
   stopDir: string;
-  /** Decides whether a JS/TS config from the repository may run. */
+  /** Decides whether a JS/TS config from the repository may run, or its data settings apply. */
   trust: TrustDecider;
   /** An explicit config file (`--config`), skipping the search. */
   file?: string;
@@ -78,7 +79,35 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   if (!result || result.config === null || result.config === undefined) {
     return { config: configSchema.parse({}), filepath: result?.filepath ?? null };
   }
-  return { config: await validate(result.config, result.filepath, display), filepath: result.filepath };
+  const config = await validate(result.config, result.filepath, display);
+  if (!isCode(result.filepath)) await checkSettingsTrust(result.config, result.filepath, options, display);
+  return { config, filepath: result.filepath };
+}
+
+const isCode = (filepath: string): boolean => /\.(m?js|ts)$/.test(filepath);
+
+/** The security-relevant settings of a data config inside the repository need trust (see security-keys). */
+async function checkSettingsTrust(
+  raw: unknown,
+  filepath: string,
+  options: LoadConfigOptions,
+  display: (file: string) => string,
+): Promise<void> {
+  const settings = securitySettings(raw);
+  const keys = Object.keys(settings);
+  if (keys.length === 0 || !(await isInside(filepath, options.stopDir))) return;
+  const subject = { what: `sets ${keys.join(', ')}`, content: JSON.stringify(settings) };
+  if (await options.trust(await realpath(filepath), subject)) return;
+  throw new ConfigError(
+    `${subject.what}, which run programs or receive your API keys; review them, then pass --trust-config once (kept until they change)`,
+    { file: display(filepath) },
+  );
+}
+
+async function isInside(file: string, dir: string): Promise<boolean> {
+  const [realFile, realDir] = await Promise.all([realpath(file), realpath(dir)]);
+  const rel = relative(realDir, realFile);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 async function validate(

@@ -79,6 +79,20 @@ export const testFrameworks = [
   'cargo test',
 ] as const;
 
+const agentLimitDefaults = {
+  maxTurns: 40,
+  taskTimeoutSeconds: 1800,
+  commandTimeoutSeconds: 300,
+  /** Calls beyond this in one model turn are answered "not executed". */
+  maxToolCallsPerTurn: 50,
+  /** Tool calls the model may ask for in one task before the agent is stopped. */
+  maxToolCallsPerTask: 1000,
+  /** Bytes one write_file / edit_file may write. */
+  maxWriteBytes: 5_000_000,
+};
+
+const snapshotDefaults = { maxFileBytes: 20 * 1024 * 1024 };
+
 export const configSchema = z.strictObject({
   defaultModel: z.string().min(1).default(DEFAULT_MODEL),
   provider: z.enum(['auto', 'openai', 'anthropic', 'ollama']).default('auto'),
@@ -139,11 +153,23 @@ export const configSchema = z.strictObject({
   agent: agentSetting.default('builtin'),
   agentLimits: z
     .strictObject({
-      maxTurns: z.number().int().positive().default(40),
-      taskTimeoutSeconds: z.number().positive().default(1800),
-      commandTimeoutSeconds: z.number().positive().default(300),
+      maxTurns: z.number().int().positive().default(agentLimitDefaults.maxTurns),
+      taskTimeoutSeconds: z.number().positive().default(agentLimitDefaults.taskTimeoutSeconds),
+      commandTimeoutSeconds: z.number().positive().default(agentLimitDefaults.commandTimeoutSeconds),
+      maxToolCallsPerTurn: z.number().int().positive().default(agentLimitDefaults.maxToolCallsPerTurn),
+      maxToolCallsPerTask: z.number().int().positive().default(agentLimitDefaults.maxToolCallsPerTask),
+      maxWriteBytes: z.number().int().positive().default(agentLimitDefaults.maxWriteBytes),
     })
-    .default({ maxTurns: 40, taskTimeoutSeconds: 1800, commandTimeoutSeconds: 300 }),
+    .default(agentLimitDefaults),
+  /** What a snapshot commit leaves out: files above the size (unless LFS-tracked or allowed here). */
+  snapshot: z
+    .strictObject({
+      maxFileBytes: z.number().int().positive().default(snapshotDefaults.maxFileBytes),
+      allowLargeFiles: z.array(z.string().min(1)).default([]),
+    })
+    .default({ ...snapshotDefaults, allowLargeFiles: [] }),
+  /** Globs of secret-looking files (dotenv, keys, credentials) the agents may read anyway. */
+  allowSecretFiles: z.array(z.string().min(1)).default([]),
   allowCommands: z.array(shellCommand).default([]),
   allowEnv: z.array(z.string().min(1)).default([]),
   plugins: z.array(z.string().min(1)).default([]),

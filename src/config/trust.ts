@@ -3,8 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
-/** Answers whether a JS/TS config file may be executed. */
-export type TrustDecider = (filepath: string) => Promise<boolean>;
+/**
+ * Answers whether something from the repository may be used: a JS/TS config or plugin file (run as
+ * code), or the security-relevant settings of a data config (`subject`).
+ */
+export type TrustDecider = (filepath: string, subject?: TrustSubject) => Promise<boolean>;
+
+export interface TrustSubject {
+  /** What is trusted, for the question: "sets hooks.postCreate, validate". */
+  what: string;
+  /** The bytes the trust is bound to (default: the whole file). Changing them asks again. */
+  content: string;
+}
 
 export interface TrustOptions {
   /** `--trust-config` was given. */
@@ -20,18 +30,33 @@ export interface TrustOptions {
  * earlier "yes" for exactly this content, or by a "yes" now. Changing the file asks again.
  */
 export function createTrustDecider(options: TrustOptions): TrustDecider {
-  return async (filepath) => {
+  return async (filepath, subject) => {
     const hash = createHash('sha256')
-      .update(await readFile(filepath))
+      .update(subject ? subject.content : await readFile(filepath))
       .digest('hex');
+    const key = subject ? `${filepath}#settings` : filepath;
     const store = await readStore(options.storeFile);
-    if (store[filepath] === hash) return true;
+    if (store[key] === hash) return true;
     let trusted = options.trustFlag;
-    if (!trusted && options.interactive) trusted = await ask(filepath);
-    if (trusted)
-      await writeFileAtomic(options.storeFile, JSON.stringify({ ...store, [filepath]: hash }, null, 2));
+    if (!trusted && options.interactive) trusted = await ask(filepath, subject);
+    if (trusted) await remember(options.storeFile, key, hash);
     return trusted;
   };
+}
+
+/** Remember a decision (also used by `maestro init` for the config it wrote for the user). */
+export async function rememberTrust(
+  storeFile: string,
+  filepath: string,
+  subject: TrustSubject,
+): Promise<void> {
+  const hash = createHash('sha256').update(subject.content).digest('hex');
+  await remember(storeFile, `${filepath}#settings`, hash);
+}
+
+async function remember(storeFile: string, key: string, hash: string): Promise<void> {
+  const store = await readStore(storeFile);
+  await writeFileAtomic(storeFile, JSON.stringify({ ...store, [key]: hash }, null, 2));
 }
 
 async function readStore(file: string): Promise<Record<string, string>> {
@@ -43,11 +68,13 @@ async function readStore(file: string): Promise<Record<string, string>> {
   }
 }
 
-async function ask(filepath: string): Promise<boolean> {
+async function ask(filepath: string, subject: TrustSubject | undefined): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(
-      `${filepath} runs code from this repository. Trust it and run it? [y/N] `,
+      subject
+        ? `${filepath} ${subject.what}: they run programs or receive your API keys. Trust them? [y/N] `
+        : `${filepath} runs code from this repository. Trust it and run it? [y/N] `,
     );
     return /^y(es)?$/i.test(answer.trim());
   } finally {

@@ -22,6 +22,8 @@ import {
   type AgentHandle,
   type AgentWorkspace,
 } from '../agent/index.js';
+import { secretFileCheck } from '../agent/secret-files.js';
+import { describeLeftOut } from '../git/snapshot-exclude.js';
 import type { TaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
 
 /**
@@ -223,7 +225,16 @@ async function commitWork(
       },
     }),
     exclude: linked,
+    leaveOut: {
+      maxFileBytes: deps.config.snapshot.maxFileBytes,
+      allowLargeFiles: deps.config.snapshot.allowLargeFiles,
+      isSecretFile: secretFileCheck(deps.config.allowSecretFiles),
+    },
   });
+  if (snapshot.leftOut.length > 0) {
+    const message = describeLeftOut(task.id, snapshot.leftOut, deps.config.snapshot.maxFileBytes);
+    await ctx.emit({ type: 'log', level: 'warn', message });
+  }
   if (!snapshot.committed) return snapshot.commit;
   await ctx.emit({
     type: 'task.committed',

@@ -4,6 +4,8 @@ import { identityEnv } from './plumbing.js';
 import { MaestroError } from '../errors.js';
 import { runCommitHooks, type HookRunner } from './commit-hooks.js';
 
+import { filesToLeaveOut, type LeaveOutRules, type LeftOut } from './snapshot-exclude.js';
+
 /** The project's commit hooks refused a snapshot commit; their output is kept for the user. */
 export class CommitHookError extends MaestroError {
   readonly output: string;
@@ -33,22 +35,29 @@ export interface SnapshotRequest {
   hooks?: { runner: HookRunner; env: Record<string, string> };
   /** Paths never committed, e.g. dependency folders linked into the worktree. */
   exclude?: string[];
+  /** Changed files left out (worktreeInclude copies, new secret files, large files); see `filesToLeaveOut`. */
+  leaveOut?: LeaveOutRules;
 }
 
-export type SnapshotResult =
+export type SnapshotResult = (
   | { committed: true; commit: string; parent: string; files: number; insertions: number; deletions: number }
-  | { committed: false; reason: 'no changes'; commit: string };
+  | { committed: false; reason: 'no changes'; commit: string }
+) & { leftOut: LeftOut[] };
 
 /** Commit every change in an agent's worktree (adds, edits, deletes, renames, modes, binaries). */
 export async function snapshotWorktree(request: SnapshotRequest): Promise<SnapshotResult> {
   const cwd = request.worktree;
-  const exclude = (request.exclude ?? []).map((path) => `:(exclude,literal)${path}`);
+  const leftOut = request.leaveOut ? await filesToLeaveOut(cwd, request.leaveOut) : [];
+  const exclude = [...(request.exclude ?? []), ...leftOut.map((entry) => entry.path)].map(
+    (path) => `:(exclude,literal)${path}`,
+  );
   await git(['add', '--all', '--', '.', ...exclude], { cwd });
   const staged = await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] });
   if (staged.exitCode === 0) {
     return {
       committed: false,
       reason: 'no changes',
+      leftOut,
       commit: await gitLine(['rev-parse', '--verify', 'HEAD'], { cwd }),
     };
   }
@@ -82,6 +91,7 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     files: stats.files.length,
     insertions: stats.insertions,
     deletions: stats.deletions,
+    leftOut,
   };
 }
 

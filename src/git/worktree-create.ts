@@ -8,6 +8,8 @@ import { worktreePath } from './worktree-paths.js';
 import { coneOf, conePathspecs, type Cone } from './worktree-cone.js';
 import { copyIncludedFiles, includePatterns } from './worktree-include.js';
 import type { Confiner } from '../sandbox/run.js';
+
+import { recordIncludedFiles } from './snapshot-exclude.js';
 import { linkDependencyDirs, runSetup, type DependencyLink, type SetupOutcome } from './worktree-deps.js';
 
 export interface WorktreeOptions {
@@ -281,6 +283,7 @@ async function finishWorktree(
   });
   const submodules = await initSubmodules(path, env);
   const copied = await copyIncludedFiles(options.repo, path, patterns);
+  await recordIncludedFiles(path, copied);
   const linked = await linkDependencyDirs(options.repo, path, options.linkDependencies ?? []);
   const setup = options.setup ? await runSetup(path, options.setup, options.signal) : null;
   const usesLfs = env.lfsMissing && (await attributesMentionLfs(path));

@@ -75,6 +75,11 @@ export interface ToolContext {
   worktree: string;
   /** Resolves a worktree-relative path, refusing anything that escapes the worktree. */
   resolvePath(path: string, intent: 'read' | 'write'): Promise<string>;
+  /**
+   * The files under a worktree-relative folder, as `list_files` sees them (relative paths, ignores
+   * applied). Use it rather than walking folders yourself: it never follows a symlink out.
+   */
+  listFiles(folder: string): Promise<string[]>;
 }
 
 export interface HookTask {

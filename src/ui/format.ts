@@ -1,4 +1,5 @@
 import type { TaskState } from '../events.js';
+import { inertText } from '../util/terminal-text.js';
 
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -24,7 +25,7 @@ export function formatTokens(count: number): string {
 /** Cuts to `width` columns with an ellipsis (ASCII-width approximation is enough for labels). */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  const flat = text.replace(/\s+/g, ' ');
+  const flat = inertText(text).replace(/\s+/g, ' ');
   return flat.length > width ? flat.slice(0, Math.max(0, width - 1)) + '…' : flat;
 }
 
@@ -35,7 +36,7 @@ export function pad(text: string, width: number): string {
 /** Hard-wraps text into lines of at most `width` characters. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of inertText(text).split('\n')) {
     const line = raw.replace(/\t/g, '  ');
     if (line.length === 0) lines.push('');
     for (let i = 0; i < line.length; i += Math.max(1, width)) lines.push(line.slice(i, i + width));

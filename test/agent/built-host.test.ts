@@ -45,7 +45,7 @@ describe('the host entry from built JavaScript', () => {
     const script = `
       const { startToolHost, hostEntry } = await import(${JSON.stringify(client)});
       const host = await startToolHost({ worktree: ${JSON.stringify(worktree)}, excludePaths: [], allowedCommands: [],
-        commandTimeoutMs: 5000, env: { PATH: process.env.PATH } });
+        commandTimeoutMs: 5000, maxWriteBytes: 1000, allowSecretFiles: [], env: { PATH: process.env.PATH } });
       const read = await host.call('read_file', { path: 'a.txt' });
       const escape = await host.call('read_file', { path: '../a.txt' });
       await host.close();

@@ -34,6 +34,8 @@ async function setup(scenario: FakeScenario, model: string, overrides: Partial<B
     memory: new SharedMemory(),
     emit: (body) => events.push(body),
     maxTurns: 10,
+    maxToolCallsPerTurn: 50,
+    maxToolCallsPerTask: 1000,
     ...overrides,
   };
   return { server, events, options };

@@ -37,6 +37,8 @@ async function setup(scenario: FakeScenario, overrides: Partial<BuiltinAgentOpti
     memory: new SharedMemory(),
     emit: (body) => events.push(body),
     maxTurns: 10,
+    maxToolCallsPerTurn: 50,
+    maxToolCallsPerTask: 1000,
     ...overrides,
   };
   return { server, executed, events, options };
@@ -48,6 +50,31 @@ const finishRule = {
 };
 
 describe('built-in agent loop', () => {
+  it('runs at most maxToolCallsPerTurn calls of a turn and stops at maxToolCallsPerTask', async () => {
+    const flood = Array.from({ length: 10_000 }, (_, i) => ({
+      name: 'read_file',
+      id: `c${i}`,
+      arguments: { path: `f${i}.ts` },
+    }));
+    const { executed, options } = await setup({ rules: [{ reply: { toolCalls: flood } }] });
+    const outcome = await runBuiltinAgent(options);
+    expect(executed).toHaveLength(50);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.reason).toMatch(/10000 tool calls .*maxToolCallsPerTask is 1000/);
+  });
+
+  it('counts calls across turns against maxToolCallsPerTask', async () => {
+    const three = [0, 1, 2].map((i) => ({ name: 'read_file', arguments: { path: `f${i}.ts` } }));
+    const { executed, options } = await setup(
+      { rules: [{ reply: { toolCalls: three } }] },
+      { maxToolCallsPerTask: 7 },
+    );
+    const outcome = await runBuiltinAgent(options);
+    // Turns ask for 3, 3, 3: the third turn may run only one more call before the limit.
+    expect(executed).toHaveLength(7);
+    expect(outcome.reason).toMatch(/9 tool calls/);
+  });
+
   it('never executes malformed calls and returns the error with the schema', async () => {
     const { server, executed, options } = await setup({
       rules: [

@@ -57,6 +57,8 @@ describe('built-in agent on the Responses API', () => {
       memory: new SharedMemory(),
       emit: () => {},
       maxTurns: 6,
+      maxToolCallsPerTurn: 50,
+      maxToolCallsPerTask: 1000,
     });
     expect(outcome).toMatchObject({ status: 'finished', summary: 'edited a.ts' });
     expect(executed).toEqual(['read_file', 'read_file']);

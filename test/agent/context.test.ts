@@ -1,3 +1,5 @@
+import { symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSharedPrefix, buildTaskMessage, renderPromptText } from '../../src/agent/context/prompt.js';
 import { keySymbols } from '../../src/agent/context/overview.js';
@@ -37,6 +39,22 @@ describe('agent context', () => {
     expect(overview).toContain('tools/x.py: def run, class Thing');
     expect(overview).not.toContain('dist/bundle.js');
     expect(overview).not.toContain('hidden');
+  });
+
+  it('refuses a coding standards file that resolves outside the repository', async () => {
+    const outside = await tempDir('maestro-outside-');
+    await writeFile(join(outside, 'secret.md'), 'sk-planted-0123456789abcdef\n');
+    const { repo } = await tempWorktree(files);
+    await symlink(join(outside, 'secret.md'), join(repo, 'LINKED.md'));
+    for (const codingStandards of [
+      join(outside, 'secret.md'),
+      join('..', '..', '..', outside, 'secret.md'),
+      'LINKED.md',
+    ]) {
+      await expect(buildSharedPrefix(repo, configSchema.parse({ codingStandards }))).rejects.toThrow(
+        /outside the repository/,
+      );
+    }
   });
 
   it('says which coding standards file is missing', async () => {

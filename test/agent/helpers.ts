@@ -27,6 +27,8 @@ export async function hostFor(
   options: {
     allowedCommands?: string[];
     commandTimeoutMs?: number;
+    maxWriteBytes?: number;
+    allowSecretFiles?: string[];
     allowEnv?: string[];
     env?: NodeJS.ProcessEnv;
   } = {},
@@ -40,6 +42,8 @@ export async function hostFor(
     excludePaths: ['node_modules/**', 'dist/**'],
     allowedCommands: options.allowedCommands ?? [],
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+    maxWriteBytes: options.maxWriteBytes ?? 5_000_000,
+    allowSecretFiles: options.allowSecretFiles ?? [],
     env: scrubEnv(options.env ?? process.env, options.allowEnv ?? []),
     confinement,
   });

@@ -70,7 +70,8 @@ export function runOnFake(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CliResult> {
-  return runCli(args, {
+  // The fixture's config is the test's own: trusted, as its author would after reading it.
+  return runCli(['--trust-config', ...args], {
     cwd: fixture.repo,
     env: {
       ...isolatedEnv(fixture.home),

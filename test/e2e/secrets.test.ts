@@ -142,7 +142,7 @@ describe('secrets never leave the orchestrator', () => {
     const dir = await tempDir('maestro-e2e-plan-');
     const planFile = join(dir, 'plan.json');
     await writeFile(planFile, JSON.stringify({ objective: 'dump', tasks: [plan.tasks[0]] }));
-    const result = await runCli(['run', '--plan', planFile, '--headless', '--json'], {
+    const result = await runCli(['--trust-config', 'run', '--plan', planFile, '--headless', '--json'], {
       cwd: fixture.repo,
       env: { ...isolatedEnv(fixture.home), ...planted, [canary]: 'visible' },
     });

@@ -73,6 +73,7 @@ describe('snapshotWorktree', () => {
     const { path } = await agentWorktree({ 'a.txt': 'a\n' });
     const head = runGit(path, ['rev-parse', 'HEAD']);
     expect(await snapshotWorktree({ ...ids, worktree: path, message: 'm' })).toEqual({
+      leftOut: [],
       committed: false,
       reason: 'no changes',
       commit: head,

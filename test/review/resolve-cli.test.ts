@@ -51,7 +51,7 @@ describe('maestro resolve', () => {
     );
     const start = (): Promise<TmuxSession> =>
       TmuxSession.start({
-        command: [process.execPath, launcher, 'resolve'],
+        command: [process.execPath, launcher, '--trust-config', 'resolve'],
         cwd: fixture.repo,
         columns: 110,
         rows: 40,

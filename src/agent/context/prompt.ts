@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import type { MaestroConfig } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
 import type { SystemSegment } from '../../llm/types.js';
@@ -19,12 +19,29 @@ How to work:
 - Run the tests or validation commands if any are allowed, and fix what you broke.
 - When done, call finish with a summary of what you changed and notes for tasks that depend on yours. Do not commit; maestro commits your worktree.`;
 
-/** Reads the coding standards file named in config (relative to the repository). */
+/**
+ * Reads the coding standards file named in config (relative to the repository). Its text goes to the
+ * model, so its real path (symlinks resolved) must be inside the repository: a config written by
+ * anyone with commit access must not send ~/.ssh/id_rsa to a provider.
+ */
 export async function readCodingStandards(repoDir: string, file: string | null): Promise<string | null> {
   if (file === null) return null;
   const path = isAbsolute(file) ? file : join(repoDir, file);
+  let real: string;
+  let root: string;
   try {
-    return (await readFile(path, 'utf8')).trim();
+    [real, root] = await Promise.all([realpath(path), realpath(repoDir)]);
+  } catch {
+    throw new ConfigError(`codingStandards file "${file}" cannot be read; fix the path or set it to null.`);
+  }
+  const rel = relative(root, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ConfigError(
+      `codingStandards file "${file}" is outside the repository (it resolves to ${real}); use a file inside it.`,
+    );
+  }
+  try {
+    return (await readFile(real, 'utf8')).trim();
   } catch {
     throw new ConfigError(`codingStandards file "${file}" cannot be read; fix the path or set it to null.`);
   }

@@ -123,6 +123,9 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     allowedCommands: options.allowedCommands,
     commandTimeoutMs: options.commandTimeoutMs,
     confinement: options.confinement,
+
+    maxWriteBytes: options.maxWriteBytes,
+    allowSecretFiles: options.allowSecretFiles,
     ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
   return new Promise((resolve, reject) => {

@@ -4,6 +4,8 @@ import type { ToolContext, ToolOutcome } from '../tools/context.js';
 import type { HostToolName } from '../tools/schemas.js';
 import type { MaestroPlugin, PluginTool } from '../../plugins/api.js';
 import { executeHostTool } from '../tools/execute.js';
+import { secretFileCheck } from '../secret-files.js';
+import { inFolder, listWorktreeFiles } from '../tools/files.js';
 import type { FromHost, ToHost } from './protocol.js';
 
 /**
@@ -25,13 +27,17 @@ async function loadPluginTools(tools: { module: string; name: string }[]): Promi
 }
 
 /** A plugin tool runs here, in the worktree, with every path going through the same guard. */
-async function runPluginTool(name: string, args: unknown, guard: PathGuard): Promise<ToolOutcome> {
+async function runPluginTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolOutcome> {
   const handler = pluginHandlers.get(name);
   if (!handler) return { ok: false, output: `unknown tool ${name}` };
   try {
     const output = await handler(args as Record<string, unknown>, {
-      worktree: guard.root,
-      resolvePath: async (path) => (await guard.resolve(path)).abs,
+      worktree: ctx.guard.root,
+      resolvePath: async (path) => (await ctx.guard.resolve(path)).abs,
+      listFiles: async (folder) => {
+        const within = await inFolder(ctx, folder);
+        return (await listWorktreeFiles(ctx)).filter(within);
+      },
     });
     return { ok: true, output: String(output) };
   } catch (error) {
@@ -61,6 +67,7 @@ async function handle(message: ToHost): Promise<void> {
           ...message.settings,
           worktree: guard.root,
           guard,
+          isSecretFile: secretFileCheck(message.settings.allowSecretFiles),
           env: { ...process.env } as Record<string, string>,
         };
         send({ type: 'ready', pid: process.pid });
@@ -78,7 +85,7 @@ async function handle(message: ToHost): Promise<void> {
           base === null
             ? { ok: false, output: 'the tool host is not initialised' }
             : pluginHandlers.has(message.name)
-              ? await runPluginTool(message.name, message.args, base.guard)
+              ? await runPluginTool(message.name, message.args, base)
               : await executeHostTool(
                   {
                     ...base,

@@ -10,6 +10,11 @@ export interface HostSettings {
   commandTimeoutMs: number;
   /** How `run_command` runs its programs (plain data from the orchestrator's AgentSandbox). */
   confinement: Confinement;
+
+  /** Config `agentLimits.maxWriteBytes`. */
+  maxWriteBytes: number;
+  /** Config `allowSecretFiles`: secret-looking files the agent may read anyway. */
+  allowSecretFiles: string[];
   /** Plugin tools to load: each plugin module (file URL) and the tool names it provides. */
   pluginTools?: { module: string; name: string }[];
 }

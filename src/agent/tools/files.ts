@@ -1,9 +1,9 @@
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { git } from '../../git/runner.js';
 import { PathRefused } from '../path-guard.js';
+import { secretFileRefusal } from '../secret-files.js';
+import { writeInside } from './safe-write.js';
 import type { ToolArgs } from './schemas.js';
 import { fail, type ToolContext, type ToolOutcome } from './context.js';
 
@@ -50,6 +50,7 @@ function looksBinary(bytes: Buffer): boolean {
 
 export async function readTextFile(ctx: ToolContext, args: ToolArgs<'read_file'>): Promise<ToolOutcome> {
   const { rel, abs } = await ctx.guard.resolve(args.path);
+  if (ctx.isSecretFile(rel)) return fail(secretFileRefusal(rel));
   const info = await stat(abs).catch(() => null);
   if (info === null) return fail(`${rel} does not exist.`);
   if (info.isDirectory()) return fail(`${rel} is a folder; use list_files to see its files.`);
@@ -85,21 +86,13 @@ export async function readTextFile(ctx: ToolContext, args: ToolArgs<'read_file'>
   return { ok: true, output: `${header}\n${out.join('\n')}${more}` };
 }
 
-/**
- * Writes without following a symlink at the last component (the guard checked it; this closes the
- * race). A hard-linked file is replaced, not written through, so the other link never changes.
- */
-async function writeNoFollow(abs: string, content: string): Promise<void> {
-  await mkdir(dirname(abs), { recursive: true });
-  const existing = await lstat(abs).catch(() => null);
-  if (existing !== null && existing.isFile() && existing.nlink > 1) await unlink(abs);
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-  const handle = await open(abs, flags, existing === null ? 0o644 : existing.mode & 0o777);
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
+/** The refusal for content over `agentLimits.maxWriteBytes`, or null when it fits. */
+function tooLarge(ctx: ToolContext, rel: string, content: string): ToolOutcome | null {
+  const bytes = Buffer.byteLength(content);
+  if (bytes <= ctx.maxWriteBytes) return null;
+  return fail(
+    `refused: ${rel} would be ${bytes} bytes, over the limit of ${ctx.maxWriteBytes} bytes per written file (agentLimits.maxWriteBytes).`,
+  );
 }
 
 export async function writeTextFile(ctx: ToolContext, args: ToolArgs<'write_file'>): Promise<ToolOutcome> {
@@ -107,7 +100,9 @@ export async function writeTextFile(ctx: ToolContext, args: ToolArgs<'write_file
   if (rel === '') throw new PathRefused(args.path, 'it is the worktree itself');
   const existing = await lstat(abs).catch(() => null);
   if (existing?.isDirectory()) return fail(`${rel} is a folder; give a file path.`);
-  await writeNoFollow(abs, args.content);
+  const refused = tooLarge(ctx, rel, args.content);
+  if (refused) return refused;
+  await writeInside(ctx.guard.root, abs, args.content);
   const kind = existing === null ? 'add' : 'change';
   return {
     ok: true,
@@ -124,6 +119,7 @@ function countOccurrences(text: string, search: string): number {
 
 export async function editTextFile(ctx: ToolContext, args: ToolArgs<'edit_file'>): Promise<ToolOutcome> {
   const { rel, abs } = await ctx.guard.resolve(args.path);
+  if (ctx.isSecretFile(rel)) return fail(secretFileRefusal(rel));
   const bytes = await readFile(abs).catch(() => null);
   if (bytes === null) return fail(`${rel} does not exist; use write_file to create it.`);
   if (looksBinary(bytes)) return fail(`${rel} is a binary file; it cannot be edited as text.`);
@@ -137,7 +133,10 @@ export async function editTextFile(ctx: ToolContext, args: ToolArgs<'edit_file'>
     );
   }
   const at = text.indexOf(args.search);
-  await writeNoFollow(abs, text.slice(0, at) + args.replace + text.slice(at + args.search.length));
+  const edited = text.slice(0, at) + args.replace + text.slice(at + args.search.length);
+  const refused = tooLarge(ctx, rel, edited);
+  if (refused) return refused;
+  await writeInside(ctx.guard.root, abs, edited);
   const line = text.slice(0, at).split('\n').length;
   return { ok: true, output: `edited ${rel} at line ${line}`, changed: [{ path: rel, kind: 'change' }] };
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { PathRefused } from '../path-guard.js';
 import picomatch from 'picomatch';
 import { runInGroup } from '../../sandbox/process-group.js';
 import type { ToolArgs } from './schemas.js';
@@ -26,7 +26,10 @@ function format(hits: SearchHit[], total: number): string {
     : lines.join('\n');
 }
 
-/** Plain JavaScript search over the same file list `list_files` shows. */
+/**
+ * Plain JavaScript search over the same file list `list_files` shows. Each file goes through the
+ * path guard: a committed symlink to a file outside the worktree is skipped, never read.
+ */
 export async function searchWithJs(
   ctx: ToolContext,
   files: string[],
@@ -35,7 +38,16 @@ export async function searchWithJs(
   const hits: SearchHit[] = [];
   let total = 0;
   for (const path of files) {
-    const bytes = await readFile(join(ctx.worktree, path)).catch(() => null);
+    if (ctx.isSecretFile(path)) continue;
+    const abs = await ctx.guard.resolve(path).then(
+      (resolved) => resolved.abs,
+      (error: unknown) => {
+        if (error instanceof PathRefused) return null;
+        throw error;
+      },
+    );
+    if (abs === null) continue;
+    const bytes = await readFile(abs).catch(() => null);
     if (bytes === null || bytes.subarray(0, 8_192).includes(0)) continue;
     const lines = bytes.toString('utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -48,7 +60,10 @@ export async function searchWithJs(
   return { hits, total };
 }
 
-/** ripgrep with the same ignores as list_files (.gitignore, excludePaths); null when rg is unavailable. */
+/**
+ * ripgrep with the same ignores as list_files (.gitignore, excludePaths); null when rg is unavailable.
+ * rg never follows symlinks while walking (no `--follow`); hits in secret files are dropped.
+ */
 export async function searchWithRipgrep(
   ctx: ToolContext,
   folder: string,
@@ -72,8 +87,9 @@ export async function searchWithRipgrep(
   for (const line of result.output.split('\n')) {
     const match = /^(.*?):(\d+):(.*)$/.exec(line);
     if (!match) continue;
-    total++;
     const path = (match[1] ?? '').replace(/^\.\//, '');
+    if (ctx.isSecretFile(path)) continue;
+    total++;
     if (hits.length < maxMatches) hits.push({ path, line: Number(match[2]), text: match[3] ?? '' });
   }
   return { hits, total };

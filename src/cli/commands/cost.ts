@@ -3,6 +3,7 @@ import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import { listRuns, readRun } from '../../orchestrator/runs.js';
 import { costReport, type CostLine, type RunCost } from '../../orchestrator/cost-report.js';
 import { UsageError } from '../../errors.js';
+import { inertText } from '../../util/terminal-text.js';
 
 export function registerCost(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function registerCost(program: Command): void {
         for (const run of report.runs) out.push(...renderRun(run), '');
         if (report.runs.length > 1) out.push(`all ${report.runs.length} runs: ${line(report.total)}`);
         if (report.runs.length === 0) out.push(`no runs since ${options.since ?? ''}`);
-        process.stdout.write(`${out.join('\n').trimEnd()}\n`);
+        process.stdout.write(`${inertText(out.join('\n').trimEnd())}\n`);
       },
     );
 }

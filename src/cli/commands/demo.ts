@@ -41,7 +41,8 @@ export function registerDemo(program: Command): void {
               '--headless',
               ...(flags.json ? ['--json'] : []),
             ];
-        const child = await execa(process.execPath, [launcher, ...args], {
+        // The sample repository and its config are maestro's own, made a moment ago.
+        const child = await execa(process.execPath, [launcher, '--trust-config', ...args], {
           cwd: repo,
           stdio: 'inherit',
           reject: false,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findRepo } from '../context.js';
+import { findRepo, trustStoreFile } from '../context.js';
+import { rememberTrust } from '../../config/trust.js';
+import { securitySettings } from '../../config/security-keys.js';
 import { detectProject } from '../../config/detect.js';
 import { searchPlaces } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
@@ -33,6 +35,11 @@ export function registerInit(program: Command): void {
         budget: { runUsd: 10, taskUsd: 2 },
       };
       await writeFile(target, `${JSON.stringify(config, null, 2)}\n`);
+      // The user asked for this file: its validate commands need no second "yes".
+      await rememberTrust(trustStoreFile(), await realpath(target), {
+        what: 'written by maestro init',
+        content: JSON.stringify(securitySettings(config)),
+      });
       const lines = [
         `wrote ${relative(process.cwd(), target) || target}`,
         `  package manager: ${detected.packageManager ?? 'none found'}`,

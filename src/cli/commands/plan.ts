@@ -18,6 +18,7 @@ import { formatPlanTree } from '../../orchestrator/plan-tree.js';
 import { predictOverlaps, serializeOverlaps } from '../../orchestrator/plan-overlap.js';
 import { listTrackedFiles } from '../../orchestrator/repo-files.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { inertJson, inertText } from '../../util/terminal-text.js';
 
 interface PlanCommandFlags extends PlanFlags {
   json?: boolean;
@@ -69,7 +70,7 @@ export function registerPlan(program: Command): void {
         out.endsWith('.json') ? `${JSON.stringify(plan, null, 2)}\n` : stringify(plan),
       );
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+        process.stdout.write(`${inertJson(JSON.stringify(plan, null, 2))}\n`);
         process.stderr.write(`saved to ${out}\n`);
         return;
       }
@@ -85,6 +86,6 @@ export function registerPlan(program: Command): void {
       }
       if (obtained.costUsd) lines.push('', `planning cost $${obtained.costUsd.toFixed(4)}`);
       lines.push('', `saved to ${out}`, `edit it if you like, then: maestro run --plan ${out}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${inertText(lines.join('\n'))}\n`);
     });
 }

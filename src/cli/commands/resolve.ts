@@ -11,6 +11,8 @@ import { openRunSandbox } from '../run-sandbox.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 
+import { inertJson, inertText } from '../../util/terminal-text.js';
+
 interface ResolveOptions {
   list?: boolean;
   json?: boolean;
@@ -33,7 +35,9 @@ export function registerResolve(program: Command): void {
         throw new UsageError('--json goes with --list: `maestro resolve --list --json`');
       if (options.list) {
         process.stdout.write(
-          options.json ? `${JSON.stringify(pending, null, 2)}\n` : listText(run.runId, pending),
+          options.json
+            ? `${inertJson(JSON.stringify(pending, null, 2))}\n`
+            : inertText(listText(run.runId, pending)),
         );
         return;
       }

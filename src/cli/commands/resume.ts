@@ -19,6 +19,8 @@ import { worktreeRoot } from '../../git/worktree-paths.js';
 import { buildSharedPrefix } from '../../agent/index.js';
 import { openRunSandbox } from '../run-sandbox.js';
 
+import { inertText } from '../../util/terminal-text.js';
+
 export function registerResume(program: Command): void {
   program
     .command('resume')
@@ -82,7 +84,7 @@ export function registerResume(program: Command): void {
                 sandbox: sandbox.confiner,
               }),
           });
-          (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
+          (flags.json ? process.stderr : process.stdout).write(`${inertText(formatSummary(state))}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
           interrupt.dispose();

@@ -16,6 +16,7 @@ import type { Journal } from '../../orchestrator/journal.js';
 import { createJsonReporter, createLineReporter } from '../reporters/lines.js';
 import { UsageError } from '../../errors.js';
 import { PlanValidationError } from '../../orchestrator/plan-validate.js';
+import { inertText } from '../../util/terminal-text.js';
 
 /** Flags shared by `maestro run` and `maestro plan`. */
 export interface PlanFlags {
@@ -160,7 +161,7 @@ export function interruptController(): { signal: AbortSignal; dispose(): void } 
 /** The model's rejected plan goes to stderr before the one-line error, so the user can fix and reuse it. */
 export function printRejectedPlan(error: unknown): never {
   if (error instanceof PlanValidationError && error.planText) {
-    process.stderr.write(`The plan the model sent:\n${error.planText}\n`);
+    process.stderr.write(`The plan the model sent:\n${inertText(error.planText)}\n`);
   }
   throw error;
 }

@@ -12,6 +12,7 @@ import {
 } from '../run-session.js';
 import { runWithTui } from '../live-tui.js';
 import type { RunState } from '../../orchestrator/run-state.js';
+import { inertLine, inertText } from '../../util/terminal-text.js';
 
 /** The options `maestro run` and `maestro tui` share. */
 export function runOptions(command: Command): Command {
@@ -65,8 +66,8 @@ async function runHeadless(
 export async function finish(run: PreparedRun, state: RunState, flags: RunFlags): Promise<void> {
   const concluded = await concludeRun(run, state, flags);
   const out = flags.json ? process.stderr : process.stdout;
-  out.write(`${formatSummary(state)}\n`);
-  for (const line of concluded.lines) out.write(`${line}\n`);
+  out.write(`${inertText(formatSummary(state))}\n`);
+  for (const line of concluded.lines) out.write(`${inertLine(line)}\n`);
   const code = exitCodeFor(state.outcome);
   process.exitCode = concluded.failed && code === 0 ? 1 : code;
 }

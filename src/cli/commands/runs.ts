@@ -3,6 +3,7 @@ import { findRepo } from '../context.js';
 import { listRuns } from '../../orchestrator/runs.js';
 import { tasksIn } from '../../orchestrator/run-state.js';
 import { usd } from '../reporters/summary.js';
+import { inertJson, inertLine } from '../../util/terminal-text.js';
 
 export function registerRuns(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerRuns(program: Command): void {
         objective: state.objective,
       }));
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        process.stdout.write(`${inertJson(JSON.stringify(rows, null, 2))}\n`);
         return;
       }
       if (rows.length === 0) {
@@ -33,7 +34,7 @@ export function registerRuns(program: Command): void {
       }
       for (const row of rows) {
         process.stdout.write(
-          `${row.runId}  ${row.status.padEnd(11)}  ${`${row.merged}/${row.tasks}`.padStart(5)} merged  ${usd(row.costUsd).padStart(8)}  ${row.objective}\n`,
+          `${row.runId}  ${row.status.padEnd(11)}  ${`${row.merged}/${row.tasks}`.padStart(5)} merged  ${usd(row.costUsd).padStart(8)}  ${inertLine(row.objective)}\n`,
         );
       }
     });

@@ -3,6 +3,7 @@ import { findRepo } from '../context.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { formatSummary, usd } from '../reporters/summary.js';
 import type { RunState } from '../../orchestrator/run-state.js';
+import { inertJson, inertText } from '../../util/terminal-text.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -18,7 +19,7 @@ export function registerStatus(program: Command): void {
       if (flags.json) {
         const live = record.liveLock ? { pid: record.liveLock.pid } : null;
         process.stdout.write(
-          `${JSON.stringify({ ...record.state, live, tornTail: record.tornTail }, null, 2)}\n`,
+          `${inertJson(JSON.stringify({ ...record.state, live, tornTail: record.tornTail }, null, 2))}\n`,
         );
         return;
       }
@@ -26,7 +27,7 @@ export function registerStatus(program: Command): void {
       if (record.liveLock) lines.push(`running now in process ${record.liveLock.pid}`);
       else if (record.state.phase !== 'finished')
         lines.push(`not running (it was interrupted): continue with maestro resume ${record.runId}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${inertText(lines.join('\n'))}\n`);
     });
 }
 

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../../events.js';
 import { initialRunState, reduceRun, type RunState } from '../../orchestrator/run-state.js';
 import { duration, usd } from './summary.js';
+import { inertJson, inertLine } from '../../util/terminal-text.js';
 
 /**
  * The headless progress reporter: one line per meaningful event (never per token), with the
@@ -77,13 +78,13 @@ export function createLineReporter(write: (line: string) => void): (event: RunEv
   return (event) => {
     state = reduceRun(state ?? initialRunState(event.runId), event);
     const line = formatEventLine(event, state);
-    if (line !== undefined) write(`${line}\n`);
+    if (line !== undefined) write(`${inertLine(line)}\n`);
   };
 }
 
 /** `--json`: every event as one JSON line (NDJSON), as journaled. */
 export function createJsonReporter(write: (line: string) => void): (event: RunEvent) => void {
-  return (event) => write(`${JSON.stringify(event)}\n`);
+  return (event) => write(`${inertJson(JSON.stringify(event))}\n`);
 }
 
 function byStructure(files: string[] | undefined): string {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Text } from 'ink';
 import { Overlay } from './Pane.js';
 import type { Box as Size } from '../layout.js';
+import { inertText } from '../../util/terminal-text.js';
 
 export type DiffState =
   | { status: 'loading'; taskId: string }
@@ -39,7 +40,7 @@ export function DiffView(props: { diff: DiffState; size: Size; scroll: number })
     >
       {lines.slice(top, top + rows).map((line, index) => (
         <Text key={index} wrap="truncate" color={diff.status === 'error' ? 'red' : colorOf(line)}>
-          {line.replace(/\t/g, '  ') || ' '}
+          {inertText(line).replace(/\t/g, '  ') || ' '}
         </Text>
       ))}
     </Overlay>

@@ -3,6 +3,7 @@ import { Text } from 'ink';
 import type { Finding } from '../store/run-state.js';
 import type { Box } from '../layout.js';
 import { inner, Pane } from './Pane.js';
+import { inertLine } from '../../util/terminal-text.js';
 
 /** Shared memory: the findings agents publish for each other, newest at the bottom. */
 export const FeedPane = memo(function FeedPane(props: {
@@ -17,7 +18,7 @@ export const FeedPane = memo(function FeedPane(props: {
       {shown.length === 0 && rows > 0 ? <Text dimColor>no findings yet</Text> : null}
       {shown.map((finding) => (
         <Text key={finding.seq} wrap="truncate">
-          <Text color="yellow">[{finding.taskId}]</Text> {finding.text.replace(/\s+/g, ' ')}
+          <Text color="yellow">[{finding.taskId}]</Text> {inertLine(finding.text)}
           {finding.files.length > 0 ? <Text dimColor> ({finding.files.join(', ')})</Text> : null}
         </Text>
       ))}

@@ -4,6 +4,7 @@ import { Overlay } from './Pane.js';
 import type { RunView } from '../store/run-state.js';
 import { stateGlyph } from '../format.js';
 import type { Box as Size } from '../layout.js';
+import { inertLine } from '../../util/terminal-text.js';
 
 const groups = [
   { title: 'merged', states: ['merged'] },
@@ -36,7 +37,7 @@ export function MergeView(props: { view: RunView; size: Size }): ReactNode {
         <Text key={id} wrap="truncate">
           {'  '}
           <Text color={color}>{glyph}</Text> {id}
-          <Text dimColor> {files ?? task.reason ?? ''}</Text>
+          <Text dimColor> {inertLine(files ?? task.reason ?? '')}</Text>
         </Text>,
       );
     }
