@@ -55,7 +55,7 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
   try {
     journal = await Journal.open(record.dir, runId, { redact: options.redact });
     options.onJournal?.(journal);
-    await repairWorktreeAdmin(options.repo, await gitCommonDir(options.repo));
+    await repairWorktreeAdmin(options.repo, options.worktreeRoot);
     const reconciled = await reconcileRun(options.repo, before.order, { runId, root: options.worktreeRoot });
     if (reconciled.busy.length > 0) {
       const busy = reconciled.busy[0];
