@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { git, gitLine, GitError } from './runner.js';
 import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
+import { inlineNestedRepos } from './nested-repos.js';
 import { MaestroError } from '../errors.js';
 
 /** The project's commit hooks refused a snapshot commit; their output is kept for the user. */
@@ -45,6 +46,8 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
   const cwd = request.worktree;
   const exclude = (request.exclude ?? []).map((path) => `:(exclude,literal)${path}`);
   await git(['add', '--all', '--', '.', ...exclude], { cwd });
+  // A repository the agent made inside its worktree is committed as files, never as a dangling gitlink.
+  await inlineNestedRepos(cwd);
   const staged = await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] });
   if (staged.exitCode === 0) {
     return {
