@@ -3,7 +3,7 @@ import type { SystemSegment, Usage } from '../llm/types.js';
 import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
 import { renderPromptText } from './context/prompt.js';
-import { scrubEnv } from './env.js';
+import { scrubEnv, withPushesRefused } from './env.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -79,7 +79,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   const stopper = new AbortController();
   const timeoutMs = options.config.agentLimits.taskTimeoutSeconds * 1000;
   const setting = options.agent ?? options.config.agent;
-  const env = scrubEnv(options.env ?? process.env, options.config.allowEnv);
+  const env = withPushesRefused(scrubEnv(options.env ?? process.env, options.config.allowEnv));
   let paused = false;
 
   if (setting !== 'builtin') {

@@ -8,6 +8,7 @@ import { mergeTask, type MergeHint } from './task-merge.js';
 import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { checkTaskHead } from '../git/task-head.js';
 import { requireConfigHook } from './config-hooks.js';
 import { runHooks } from '../plugins/hooks.js';
 import type { MaestroPlugin } from '../plugins/api.js';
@@ -121,6 +122,9 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
         return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
       if (outcome.status === 'failed')
         return { kind: 'failed', reason: outcome.reason || 'the agent failed' };
+      const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
+      if (!checked.ok) return { kind: 'failed', reason: checked.reason };
+      head = checked.head;
       const failure = await validate(deps, task, ctx, worktree, round + 1, timeoutMs);
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
       if (!failure) break;
