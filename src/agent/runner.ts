@@ -47,6 +47,8 @@ export interface StartAgentOptions {
   pluginTools?: readonly PluginToolRef[];
   /** When the worktree is still being checked out: tools (and external CLIs) wait for it. Default: ready. */
   workspace?: AgentWorkspace;
+  /** Told the process group of an external CLI once it runs (the run records it for `resume`). */
+  onProcessGroup?: (pgid: number) => void;
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -133,6 +135,7 @@ function runExternal(
     timeoutMs,
     signal,
     control,
+    onProcessGroup: options.onProcessGroup,
     costOf: options.llm?.costOf,
     overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
   });

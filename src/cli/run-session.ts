@@ -12,6 +12,7 @@ import {
 } from './commands/run-shared.js';
 import { runJob, type StartedRun } from '../orchestrator/run-job.js';
 import { createTaskRunner } from '../orchestrator/task-runner.js';
+import { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, type RepoInfo } from '../git/repo.js';
 import { worktreeRoot } from '../git/worktree-paths.js';
@@ -157,6 +158,7 @@ export async function executeRun(
         state: () => started.scheduler.current,
         plugins: run.plugins,
         pluginTools: run.pluginTools,
+        agentProcesses: new AgentProcessRecords(started.dir),
       }),
   });
   return state;

@@ -9,6 +9,7 @@ import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/typ
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
 import { checkTaskHead } from '../git/task-head.js';
+import type { AgentProcessRecords } from './agent-processes.js';
 import { requireConfigHook } from './config-hooks.js';
 import { runHooks } from '../plugins/hooks.js';
 import type { MaestroPlugin } from '../plugins/api.js';
@@ -50,6 +51,8 @@ export interface TaskRunnerDeps {
   plugins?: readonly MaestroPlugin[];
   /** Tools plugins add to the built-in agent. */
   pluginTools?: readonly PluginToolRef[];
+  /** Where the process groups of running external agents are recorded (the run folder), for `resume`. */
+  agentProcesses?: AgentProcessRecords;
 }
 
 /**
@@ -191,6 +194,7 @@ async function runAgent(
   workspace: AgentWorkspace,
   taskMessage: string,
 ): Promise<AgentOutcome> {
+  const recorded: Promise<void>[] = [];
   const handle = start({
     runId: deps.runId,
     taskId: task.id,
@@ -207,6 +211,10 @@ async function runAgent(
     agent: deps.agent,
     env: deps.env,
     ...(deps.pluginTools && { pluginTools: deps.pluginTools }),
+    onProcessGroup: (pgid) => {
+      // A failed record only costs resume its chance to stop this agent: never the task.
+      if (deps.agentProcesses) recorded.push(deps.agentProcesses.record(task.id, pgid).catch(() => undefined));
+    },
   });
   const onAbort = (): void => handle.stop(stopReason(ctx.signal));
   if (ctx.signal.aborted) onAbort();
@@ -216,6 +224,8 @@ async function runAgent(
   try {
     return await handle.outcome;
   } finally {
+    await Promise.allSettled(recorded);
+    await deps.agentProcesses?.forget(task.id);
     unpause();
     ctx.signal.removeEventListener('abort', onAbort);
   }

@@ -44,6 +44,8 @@ export interface ExternalAgentOptions {
   graceMs?: number;
   signal?: AbortSignal;
   control?: ExternalControl;
+  /** Told the CLI's process group id once it runs. */
+  onProcessGroup?: (pgid: number) => void;
   /** Prices usage the CLI reports without a cost (codex). */
   costOf?: (usage: Usage) => number;
   /** Checked on every usage report; a returned sentence kills the CLI and fails the task. */
@@ -129,7 +131,10 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       timeoutMs: options.timeoutMs,
       graceMs: options.graceMs,
       signal: local.signal,
-      onStart: (pgid) => options.control?.attach(pgid),
+      onStart: (pgid) => {
+        options.control?.attach(pgid);
+        options.onProcessGroup?.(pgid);
+      },
       onOutput: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).push(chunk),
     });
     stdout.flush();

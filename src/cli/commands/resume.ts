@@ -12,6 +12,7 @@ import {
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
 import { resumeJob } from '../../orchestrator/resume-job.js';
 import { createTaskRunner } from '../../orchestrator/task-runner.js';
+import { AgentProcessRecords } from '../../orchestrator/agent-processes.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
@@ -75,6 +76,7 @@ export function registerResume(program: Command): void {
                 state: () => run.scheduler.current,
                 plugins,
                 pluginTools: tools,
+                agentProcesses: new AgentProcessRecords(run.dir),
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
