@@ -35,6 +35,8 @@ export interface SnapshotRequest {
   hooks?: boolean;
   /** Paths never committed, e.g. dependency folders linked into the worktree. */
   exclude?: string[];
+  /** Time limit of the commit itself, the project's hooks included (default: the git runner's). */
+  commitTimeoutMs?: number;
 }
 
 export type SnapshotResult =
@@ -64,7 +66,7 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     ...(request.trailers ?? []),
   ]);
   const args = ['commit', '--quiet', '--cleanup=verbatim', '--file=-', ...(hooks ? [] : ['--no-verify'])];
-  await commitWithFallbacks(cwd, args, message, request.taskId, hooks);
+  await commitWithFallbacks({ cwd, timeoutMs: request.commitTimeoutMs }, args, message, request.taskId, hooks);
   // The new commit, its parent and what it changed, in one call.
   const shown = await git(
     ['show', '-z', '--numstat', '-M', '--no-show-signature', '--format=%H %P', 'HEAD'],
@@ -95,15 +97,16 @@ export function withTrailers(message: string, trailers: [string, string][]): str
  * maestro) or the project's commit hooks refusing (reported with their output).
  */
 async function commitWithFallbacks(
-  cwd: string,
+  where: { cwd: string; timeoutMs: number | undefined },
   args: string[],
   message: string,
   taskId: string,
   hooks: boolean,
 ): Promise<void> {
+  const { cwd } = where;
   let identity: Record<string, string>;
   try {
-    await git(args, { cwd, input: message });
+    await git(args, { ...where, input: message });
     return;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
@@ -111,7 +114,7 @@ async function commitWithFallbacks(
     if (Object.keys(identity).length === 0) throw await explainFailure(error, cwd, taskId, hooks);
   }
   try {
-    await git(args, { cwd, input: message, env: identity });
+    await git(args, { ...where, input: message, env: identity });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     throw await explainFailure(error, cwd, taskId, hooks);

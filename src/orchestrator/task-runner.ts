@@ -251,6 +251,8 @@ async function commitWork(
       ['Maestro-Cost-Usd', spent.costUsd.toFixed(4)],
     ],
     hooks: deps.config.commitHooks,
+    // The project's commit hooks are commands like any other: they get the command time limit.
+    commitTimeoutMs: deps.config.agentLimits.commandTimeoutSeconds * 1000,
     exclude: linked,
   });
   if (!snapshot.committed) return snapshot.commit;
