@@ -15,7 +15,7 @@ import { createTaskRunner } from '../orchestrator/task-runner.js';
 import { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, type RepoInfo } from '../git/repo.js';
-import { worktreeRoot } from '../git/worktree-paths.js';
+import { prepareWorktreeRoot, worktreeRoot } from '../git/worktree-paths.js';
 import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { MaestroPlugin } from '../plugins/api.js';
@@ -70,6 +70,8 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
   };
   const info = await inspectRepo(repo.root);
+  const root = worktreeRoot(info, config.worktreeDir);
+  await prepareWorktreeRoot(info, root);
   let setup: ModelSetup | undefined;
   return {
     repo,
@@ -78,7 +80,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     plugins,
     pluginTools: tools,
     template,
-    worktreeRoot: worktreeRoot(info, config.worktreeDir),
+    worktreeRoot: root,
     maxAgents,
     runId: newRunId(),
     model: () => (setup ??= prepareModel(config, flags)),

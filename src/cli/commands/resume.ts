@@ -16,7 +16,7 @@ import { AgentProcessRecords } from '../../orchestrator/agent-processes.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
-import { worktreeRoot } from '../../git/worktree-paths.js';
+import { prepareWorktreeRoot, worktreeRoot } from '../../git/worktree-paths.js';
 import { buildSharedPrefix } from '../../agent/index.js';
 
 export function registerResume(program: Command): void {
@@ -44,7 +44,9 @@ export function registerResume(program: Command): void {
         const record = await readRun(repo.root, runId);
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
         const runBudgetUsd = parseBudget(flags.budget);
-        const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+        const info = await inspectRepo(repo.root);
+        const root = worktreeRoot(info, config.worktreeDir);
+        await prepareWorktreeRoot(info, root);
         const model = record.state.model;
         const setup: ModelSetup | undefined =
           config.agent === 'builtin' && model && model !== 'external'
