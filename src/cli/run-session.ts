@@ -14,7 +14,8 @@ import { runJob, type StartedRun } from '../orchestrator/run-job.js';
 import { createTaskRunner } from '../orchestrator/task-runner.js';
 import { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
-import { inspectRepo, type RepoInfo } from '../git/repo.js';
+import { inspectRepo, resolveCommit, type RepoInfo } from '../git/repo.js';
+import { assertRunRefsFree } from '../git/refs.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../git/worktree-paths.js';
 import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
@@ -27,7 +28,13 @@ import type { RunState } from '../orchestrator/run-state.js';
 import type { Plan } from '../orchestrator/plan.js';
 import type { ObtainedPlan } from '../orchestrator/plan-source.js';
 import type { Journal } from '../orchestrator/journal.js';
-import { checkoutResult, openPullRequest, pushResult, type DeliverOptions } from '../orchestrator/deliver.js';
+import {
+  checkDelivery,
+  checkoutResult,
+  openPullRequest,
+  pushResult,
+  type DeliverOptions,
+} from '../orchestrator/deliver.js';
 import { formatSummary } from './reporters/summary.js';
 
 /** Every flag of `maestro run` (and `maestro tui --task`). */
@@ -71,6 +78,11 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
   };
   const info = await inspectRepo(repo.root);
   const root = worktreeRoot(info, config.worktreeDir);
+  const runId = newRunId();
+  // Everything that would fail the run later is checked now, before a plan is paid for.
+  if (flags.base !== undefined) await resolveCommit(repo.root, flags.base);
+  await assertRunRefsFree(repo.root, runId);
+  await checkDelivery(repo.root, flags);
   await prepareWorktreeRoot(info, root);
   let setup: ModelSetup | undefined;
   return {
@@ -82,7 +94,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     template,
     worktreeRoot: root,
     maxAgents,
-    runId: newRunId(),
+    runId,
     model: () => (setup ??= prepareModel(config, flags)),
     setup: () => setup,
   };

@@ -63,9 +63,10 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
   const commit = await sg
     .revparse(['--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
     .catch(() => '');
-  if (commit.trim() === '') {
+  // A range (`main..main`) or other multi-revision syntax prints several lines: not one commit.
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit.trim())) {
     throw new RepoError(
-      `"${ref}" does not name a commit in this repository: pass a branch, tag or commit id.`,
+      `"${ref}" does not name one commit in this repository: pass a branch, tag or commit id.`,
     );
   }
   return commit.trim();
