@@ -36,6 +36,7 @@ import {
   type DeliverOptions,
 } from '../orchestrator/deliver.js';
 import { formatSummary } from './reporters/summary.js';
+import { UsageError } from '../errors.js';
 
 /** Every flag of `maestro run` (and `maestro tui --task`). */
 export interface RunFlags extends PlanFlags {
@@ -68,6 +69,11 @@ export interface PreparedRun {
 export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: string): Promise<PreparedRun> {
   const repo = await findRepo(cwd);
   const loaded = await loadRepoConfig(repo, globals);
+  if (flags.provider !== undefined && loaded.config.agent !== 'builtin') {
+    throw new UsageError(
+      `--provider ${flags.provider} has no effect: the agent is an external CLI (config agent), which brings its own model`,
+    );
+  }
   const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
   const budgetFlag = parseBudget(flags.budget);
   const { plugins, tools, template } = await loadRunPlugins(flags.template, repo, loaded, globals);

@@ -27,6 +27,7 @@ import {
   type StartAgentOptions,
   type AgentHandle,
   type AgentWorkspace,
+  type AgentEmit,
 } from '../agent/index.js';
 
 export interface TaskRunnerDeps {
@@ -206,7 +207,7 @@ async function runAgent(
     taskMessage,
     memory: deps.memory,
     // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
-    emit: (body) => void ctx.emit(body).catch(() => undefined),
+    emit: capAgentText(task.id, (body) => void ctx.emit(body).catch(() => undefined)),
     llm: deps.llmFor?.(task.id),
     agent: deps.agent,
     env: deps.env,
@@ -229,6 +230,27 @@ async function runAgent(
     unpause();
     ctx.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** Agent output the journal keeps per agent run; a 50 MB print must not make a 61 MB journal. */
+export const journaledAgentTextChars = 1_000_000;
+
+/** Passes events on, but `agent.text` only up to `journaledAgentTextChars`, then one notice. */
+function capAgentText(taskId: string, emit: AgentEmit): AgentEmit {
+  let used = 0;
+  return (body) => {
+    if (body.type !== 'agent.text') return emit(body);
+    if (used >= journaledAgentTextChars) return;
+    const room = journaledAgentTextChars - used;
+    used += body.text.length;
+    if (body.text.length <= room) return emit(body);
+    emit({ ...body, text: body.text.slice(0, room) });
+    emit({
+      type: 'agent.text',
+      taskId,
+      text: `\n[maestro: further output of this agent is not journaled (over ${journaledAgentTextChars} characters)]\n`,
+    });
+  };
 }
 
 async function commitWork(

@@ -60,6 +60,11 @@ function parserFor(format: StreamFormat, taskId: string, costOf?: (usage: Usage)
 
 const maxArgBytes = 100_000;
 
+/** Summaries and remembered lines end up in events and commit messages: a few thousand characters at most. */
+function clip(text: string): string {
+  return text.length > 4_000 ? `${text.slice(0, 4_000)}…` : text;
+}
+
 /** Splits a chunked stream into whole lines. */
 function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
   let rest = '';
@@ -95,7 +100,8 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
   const tail: string[] = [];
   const remember = (line: string): void => {
     if (line.trim() === '') return;
-    tail.push(line);
+    // Last lines become the failure reason or the summary: one huge line must not become a huge event.
+    tail.push(clip(line));
     if (tail.length > 20) tail.shift();
   };
   const local = new AbortController();
@@ -179,7 +185,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       return failed(`${command.name} ${how}${detail ? `:\n${detail}` : '.'}`);
     }
     if (parsed.error !== null) return failed(`${command.name} reported an error: ${parsed.error}`);
-    const summary = parsed.summary || tail.at(-1) || `${command.name} finished`;
+    const summary = clip(parsed.summary || tail.at(-1) || `${command.name} finished`);
     emit({ type: 'agent.finished', taskId, summary });
     return { ...base, status: 'finished', summary, notes: '', reason: '' };
   } finally {

@@ -29,6 +29,7 @@ export function registerResume(program: Command): void {
     .option('--agents <n>', 'agents at once (default: as the run started)')
     .option('--provider <name>', 'openai, anthropic, ollama or auto')
     .option('--budget <usd>', 'a new run budget, above what the run has spent (default: as the run started)')
+    .option('--headless', 'print progress lines (resume always does; accepted like run --headless)')
     .option('--json', 'print every event as one JSON line (NDJSON)')
     .action(
       async (
