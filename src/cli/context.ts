@@ -29,7 +29,9 @@ export async function findRepo(cwd: string): Promise<RepoContext> {
   } catch (error) {
     if (error instanceof GitError && error.gitExitCode === undefined) {
       // git never ran: out of file descriptors or processes (`ulimit`), or git missing.
-      throw new RepoError(`could not run git (${error.stderr.trim().split('\n')[0]}); check ulimit -n / ulimit -u and that git is installed`);
+      throw new RepoError(
+        `could not run git (${error.stderr.trim().split('\n')[0]}); check ulimit -n / ulimit -u and that git is installed`,
+      );
     }
     if (error instanceof GitError && /must be run in a work tree/.test(error.stderr)) {
       throw new RepoError(

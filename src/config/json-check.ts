@@ -100,8 +100,7 @@ export function checkJson(text: string): JsonProblem | null {
     numberPattern.lastIndex = at;
     const number = numberPattern.exec(text);
     if (!number) throw unexpected();
-    if (!Number.isFinite(Number(number[0])))
-      throw new Problem(`the number ${number[0]} is too large`, at);
+    if (!Number.isFinite(Number(number[0]))) throw new Problem(`the number ${number[0]} is too large`, at);
     at += number[0].length;
   };
   try {

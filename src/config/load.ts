@@ -58,9 +58,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       throw new ConfigError(parsed.error, { file: display(filepath), ...parsed.position });
     // For package.json cosmiconfig itself picks the "maestro" property out of what we return.
     if (parsed.value === null || parsed.value === undefined) {
-      throw new ConfigError('the configuration is empty (null): write {} for the defaults, or remove the file', {
-        file: display(filepath),
-      });
+      throw new ConfigError(
+        'the configuration is empty (null): write {} for the defaults, or remove the file',
+        {
+          file: display(filepath),
+        },
+      );
     }
     return parsed.value;
   };
@@ -122,7 +125,8 @@ function unreadable(file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new ConfigError('--config: no such file; check the path', { file });
   if (code === 'EISDIR') return new ConfigError('--config names a folder; pass a config file', { file });
-  if (code === 'EACCES') return new ConfigError('--config: the file cannot be read (permission denied)', { file });
+  if (code === 'EACCES')
+    return new ConfigError('--config: the file cannot be read (permission denied)', { file });
   return error;
 }
 

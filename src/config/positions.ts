@@ -18,7 +18,8 @@ export function parseJsonWithPosition(
   text: string,
 ): { value: unknown } | { error: string; position: Position } {
   const problem = checkJson(text);
-  if (problem) return { error: `invalid JSON: ${problem.message}`, position: positionOf(text, problem.offset) };
+  if (problem)
+    return { error: `invalid JSON: ${problem.message}`, position: positionOf(text, problem.offset) };
   return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
 }
 

@@ -73,7 +73,7 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
     let usage = emptyUsage();
     let costUsd = 0;
     let message = baseMessage;
-    // The task branch's commit after the last snapshot: what gets merged.
+    // The task branch's commit after the last snapshot (checked by `checkTaskHead`): what gets merged.
     let head: string;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
@@ -83,7 +83,7 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
       await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
-      head = await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
+      await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
         usage,
         costUsd,
         summary: outcome.summary,
@@ -176,7 +176,8 @@ async function runAgent(
     ...(deps.pluginTools && { pluginTools: deps.pluginTools }),
     onProcessGroup: (pgid) => {
       // A failed record only costs resume its chance to stop this agent: never the task.
-      if (deps.agentProcesses) recorded.push(deps.agentProcesses.record(task.id, pgid).catch(() => undefined));
+      if (deps.agentProcesses)
+        recorded.push(deps.agentProcesses.record(task.id, pgid).catch(() => undefined));
     },
   });
   const onAbort = (): void => handle.stop(stopReason(ctx.signal));

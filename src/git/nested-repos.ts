@@ -54,7 +54,10 @@ async function indexRecord(worktree: string, path: string): Promise<string | nul
   const info = await lstat(full).catch(() => null);
   if (!info) return null;
   if (info.isSymbolicLink()) {
-    const oid = await gitLine(['hash-object', '-w', '--stdin'], { cwd: worktree, input: await readlink(full) });
+    const oid = await gitLine(['hash-object', '-w', '--stdin'], {
+      cwd: worktree,
+      input: await readlink(full),
+    });
     return `120000 ${oid}\t${path}`;
   }
   if (!info.isFile()) return null;

@@ -66,7 +66,13 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     ...(request.trailers ?? []),
   ]);
   const args = ['commit', '--quiet', '--cleanup=verbatim', '--file=-', ...(hooks ? [] : ['--no-verify'])];
-  await commitWithFallbacks({ cwd, timeoutMs: request.commitTimeoutMs }, args, message, request.taskId, hooks);
+  await commitWithFallbacks(
+    { cwd, timeoutMs: request.commitTimeoutMs },
+    args,
+    message,
+    request.taskId,
+    hooks,
+  );
   // The new commit, its parent and what it changed, in one call.
   const shown = await git(
     ['show', '-z', '--numstat', '-M', '--no-show-signature', '--format=%H %P', 'HEAD'],

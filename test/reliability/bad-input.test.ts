@@ -23,11 +23,18 @@ describe('every bad input is one clear line', () => {
   it('a JSON syntax error in .maestrorc.json and in --plan FILE.json gives the real line:column (#14 item 13)', async () => {
     const repo = await tempRepo();
     await writeFile(join(repo, '.maestrorc.json'), bareWordOnLine4);
-    expect(await expectOneLine(repo, ['config'])).toMatch(/\.maestrorc\.json:4:15: invalid JSON: unexpected "o"/);
+    expect(await expectOneLine(repo, ['config'])).toMatch(
+      /\.maestrorc\.json:4:15: invalid JSON: unexpected "o"/,
+    );
     await writeFile(join(repo, '.maestrorc.json'), '{}\n');
     const plan = join(await tempDir(), 'plan.json');
-    await writeFile(plan, '{\n  "tasks": [\n    {"id": "a", "title": "t",\n     "instructions": x}\n  ]\n}\n');
-    expect(await expectOneLine(repo, ['run', '--plan', plan, '--headless'])).toMatch(/plan\.json:4:22: invalid JSON/);
+    await writeFile(
+      plan,
+      '{\n  "tasks": [\n    {"id": "a", "title": "t",\n     "instructions": x}\n  ]\n}\n',
+    );
+    expect(await expectOneLine(repo, ['run', '--plan', plan, '--headless'])).toMatch(
+      /plan\.json:4:22: invalid JSON/,
+    );
   });
 
   it('--config naming a missing file or a folder (#14 item 14)', async () => {
@@ -49,7 +56,10 @@ describe('every bad input is one clear line', () => {
     const cases: [string, RegExp][] = [
       ['', /\.maestrorc\.json: the file is empty/],
       ['null\n', /\.maestrorc\.json: the configuration is empty \(null\)/],
-      ['{"maxAgents": 2,\n "maxAgents": 3}\n', /\.maestrorc\.json:2:2: invalid JSON: duplicate key "maxAgents"/],
+      [
+        '{"maxAgents": 2,\n "maxAgents": 3}\n',
+        /\.maestrorc\.json:2:2: invalid JSON: duplicate key "maxAgents"/,
+      ],
       ['{"maxAgents": 1e400}\n', /\.maestrorc\.json:1:15: invalid JSON: the number 1e400 is too large/],
     ];
     for (const [text, message] of cases) {

@@ -25,8 +25,11 @@ describe('a closed stdout ends the output, never the run (#14 item 16)', () => {
     const result = await withClosedStdout(['run', '--plan', s.planFile, '--json'], s.repo);
     expect(result.stderr).not.toMatch(/internal error|EPIPE|\n\s+at /);
     expect(result.code).toBe(0);
-    const [branch] = runGit(s.repo, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/maestro/*/result'])
-      .split('\n');
+    const [branch] = runGit(s.repo, [
+      'for-each-ref',
+      '--format=%(refname:short)',
+      'refs/heads/maestro/*/result',
+    ]).split('\n');
     expect(runGit(s.repo, ['show', `${branch}:w.txt`])).toBe('work');
   });
 });

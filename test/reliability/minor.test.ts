@@ -34,4 +34,3 @@ describe('minor defects (#14 items 18, 20)', () => {
     expect(journal.size).toBeLessThan(2_000_000);
   });
 });
-

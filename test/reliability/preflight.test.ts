@@ -8,7 +8,11 @@ import { scriptedRepo } from './scripted-run.js';
 const agentRan = 'echo work > w.txt';
 
 /** A refused run: exit 2 or 1 with one line, no run folder, no branch, and the agent never started. */
-async function expectRefusedBeforeStart(s: Awaited<ReturnType<typeof scriptedRepo>>, args: string[], env = {}) {
+async function expectRefusedBeforeStart(
+  s: Awaited<ReturnType<typeof scriptedRepo>>,
+  args: string[],
+  env = {},
+) {
   const result = await s.run(args, env);
   expect(result.exitCode).not.toBe(0);
   expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
@@ -37,9 +41,9 @@ describe('bad run input is found before anything is written', () => {
     runGit(s.repo, ['remote', 'add', 'origin', join(await tempDir(), 'none.git')]);
     const noGh = { PATH: join(await tempDir(), 'empty-bin') };
     const gitDir = runGit(s.repo, ['--exec-path']);
-    expect(await expectRefusedBeforeStart(s, ['--pr'], { PATH: `${noGh.PATH}:/usr/bin:/bin:${gitDir}` })).toMatch(
-      /gh\) is not installed|gh is not logged in/,
-    );
+    expect(
+      await expectRefusedBeforeStart(s, ['--pr'], { PATH: `${noGh.PATH}:/usr/bin:/bin:${gitDir}` }),
+    ).toMatch(/gh\) is not installed|gh is not logged in/);
     await writeFile(join(s.repo, 'a.txt'), 'dirty\n');
     expect(await expectRefusedBeforeStart(s, ['--checkout'])).toMatch(/uncommitted changes/);
   });

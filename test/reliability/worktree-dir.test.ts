@@ -26,7 +26,9 @@ describe('worktreeDir checks before anything is written', () => {
     const s = await scriptedRepo('echo hi > x.txt', { config: { worktreeDir: '/proc/maestro-wt' } });
     const result = await s.run();
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^maestro: worktreeDir: cannot create \/proc\/maestro-wt\/\S+ \(\w+\); .*\n$/);
+    expect(result.stderr).toMatch(
+      /^maestro: worktreeDir: cannot create \/proc\/maestro-wt\/\S+ \(\w+\); .*\n$/,
+    );
     expect(await runFolders(s.repo)).toEqual([]);
   });
 });
