@@ -40,3 +40,23 @@ export function scrubEnv(
   }
   return { ...out, ...extra };
 }
+
+/** Where an agent's pushes go instead: a path that cannot be a repository, named so the error explains itself. */
+export const refusedPushUrl = '/dev/null/maestro-refuses-pushes-from-agent-worktrees/';
+
+/**
+ * `env` plus git configuration (`GIT_CONFIG_COUNT`, read by git ≥ 2.31) that rewrites every push
+ * URL to `refusedPushUrl`: the empty `pushInsteadOf` prefix matches all URLs, so `git push` from an
+ * agent's worktree fails instead of moving a remote's branches. A remote with an explicit
+ * `pushurl` is not rewritten by git; the OS sandbox is what stops a determined program.
+ * https://git-scm.com/docs/git-config#Documentation/git-config.txt-urlltbasegtpushInsteadOf
+ */
+export function withPushesRefused(env: Record<string, string>): Record<string, string> {
+  const count = Number.parseInt(env.GIT_CONFIG_COUNT ?? '0', 10) || 0;
+  return {
+    ...env,
+    GIT_CONFIG_COUNT: String(count + 1),
+    [`GIT_CONFIG_KEY_${count}`]: `url.${refusedPushUrl}.pushInsteadOf`,
+    [`GIT_CONFIG_VALUE_${count}`]: '',
+  };
+}

@@ -4,7 +4,7 @@ import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
 import { renderPromptText } from './context/prompt.js';
 import type { WindowLimits } from './context-window.js';
-import { scrubEnv } from './env.js';
+import { scrubEnv, withPushesRefused } from './env.js';
 import { declaredEnv } from './external/access.js';
 import type { Confiner } from '../sandbox/run.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
@@ -54,6 +54,8 @@ export interface StartAgentOptions {
   pluginTools?: readonly PluginToolRef[];
   /** When the worktree is still being checked out: tools (and external CLIs) wait for it. Default: ready. */
   workspace?: AgentWorkspace;
+  /** Told the process group of an external CLI once it runs (the run records it for `resume`). */
+  onProcessGroup?: (pgid: number) => void;
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -90,10 +92,13 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
 
   if (setting !== 'builtin') {
     // An external CLI calls its own model: its preset's credential variables pass the scrub.
-    const env = scrubEnv(options.env ?? process.env, {
-      allowEnv: options.config.allowEnv,
-      declared: declaredEnv(setting),
-    });
+    // A push from inside the worktree is refused (per-process pushInsteadOf to a dead URL).
+    const env = withPushesRefused(
+      scrubEnv(options.env ?? process.env, {
+        allowEnv: options.config.allowEnv,
+        declared: declaredEnv(setting),
+      }),
+    );
     const control = new ExternalControl();
     // A CLI reads the disk itself: it starts once the whole worktree is there.
     const outcome = (options.workspace?.ready ?? Promise.resolve())
@@ -110,7 +115,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
     };
   }
 
-  const env = scrubEnv(options.env ?? process.env, { allowEnv: options.config.allowEnv });
+  const env = withPushesRefused(scrubEnv(options.env ?? process.env, { allowEnv: options.config.allowEnv }));
   const gate = new PauseGate();
   // Counted now, before the host starts: findings published meanwhile are new to this agent.
   const seen = options.findingsSeen ?? options.memory.size;
@@ -147,6 +152,7 @@ function runExternal(
     timeoutMs,
     signal,
     control,
+    onProcessGroup: options.onProcessGroup,
     costOf: options.llm?.costOf,
     overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
   });

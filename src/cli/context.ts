@@ -29,6 +29,17 @@ export async function findRepo(cwd: string): Promise<RepoContext> {
     const commonDir = resolve(cwd, await gitLine(['rev-parse', '--git-common-dir'], { cwd }));
     return { cwd, root, commonDir };
   } catch (error) {
+    if (error instanceof GitError && error.gitExitCode === undefined) {
+      // git never ran: out of file descriptors or processes (`ulimit`), or git missing.
+      throw new RepoError(
+        `could not run git (${error.stderr.trim().split('\n')[0]}); check ulimit -n / ulimit -u and that git is installed`,
+      );
+    }
+    if (error instanceof GitError && /must be run in a work tree/.test(error.stderr)) {
+      throw new RepoError(
+        `${cwd} is a bare repository (no working tree): run maestro in a clone or a worktree of it (git worktree add <folder>)`,
+      );
+    }
     if (error instanceof GitError) {
       throw new RepoError(
         `${cwd} is not inside a git repository; run maestro from your project's folder (or git init first)`,

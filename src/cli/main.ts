@@ -4,12 +4,25 @@ import { inertLine, inertText } from '../util/terminal-text.js';
 
 /** Entry point used by bin/maestro.js. Turns every failure into one line and an exit code. */
 export async function main(argv: string[]): Promise<void> {
+  toleratePipeClosed(process.stdout);
+  toleratePipeClosed(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     process.exitCode = reportError(error);
   }
+}
+
+/**
+ * `maestro runs | head -1`: a reader that closed the pipe ends the output, never the command (a
+ * run goes on to its end). Without a listener the EPIPE would be an uncaught exception.
+ */
+function toleratePipeClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
 }
 
 function reportError(error: unknown): number {

@@ -12,9 +12,11 @@ import {
 } from './commands/run-shared.js';
 import { runJob, type StartedRun } from '../orchestrator/run-job.js';
 import { createLocalExecutor } from '../executor/local.js';
+import { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
-import { inspectRepo, type RepoInfo } from '../git/repo.js';
-import { worktreeRoot } from '../git/worktree-paths.js';
+import { inspectRepo, resolveCommit, type RepoInfo } from '../git/repo.js';
+import { assertRunRefsFree } from '../git/refs.js';
+import { prepareWorktreeRoot, worktreeRoot } from '../git/worktree-paths.js';
 import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { MaestroPlugin } from '../plugins/api.js';
@@ -26,11 +28,17 @@ import type { RunState } from '../orchestrator/run-state.js';
 import type { Plan } from '../orchestrator/plan.js';
 import type { ObtainedPlan } from '../orchestrator/plan-source.js';
 import type { Journal } from '../orchestrator/journal.js';
-import { checkoutResult, openPullRequest, pushResult, type DeliverOptions } from '../orchestrator/deliver.js';
+import {
+  checkDelivery,
+  checkoutResult,
+  openPullRequest,
+  pushResult,
+  type DeliverOptions,
+} from '../orchestrator/deliver.js';
 import { formatSummary } from './reporters/summary.js';
 import { openRunSandbox, type RunSandbox } from './run-sandbox.js';
-
 import { describeSensitive, sensitiveChanges } from '../orchestrator/sensitive-changes.js';
+import { UsageError } from '../errors.js';
 
 /** Every flag of `maestro run` (and `maestro tui --task`). */
 export interface RunFlags extends PlanFlags {
@@ -65,6 +73,11 @@ export interface PreparedRun {
 export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: string): Promise<PreparedRun> {
   const repo = await findRepo(cwd);
   const loaded = await loadRepoConfig(repo, globals);
+  if (flags.provider !== undefined && loaded.config.agent !== 'builtin') {
+    throw new UsageError(
+      `--provider ${flags.provider} has no effect: the agent is an external CLI (config agent), which brings its own model`,
+    );
+  }
   const maxAgents = parseAgents(flags.agents, loaded.config.maxAgents);
   const budgetFlag = parseBudget(flags.budget);
   const { plugins, tools, template } = await loadRunPlugins(flags.template, repo, loaded, globals);
@@ -75,6 +88,12 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
   };
   const info = await inspectRepo(repo.root);
   const root = worktreeRoot(info, config.worktreeDir);
+  const runId = newRunId();
+  // Everything that would fail the run later is checked now, before a plan is paid for.
+  if (flags.base !== undefined) await resolveCommit(repo.root, flags.base);
+  await assertRunRefsFree(repo.root, runId);
+  await checkDelivery(repo.root, flags);
+  await prepareWorktreeRoot(info, root);
   const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
   if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
   let setup: ModelSetup | undefined;
@@ -88,7 +107,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     worktreeRoot: root,
     sandbox,
     maxAgents,
-    runId: newRunId(),
+    runId,
     model: () => (setup ??= prepareModel(config, flags)),
     setup: () => setup,
   };
@@ -169,6 +188,8 @@ export async function executeRun(
         plugins: run.plugins,
         pluginTools: run.pluginTools,
         sandbox: run.sandbox.confiner,
+
+        agentProcesses: new AgentProcessRecords(started.dir),
       }),
   });
   return state;

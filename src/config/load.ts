@@ -58,11 +58,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     if ('error' in parsed)
       throw new ConfigError(parsed.error, { file: display(filepath), ...parsed.position });
     // For package.json cosmiconfig itself picks the "maestro" property out of what we return.
-    return parsed.value ?? {};
+    if (parsed.value === null || parsed.value === undefined) {
+      throw new ConfigError(
+        'the configuration is empty (null): write {} for the defaults, or remove the file',
+        {
+          file: display(filepath),
+        },
+      );
+    }
+    return parsed.value;
   };
   const explorer = cosmiconfig('maestro', {
     searchPlaces,
     searchStrategy: 'global',
+    // An empty config file is a mistake to report, not a file to skip silently.
+    ignoreEmptySearchPlaces: false,
     stopDir: options.stopDir,
     cache: false,
     loaders: {
@@ -75,7 +85,16 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       '.ts': loadCode,
     },
   });
-  const result = options.file ? await explorer.load(options.file) : await explorer.search(options.cwd);
+  const result = options.file
+    ? await explorer.load(options.file).catch((error: unknown) => {
+        throw unreadable(options.file as string, error);
+      })
+    : await explorer.search(options.cwd);
+  if (result?.isEmpty) {
+    throw new ConfigError('the file is empty: write {} for the defaults, or remove it', {
+      file: display(result.filepath),
+    });
+  }
   if (!result || result.config === null || result.config === undefined) {
     return { config: configSchema.parse({}), filepath: result?.filepath ?? null };
   }
@@ -128,6 +147,16 @@ async function validate(
     position = findKeyPosition(text, [...prefix, ...described.path]);
   }
   throw new ConfigError(described.message, { file: display(filepath), ...position });
+}
+
+/** `--config` naming a missing file or a folder: one line, not a stack trace. */
+function unreadable(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new ConfigError('--config: no such file; check the path', { file });
+  if (code === 'EISDIR') return new ConfigError('--config names a folder; pass a config file', { file });
+  if (code === 'EACCES')
+    return new ConfigError('--config: the file cannot be read (permission denied)', { file });
+  return error;
 }
 
 function displayPath(file: string, cwd: string): string {

@@ -1,3 +1,4 @@
+import { checkJson } from './json-check.js';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
 
 export interface Position {
@@ -12,25 +13,14 @@ export function positionOf(text: string, offset: number): Position {
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 
-/** JSON.parse with the failure position turned into line and column. */
+/** JSON.parse after a strict check that gives the first problem's line and column. */
 export function parseJsonWithPosition(
   text: string,
 ): { value: unknown } | { error: string; position: Position } {
-  try {
-    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
-    const atPosition = /at position (\d+)/.exec(message);
-    const position = lineColumn
-      ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-      : positionOf(text, atPosition ? Number(atPosition[1]) : text.length);
-    const clean = message
-      .replace(/\s*\(line \d+ column \d+\)/, '')
-      .replace(/\s*in JSON at position \d+/, '')
-      .replace(/^JSON\.parse: /, '');
-    return { error: `invalid JSON: ${clean}`, position };
-  }
+  const problem = checkJson(text);
+  if (problem)
+    return { error: `invalid JSON: ${problem.message}`, position: positionOf(text, problem.offset) };
+  return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
 }
 
 /** YAML parse (also accepts JSON) with the first error's position. */

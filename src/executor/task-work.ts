@@ -9,6 +9,8 @@ import { requireConfigHook } from '../orchestrator/config-hooks.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { checkTaskHead } from '../git/task-head.js';
+import { capAgentText } from './agent-text-cap.js';
 import { runHooks } from '../plugins/hooks.js';
 import type { WorktreeOptions } from '../git/worktree-create.js';
 import {
@@ -78,7 +80,7 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
     let usage = emptyUsage();
     let costUsd = 0;
     let message = baseMessage;
-    // The task branch's commit after the last snapshot: what gets merged.
+    // The task branch's commit after the last snapshot (checked by `checkTaskHead`): what gets merged.
     let head: string;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
@@ -88,7 +90,7 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
       await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
-      head = await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
+      await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
         usage,
         costUsd,
         summary: outcome.summary,
@@ -98,6 +100,9 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
         return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
       if (outcome.status === 'failed')
         return { kind: 'failed', reason: outcome.reason || 'the agent failed' };
+      const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
+      if (!checked.ok) return { kind: 'failed', reason: checked.reason };
+      head = checked.head;
       const failure = await validate(deps, task, ctx, worktree, round + 1, timeoutMs);
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
       if (!failure) break;
@@ -159,6 +164,7 @@ async function runAgent(
   workspace: AgentWorkspace,
   taskMessage: string,
 ): Promise<AgentOutcome> {
+  const recorded: Promise<void>[] = [];
   const handle = start({
     runId: deps.runId,
     taskId: task.id,
@@ -170,12 +176,17 @@ async function runAgent(
     taskMessage,
     memory: deps.memory,
     // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
-    emit: (body) => void ctx.emit(body).catch(() => undefined),
+    emit: capAgentText(task.id, (body) => void ctx.emit(body).catch(() => undefined)),
     llm: deps.llmFor?.(task.id),
     agent: deps.agent,
     env: deps.env,
     sandbox: deps.sandbox,
     ...(deps.pluginTools && { pluginTools: deps.pluginTools }),
+    onProcessGroup: (pgid) => {
+      // A failed record only costs resume its chance to stop this agent: never the task.
+      if (deps.agentProcesses)
+        recorded.push(deps.agentProcesses.record(task.id, pgid).catch(() => undefined));
+    },
   });
   const onAbort = (): void => handle.stop(stopReason(ctx.signal));
   if (ctx.signal.aborted) onAbort();
@@ -185,6 +196,8 @@ async function runAgent(
   try {
     return await handle.outcome;
   } finally {
+    await Promise.allSettled(recorded);
+    await deps.agentProcesses?.forget(task.id);
     unpause();
     ctx.signal.removeEventListener('abort', onAbort);
   }
@@ -224,6 +237,8 @@ async function commitWork(
         env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
       },
     }),
+    // The project's commit hooks are commands like any other: they get the command time limit.
+    commitTimeoutMs: deps.config.agentLimits.commandTimeoutSeconds * 1000,
     exclude: linked,
     leaveOut: {
       maxFileBytes: deps.config.snapshot.maxFileBytes,

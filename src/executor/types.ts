@@ -6,6 +6,8 @@ import type { MaestroConfig } from '../config/schema.js';
 import type { SystemSegment } from '../llm/types.js';
 import type { MaestroPlugin } from '../plugins/api.js';
 import type { Confiner } from '../sandbox/run.js';
+
+import type { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
 import type { AgentHandle, AgentLlm, SharedMemory, StartAgentOptions } from '../agent/index.js';
 
@@ -45,4 +47,6 @@ export interface TaskWorkDeps {
   plugins?: readonly MaestroPlugin[];
   /** Tools plugins add to the built-in agent. */
   pluginTools?: readonly PluginToolRef[];
+  /** Where the process groups of running external agents are recorded (the run folder), for `resume`. */
+  agentProcesses?: AgentProcessRecords;
 }

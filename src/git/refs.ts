@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { git } from './runner.js';
 
 /**
  * Names of everything maestro creates in a repository. Branches of one run live under
@@ -43,3 +44,22 @@ export function headsRef(branch: string): string {
 
 /** The all-zero object id: "this ref must not exist yet" for update-ref. */
 export const zeroOid = '0000000000000000000000000000000000000000';
+
+/**
+ * git cannot have both `maestro` and `maestro/...` as branches (one is a file where the other
+ * needs a folder). A user branch that blocks this run's refs is found before anything is written.
+ */
+export async function assertRunRefsFree(repo: string, runId: string): Promise<void> {
+  const blockers = ['maestro', `maestro/${runId}`];
+  for (const name of blockers) {
+    const found = await git(['show-ref', '--verify', '--quiet', `refs/heads/${name}`], {
+      cwd: repo,
+      okExitCodes: [1],
+    });
+    if (found.exitCode === 0) {
+      throw new UsageError(
+        `your branch "${name}" blocks maestro's branches (maestro/${runId}/…): rename it, e.g. git branch -m ${name} ${name}-old`,
+      );
+    }
+  }
+}

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { git } from './runner.js';
 import { casDeleteBranch } from './plumbing.js';
-import { trashDir } from './worktree-paths.js';
+import { isInside, trashDir } from './worktree-paths.js';
+import { forgetMissingWorktrees } from './worktree-forget.js';
 import { gatherTaskFacts, type InventoryOptions, type TaskFacts } from './run-inventory.js';
 
 /**
  * Remove a run's task worktrees and branches: only maestro's own, only when merged into the result
  * branch or explicitly discarded. Plan first (pure), then apply: folders go to a trash folder, git
- * forgets them (`worktree prune`), branches are deleted with compare-and-swap, trash empties later.
+ * forgets them (only worktrees under `root`: `forgetMissingWorktrees`), branches are deleted with compare-and-swap, trash empties later.
  */
 export interface RemovalAction {
   taskId: string;
@@ -75,7 +76,7 @@ export async function applyRemoval(repo: string, root: string, plan: RemovalPlan
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  await git(['worktree', 'prune'], { cwd: repo });
+  await forgetMissingWorktrees(repo, (path) => isInside(root, path));
   const removed: string[] = [];
   const skipped: string[] = [];
   for (const action of plan.remove) {

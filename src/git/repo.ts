@@ -84,9 +84,10 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
       okExitCodes: [1, 128],
     })
   ).stdout.trim();
-  if (commit === '') {
+  // A range (`main..main`) or other multi-revision syntax prints several lines: not one commit.
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit)) {
     throw new RepoError(
-      `"${ref}" does not name a commit in this repository: pass a branch, tag or commit id.`,
+      `"${ref}" does not name one commit in this repository: pass a branch, tag or commit id.`,
     );
   }
   return commit;

@@ -5,6 +5,7 @@ import { MaestroError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isResolved } from './conflict-model.js';
 import { git, gitLine } from './runner.js';
+import { forgetMissingWorktrees } from './worktree-forget.js';
 import {
   createSession,
   fileStatus,
@@ -260,6 +261,6 @@ async function validateCommit(options: CommitOptions, commit: string): Promise<V
   } finally {
     await git(['worktree', 'remove', '--force', worktree], { cwd: options.repo, okExitCodes: [128] });
     await rm(dir, { recursive: true, force: true });
-    await git(['worktree', 'prune'], { cwd: options.repo });
+    await forgetMissingWorktrees(options.repo, (path) => path === worktree);
   }
 }

@@ -1,5 +1,5 @@
 import { readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { git } from './runner.js';
 import { lockPid, lockState, pidAlive, type LockState, type PidCheck } from './locks.js';
 import { isAncestor, listBranches, readBranch } from './plumbing.js';
@@ -44,6 +44,13 @@ export async function gatherTaskFacts(repo: string, options: InventoryOptions): 
   ]);
   const byBranch = new Map<string, WorktreeEntry>();
   for (const entry of worktrees) if (entry.branch?.startsWith(prefix)) byBranch.set(entry.branch, entry);
+  // A worktree an agent moved off its branch (`git checkout -b`, `--detach`) is still found by its folder.
+  for (const entry of worktrees) {
+    const taskId = taskIdOfFolder(options.root, options.runId, entry.path);
+    if (taskId === null) continue;
+    const branch = `${prefix}${taskId}`;
+    if (!byBranch.has(branch)) byBranch.set(branch, entry);
+  }
   const names = new Set([...branches.keys(), ...byBranch.keys()]);
   const facts: TaskFacts[] = [];
   for (const branch of [...names].sort()) {
@@ -66,6 +73,13 @@ export async function gatherTaskFacts(repo: string, options: InventoryOptions): 
     facts.push({ taskId: parsed.taskId, branch, branchCommit, worktree, merged, dirty, ownFolder });
   }
   return facts;
+}
+
+/** `<root>/<runId>/<taskId>` is the folder maestro gives a task's worktree (`worktreePath`). */
+function taskIdOfFolder(root: string, runId: string, path: string): string | null {
+  const rel = relative(join(root, runId), path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.includes(sep)) return null;
+  return rel;
 }
 
 async function isDirty(repo: string, worktree: string, linkedDirs: string[]): Promise<boolean> {

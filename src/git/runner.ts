@@ -17,8 +17,12 @@ export interface GitOptions {
   /** Return stdout as raw bytes (blobs of binary files). */
   binary?: boolean;
   signal?: AbortSignal;
+  /** Every git call has a time limit (hooks and filters it runs included). Default: `defaultGitTimeoutMs`. */
   timeoutMs?: number;
 }
+
+/** Long enough for `worktree add` of a very large checkout, short enough that nothing hangs for good. */
+export const defaultGitTimeoutMs = 10 * 60_000;
 
 export interface GitResult {
   stdout: string;
@@ -99,47 +103,82 @@ export function hardenedArgs(args: readonly string[]): string[] {
 }
 const maxBuffer = 512 * 1024 * 1024;
 
-/** Plain `child_process.spawn`: a merge spawns git a few times, and every millisecond per spawn counts. */
+/**
+ * Plain `child_process.spawn`: a merge spawns git a few times, and every millisecond per spawn
+ * counts. git runs in its own process group, so a time limit or an abort also ends the hooks it
+ * started; once git exited, pipes a detached grandchild still holds get one second.
+ */
 export function git(args: string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', hardenedArgs(args), {
       cwd: options.cwd,
       env: gitEnv(process.env, options.env ?? {}),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      signal: options.signal,
-      timeout: options.timeoutMs,
+      detached: true,
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
     let failure: string | null = null;
+    const killGroup = (why: string): void => {
+      failure ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const limitMs = options.timeoutMs ?? defaultGitTimeoutMs;
+    const timer = setTimeout(() => killGroup(`timed out after ${Math.round(limitMs / 1000)} s`), limitMs);
+    const onAbort = (): void => killGroup('aborted');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let pipeTimer: NodeJS.Timeout | undefined;
+    child.once('exit', (code) => {
+      pipeTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code);
+      }, 1_000);
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBuffer) {
-        failure = 'output exceeded the buffer limit';
-        child.kill('SIGKILL');
+        killGroup('output exceeded the buffer limit');
       } else stdout.push(chunk);
     });
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
       failure = error.message;
       // A git that never started emits no 'close'.
-      if (child.pid === undefined) reject(new GitError(args, failure, undefined));
+      if (child.pid === undefined && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        reject(new GitError(args, failure, undefined));
+      }
     });
     if (child.stdin) {
       // git may exit before reading all input (e.g. on a usage error): the exit code tells.
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.input);
     }
-    child.on('close', (code) => {
+    let settled = false;
+    const finish = (code: number | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(pipeTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       const err = Buffer.concat(stderr).toString('utf8');
       const exitCode = failure === null && code !== null ? code : undefined;
       if (exitCode === undefined || (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))) {
-        reject(new GitError(args, err || failure || 'terminated by a signal', exitCode));
+        const why = failure === null ? err || 'terminated by a signal' : `${failure}\n${err}`;
+        reject(new GitError(args, why, exitCode));
         return;
       }
       resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: err, exitCode });
-    });
+    };
+    child.on('close', (code) => finish(code));
   });
 }
 

@@ -1,6 +1,7 @@
 import { git, gitLine, GitError } from './runner.js';
 import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
+import { inlineNestedRepos } from './nested-repos.js';
 import { MaestroError } from '../errors.js';
 import { runCommitHooks, type HookRunner } from './commit-hooks.js';
 
@@ -37,6 +38,8 @@ export interface SnapshotRequest {
   exclude?: string[];
   /** Changed files left out (worktreeInclude copies, new secret files, large files); see `filesToLeaveOut`. */
   leaveOut?: LeaveOutRules;
+  /** Time limit of the commit itself (default: the git runner's). */
+  commitTimeoutMs?: number;
 }
 
 export type SnapshotResult = (
@@ -52,6 +55,8 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     (path) => `:(exclude,literal)${path}`,
   );
   await git(['add', '--all', '--', '.', ...exclude], { cwd });
+  // A repository the agent made inside its worktree is committed as files, never as a dangling gitlink.
+  await inlineNestedRepos(cwd);
   const staged = await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] });
   if (staged.exitCode === 0) {
     return {
@@ -75,7 +80,7 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     await git(['add', '--all', '--', '.', ...exclude], { cwd });
   }
   const args = ['commit', '--quiet', '--no-verify', '--cleanup=verbatim', '--file=-'];
-  await commitWithFallbacks(cwd, args, message);
+  await commitWithFallbacks({ cwd, timeoutMs: request.commitTimeoutMs }, args, message);
   // The new commit, its parent and what it changed, in one call.
   const shown = await git(
     ['show', '-z', '--numstat', '-M', '--no-show-signature', '--format=%H %P', 'HEAD'],
@@ -103,14 +108,19 @@ export function withTrailers(message: string, trailers: [string, string][]): str
 }
 
 /** `git commit`; when it fails for want of an identity, retried as maestro. */
-async function commitWithFallbacks(cwd: string, args: string[], message: string): Promise<void> {
+async function commitWithFallbacks(
+  where: { cwd: string; timeoutMs: number | undefined },
+  args: string[],
+  message: string,
+): Promise<void> {
+  const { cwd } = where;
   try {
-    await git(args, { cwd, input: message });
+    await git(args, { ...where, input: message });
     return;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const identity = await identityEnv(cwd);
     if (Object.keys(identity).length === 0) throw error;
-    await git(args, { cwd, input: message, env: identity });
+    await git(args, { ...where, input: message, env: identity });
   }
 }

@@ -17,27 +17,66 @@ export interface DeliverOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Switch the user's checkout to the result branch, only when no tracked file has changes. */
-export async function checkoutResult(options: DeliverOptions): Promise<string> {
-  const status = await git(['status', '--porcelain', '--untracked-files=no'], { cwd: options.root });
+/**
+ * `--checkout`, `--push` and `--pr` checked before the first agent starts, so a run is not spent
+ * to learn that the tree is dirty, there is no remote or gh is missing. Checked again at the end.
+ */
+export async function checkDelivery(
+  root: string,
+  wanted: { checkout?: boolean; push?: boolean; pr?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const branch = 'the result branch';
+  if (wanted.checkout) await assertCleanTree(root, branch, 'run again (or leave out --checkout)');
+  if (wanted.push || wanted.pr) await pushRemote(root, branch);
+  if (wanted.pr) await assertGhReady(root, env);
+}
+
+async function assertCleanTree(root: string, branch: string, next: string): Promise<void> {
+  const status = await git(['status', '--porcelain', '--untracked-files=no'], { cwd: root });
   if (status.stdout.trim() !== '') {
     throw new MaestroError(
-      `not switching to ${options.branch}: your working tree has uncommitted changes; commit or stash them, then run git switch ${options.branch}`,
+      `not switching to ${branch}: your working tree has uncommitted changes; commit or stash them, then ${next}`,
     );
   }
+}
+
+async function pushRemote(root: string, branch: string): Promise<string> {
+  const remotes = (await git(['remote'], { cwd: root })).stdout.split('\n').filter(Boolean);
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  if (!remote) {
+    throw new MaestroError(
+      `cannot push ${branch}: this repository has no remote; add one with git remote add origin <url>`,
+    );
+  }
+  return remote;
+}
+
+async function assertGhReady(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const version = await execa('gh', ['--version'], { reject: false, env, extendEnv: false });
+  if (version.failed && version.exitCode === undefined) {
+    throw new MaestroError(
+      `cannot open a pull request: the GitHub CLI (gh) is not installed; install it and run gh auth login (or leave out --pr)`,
+    );
+  }
+  const auth = await execa('gh', ['auth', 'status'], { cwd: root, reject: false, env, extendEnv: false });
+  if (auth.exitCode !== 0) {
+    throw new MaestroError(
+      'cannot open a pull request: gh is not logged in; run gh auth login and try maestro run again with --pr',
+    );
+  }
+}
+
+/** Switch the user's checkout to the result branch, only when no tracked file has changes. */
+export async function checkoutResult(options: DeliverOptions): Promise<string> {
+  await assertCleanTree(options.root, options.branch, `run git switch ${options.branch}`);
   await git(['switch', options.branch], { cwd: options.root });
   return `switched to ${options.branch}`;
 }
 
 /** Push the result branch to the remote ('origin' when there is one) and set its upstream. */
 export async function pushResult(options: DeliverOptions): Promise<{ remote: string; message: string }> {
-  const remotes = (await git(['remote'], { cwd: options.root })).stdout.split('\n').filter(Boolean);
-  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-  if (!remote) {
-    throw new MaestroError(
-      `cannot push ${options.branch}: this repository has no remote; add one with git remote add origin <url>`,
-    );
-  }
+  const remote = await pushRemote(options.root, options.branch);
   await git(['push', '--set-upstream', remote, `${options.branch}:${options.branch}`], {
     cwd: options.root,
     // A push authenticates: credential helpers may read tokens from the environment (GH_TOKEN).
@@ -50,23 +89,7 @@ export async function pushResult(options: DeliverOptions): Promise<{ remote: str
 /** Open a pull request with the GitHub CLI; pushes first. */
 export async function openPullRequest(options: DeliverOptions): Promise<string> {
   const env = options.env ?? process.env;
-  const version = await execa('gh', ['--version'], { reject: false, env, extendEnv: false });
-  if (version.failed && version.exitCode === undefined) {
-    throw new MaestroError(
-      `cannot open a pull request: the GitHub CLI (gh) is not installed; install it and run gh auth login, or open one for ${options.branch} by hand`,
-    );
-  }
-  const auth = await execa('gh', ['auth', 'status'], {
-    cwd: options.root,
-    reject: false,
-    env,
-    extendEnv: false,
-  });
-  if (auth.exitCode !== 0) {
-    throw new MaestroError(
-      'cannot open a pull request: gh is not logged in; run gh auth login and try maestro run again with --pr',
-    );
-  }
+  await assertGhReady(options.root, env);
   await pushResult(options);
   const base = await isBranch(options.root, options.baseRef);
   const created = await execa(

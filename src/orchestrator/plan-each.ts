@@ -10,6 +10,10 @@ export interface EachOptions {
 
 /** `--each GLOB`: one task per matching tracked file, no planner. */
 export async function fanOutEach(repo: string, options: EachOptions): Promise<Plan> {
+  // An unset shell variable (`--each "$GLOB"`) arrives as "": picomatch would throw a TypeError.
+  if (options.glob.trim() === '') {
+    throw new UsageError('--each needs a glob, e.g. --each "src/**/*.ts" (was the shell variable empty?)');
+  }
   const files = selectEachFiles(await listTrackedFiles(repo), options.glob, options.excludePaths);
   if (files.length === 0) {
     throw new UsageError(

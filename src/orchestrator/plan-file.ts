@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { Plan } from './plan.js';
 import { validatePlan, type PlanIssue } from './plan-validate.js';
 import { ConfigError } from '../errors.js';
+import { parseJsonWithPosition } from '../config/positions.js';
 
 /** Load `--plan FILE` (JSON or YAML, same schema); errors point at file:line:column. */
 export async function loadPlanFile(file: string): Promise<Plan> {
@@ -58,20 +59,10 @@ function positionOf(
   return undefined;
 }
 
-/** JSON's own messages read better than YAML's for a .json file. */
+/** A .json plan gets JSON's rules (duplicate keys and overflowing numbers included), with positions. */
 function checkJsonSyntax(text: string, file: string): void {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
-    const before = text.slice(0, offset).split('\n');
-    throw new ConfigError(`not valid JSON: ${message.replace(/ in JSON at position.*$/, '')}`, {
-      file,
-      line: before.length,
-      column: (before.at(-1)?.length ?? 0) + 1,
-    });
-  }
+  const parsed = parseJsonWithPosition(text);
+  if ('error' in parsed) throw new ConfigError(parsed.error, { file, ...parsed.position });
 }
 
 function firstLine(message: string): string {

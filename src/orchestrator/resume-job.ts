@@ -8,7 +8,7 @@ import type { TaskExecutor } from './scheduler.js';
 import type { RunObserverOptions } from './run-observers.js';
 import { reconcileRun } from '../git/reconcile.js';
 import { repairWorktreeAdmin } from './worktree-repair.js';
-import { gitCommonDir } from './run-paths.js';
+import { stopLeftoverAgents } from './agent-processes.js';
 import { MaestroError, UsageError } from '../errors.js';
 
 export interface ResumeJobOptions {
@@ -57,7 +57,9 @@ export async function resumeJob(options: ResumeJobOptions): Promise<{ run: Start
   try {
     journal = await Journal.open(record.dir, runId, { redact: options.redact });
     options.onJournal?.(journal);
-    await repairWorktreeAdmin(options.repo, await gitCommonDir(options.repo));
+    // Agents the crashed orchestrator left running would work beside the ones started now.
+    await stopLeftoverAgents(record.dir);
+    await repairWorktreeAdmin(options.repo, options.worktreeRoot);
     const reconciled = await reconcileRun(options.repo, before.order, { runId, root: options.worktreeRoot });
     if (reconciled.busy.length > 0) {
       const busy = reconciled.busy[0];

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan } from './plan.js';
 import type { RunState } from './run-state.js';
@@ -14,6 +15,7 @@ import type { Usage } from '../llm/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ensureResultBranch } from '../git/merge.js';
 import { resolveCommit } from '../git/repo.js';
+import { assertRunRefsFree } from '../git/refs.js';
 
 export interface RunJobOptions {
   /** The repository's toplevel. */
@@ -64,8 +66,10 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
   const runId = options.runId ?? newRunId();
   const dir = runDir(options.commonDir, runId);
   const baseCommit = await resolveCommit(options.repo, options.baseRef);
+  await assertRunRefsFree(options.repo, runId);
   const lock = await acquireRunLock(dir, runId);
   let journal: Journal | undefined;
+  let started = false;
   try {
     journal = await Journal.open(dir, runId, { redact: options.redact });
     options.onJournal?.(journal);
@@ -88,6 +92,7 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
       pid: process.pid,
       confinement: options.confinement,
     });
+    started = true;
     if (overlaps.length > 0) {
       await journal.append({
         type: 'plan.overlaps',
@@ -111,6 +116,14 @@ export async function runJob(options: RunJobOptions): Promise<{ run: StartedRun;
       baseCommit,
       overlaps,
     });
+  } catch (error) {
+    // A run that never started leaves no folder behind (resume could only say it does not exist).
+    if (!started) {
+      await journal?.close();
+      journal = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
+    throw error;
   } finally {
     await journal?.close();
     await lock.release();

@@ -28,11 +28,19 @@ export async function listRuns(repo: string): Promise<RunRecord[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const ids = names
-    .filter((name) => runIdPattern.test(name))
-    .sort()
-    .reverse();
-  return Promise.all(ids.map((runId) => loadRun(runDir(common, runId), runId)));
+  const ids = names.filter((name) => runIdPattern.test(name));
+  const records = await Promise.all(ids.map((runId) => loadRun(runDir(common, runId), runId)));
+  // Newest start first: ids of runs started in the same minute differ only by their random part.
+  return records.sort((a, b) => compareDesc(startTime(a), startTime(b)) || compareDesc(a.runId, b.runId));
+}
+
+/** When the run started: its journal's first event (a run that never journaled sorts as oldest). */
+function startTime(record: RunRecord): string {
+  return record.events[0]?.time ?? '';
+}
+
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 /** One run by id, or the newest when no id is given. */

@@ -13,6 +13,7 @@ import { runBranchPrefix, taskBranch } from '../git/refs.js';
 import { worktreePath } from '../git/worktree-paths.js';
 import { lockReason } from '../git/locks.js';
 import { moveAsideStrayFolder } from './worktree-repair.js';
+import { forgetMissingWorktrees } from '../git/worktree-forget.js';
 
 export interface TaskWorktree {
   branch: string;
@@ -148,7 +149,7 @@ export class WorktreeQueue {
     await moveAsideStrayFolder(root, path, `${runId}-${request.taskId}`);
     const branchCommit = await readBranch(repo, branch);
     if (!branchCommit) return undefined;
-    await git(['worktree', 'prune'], { cwd: repo });
+    await forgetMissingWorktrees(repo, (entry) => entry === path);
     await mkdir(dirname(path), { recursive: true });
     await git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo });
     return {

@@ -1,28 +1,18 @@
-import { readdir, rename, rm, mkdir, access } from 'node:fs/promises';
+import { rename, mkdir, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git } from '../git/runner.js';
-import { trashDir } from '../git/worktree-paths.js';
+import { isInside, trashDir } from '../git/worktree-paths.js';
+import { forgetMissingWorktrees, removeIncompleteWorktreeAdmin } from '../git/worktree-forget.js';
 
 /**
- * A `kill -9` during `git worktree add` can leave an admin folder (`<common>/worktrees/<name>`)
- * without its `commondir`, `gitdir` or `HEAD`; git then fails every later worktree command. No
- * agent ever ran in such a worktree (it was never complete), so its admin folder is removed and
- * git's own prune tidies the rest.
+ * A `kill -9` during `git worktree add` can leave an admin folder without its `commondir` or
+ * `HEAD`; git then fails every later worktree command. maestro's own such folders (worktrees under
+ * `root`) are removed, then its own worktrees whose folders are gone are forgotten. The user's
+ * worktrees are never touched, whatever state they are in.
  */
-export async function repairWorktreeAdmin(repo: string, commonDir: string): Promise<string[]> {
-  const admin = join(commonDir, 'worktrees');
-  const names = await readdir(admin).catch(() => [] as string[]);
-  const removed: string[] = [];
-  for (const name of names) {
-    const dir = join(admin, name);
-    const complete = await Promise.all(
-      ['commondir', 'gitdir', 'HEAD'].map((file) => exists(join(dir, file))),
-    );
-    if (complete.every(Boolean)) continue;
-    await rm(dir, { recursive: true, force: true });
-    removed.push(name);
-  }
-  await git(['worktree', 'prune'], { cwd: repo });
+export async function repairWorktreeAdmin(repo: string, root: string): Promise<string[]> {
+  const ours = (path: string): boolean => isInside(root, path);
+  const removed = await removeIncompleteWorktreeAdmin(repo, ours);
+  await forgetMissingWorktrees(repo, ours);
   return removed;
 }
 

@@ -10,6 +10,11 @@ export interface GroupRunOptions {
   env: Record<string, string>;
   timeoutMs: number;
   graceMs?: number;
+  /**
+   * How long the output pipes may stay open after the program exited. A grandchild that left the
+   * group (`setsid`) can hold them forever; the run ends when the program does. Default 1 s.
+   */
+  pipeGraceMs?: number;
   signal?: AbortSignal;
   headChars?: number;
   tailChars?: number;
@@ -74,7 +79,26 @@ export function runInGroup(file: string, args: string[], options: GroupRunOption
       });
       return;
     }
-    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+    let settled = false;
+    let pipeTimer: NodeJS.Timeout | undefined;
+    const settle = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(pipeTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolvePromise({ exitCode, signal, timedOut, cancelled, output: cap.toString(), spawnError });
+    };
+    const exited = new Promise<void>((resolveExit) =>
+      child.once('exit', (exitCode, signal) => {
+        resolveExit();
+        pipeTimer = setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          settle(exitCode, signal);
+        }, options.pipeGraceMs ?? 1_000);
+      }),
+    );
     // Background processes the command left behind are not the agent's to keep (and hold its pipes).
     void exited.then(() => {
       if (child.pid !== undefined && !stopping) killGroup(child.pid, 'SIGKILL');
@@ -109,10 +133,6 @@ export function runInGroup(file: string, args: string[], options: GroupRunOption
         resolvePromise({ exitCode: null, signal: null, timedOut, cancelled, output: '', spawnError });
       }
     });
-    child.once('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolvePromise({ exitCode, signal, timedOut, cancelled, output: cap.toString(), spawnError });
-    });
+    child.once('close', (exitCode, signal) => settle(exitCode, signal));
   });
 }

@@ -94,7 +94,7 @@ describe('config errors', () => {
     const error = await loadError({
       '.maestrorc.json': '{\n  "maxAgents": 3,\n  "budget": {"runUsd": 1,}\n}\n',
     });
-    expect(error.message).toBe('.maestrorc.json:3:26: invalid JSON: Expected double-quoted property name');
+    expect(error.message).toBe('.maestrorc.json:3:26: invalid JSON: expected a "quoted" key, found "}"');
     expect([error.line, error.column]).toEqual([3, 26]);
   });
 

@@ -123,8 +123,8 @@ describe('state files and runs', () => {
   });
 
   it('makes sortable ref-safe run ids', () => {
-    const a = newRunId(new Date('2026-11-24T01:30:00Z'));
-    expect(a).toMatch(/^20261124-0130-[0-9a-f]{4}$/);
+    const a = newRunId(new Date('2026-11-24T01:30:07Z'));
+    expect(a).toMatch(/^20261124-013007-[0-9a-f]{4}$/);
     expect(a).toMatch(runIdPattern);
     expect(newRunId(new Date('2026-11-24T01:29:00Z')) < a).toBe(true);
   });

@@ -50,6 +50,8 @@ export interface ExternalAgentOptions {
   graceMs?: number;
   signal?: AbortSignal;
   control?: ExternalControl;
+  /** Told the CLI's process group id once it runs. */
+  onProcessGroup?: (pgid: number) => void;
   /** Prices usage the CLI reports without a cost (codex). */
   costOf?: (usage: Usage) => number;
   /** Checked on every usage report; a returned sentence kills the CLI and fails the task. */
@@ -63,6 +65,11 @@ function parserFor(format: StreamFormat, taskId: string, costOf?: (usage: Usage)
 }
 
 const maxArgBytes = 100_000;
+
+/** Summaries and remembered lines end up in events and commit messages: a few thousand characters at most. */
+function clip(text: string): string {
+  return text.length > 4_000 ? `${text.slice(0, 4_000)}…` : text;
+}
 
 /** Splits a chunked stream into whole lines. */
 function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
@@ -99,7 +106,8 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
   const tail: string[] = [];
   const remember = (line: string): void => {
     if (line.trim() === '') return;
-    tail.push(line);
+    // Last lines become the failure reason or the summary: one huge line must not become a huge event.
+    tail.push(clip(line));
     if (tail.length > 20) tail.shift();
   };
   const local = new AbortController();
@@ -148,7 +156,10 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       timeoutMs: options.timeoutMs,
       graceMs: options.graceMs,
       signal: local.signal,
-      onStart: (pgid) => options.control?.attach(pgid),
+      onStart: (pgid) => {
+        options.control?.attach(pgid);
+        options.onProcessGroup?.(pgid);
+      },
       onOutput: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).push(chunk),
     });
     stdout.flush();
@@ -193,7 +204,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       return failed(`${command.name} ${how}${detail ? `:\n${detail}` : '.'}`);
     }
     if (parsed.error !== null) return failed(`${command.name} reported an error: ${parsed.error}`);
-    const summary = parsed.summary || tail.at(-1) || `${command.name} finished`;
+    const summary = clip(parsed.summary || tail.at(-1) || `${command.name} finished`);
     emit({ type: 'agent.finished', taskId, summary });
     return { ...base, status: 'finished', summary, notes: '', reason: '' };
   } finally {

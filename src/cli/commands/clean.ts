@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
-import { readRun } from '../../orchestrator/runs.js';
+import { listRuns, readRun } from '../../orchestrator/runs.js';
+import { listBranches } from '../../git/plumbing.js';
+import { runBranchPrefix } from '../../git/refs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 import { removeTaskWorktrees } from '../../git/removal.js';
-import { MaestroError } from '../../errors.js';
+import { MaestroError, UsageError } from '../../errors.js';
 
 export function registerClean(program: Command): void {
   program
@@ -15,6 +17,7 @@ export function registerClean(program: Command): void {
     .action(async (runId: string | undefined, flags: { discard?: boolean }, command: Command) => {
       const repo = await findRepo(process.cwd());
       const { config } = await loadRepoConfig(repo, command.optsWithGlobals<GlobalOptions>());
+      if (flags.discard && runId === undefined) await refuseAmbiguousDiscard(repo.root);
       const record = await readRun(repo.root, runId);
       if (record.liveLock) {
         throw new MaestroError(
@@ -37,4 +40,18 @@ export function registerClean(program: Command): void {
         lines.push('  (use --discard to remove unmerged work too)');
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** Discarding deletes unmerged work: without an id it must be clear which run is meant. */
+async function refuseAmbiguousDiscard(repo: string): Promise<void> {
+  const withTasks: string[] = [];
+  for (const run of await listRuns(repo)) {
+    const branches = await listBranches(repo, `${runBranchPrefix(run.runId)}tasks/`);
+    if (branches.size > 0) withTasks.push(run.runId);
+  }
+  if (withTasks.length > 1) {
+    throw new UsageError(
+      `${withTasks.length} runs still have task branches (${withTasks.join(', ')}): name the one to discard, e.g. maestro clean --discard ${withTasks[0]}`,
+    );
+  }
 }

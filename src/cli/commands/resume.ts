@@ -12,10 +12,11 @@ import {
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
 import { resumeJob } from '../../orchestrator/resume-job.js';
 import { createLocalExecutor } from '../../executor/local.js';
+import { AgentProcessRecords } from '../../orchestrator/agent-processes.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
-import { worktreeRoot } from '../../git/worktree-paths.js';
+import { prepareWorktreeRoot, worktreeRoot } from '../../git/worktree-paths.js';
 import { buildSharedPrefix } from '../../agent/index.js';
 import { openRunSandbox } from '../run-sandbox.js';
 
@@ -31,6 +32,7 @@ export function registerResume(program: Command): void {
     .option('--agents <n>', 'agents at once (default: as the run started)')
     .option('--provider <name>', 'openai, anthropic, ollama or auto')
     .option('--budget <usd>', 'a new run budget, above what the run has spent (default: as the run started)')
+    .option('--headless', 'print progress lines (resume always does; accepted like run --headless)')
     .option('--json', 'print every event as one JSON line (NDJSON)')
     .action(
       async (
@@ -46,7 +48,9 @@ export function registerResume(program: Command): void {
         const record = await readRun(repo.root, runId);
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
         const runBudgetUsd = parseBudget(flags.budget);
-        const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+        const info = await inspectRepo(repo.root);
+        const root = worktreeRoot(info, config.worktreeDir);
+        await prepareWorktreeRoot(info, root);
         const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
         if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
         const model = record.state.model;
@@ -82,6 +86,7 @@ export function registerResume(program: Command): void {
                 plugins,
                 pluginTools: tools,
                 sandbox: sandbox.confiner,
+                agentProcesses: new AgentProcessRecords(run.dir),
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${inertText(formatSummary(state))}\n`);

@@ -1,0 +1,42 @@
+import { git } from './runner.js';
+import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
+
+/**
+ * After an agent (and its snapshot), where its worktree's HEAD stands. An external agent can run
+ * any git command: `git reset --hard HEAD~2` moves the task branch behind the commit it started
+ * from (merging it would report "merged" with nothing in it), `git checkout -b x` or `--detach`
+ * leaves the task branch behind. A HEAD that descends from the task branch is brought back onto it
+ * (a fast-forward, compare-and-swap); anything else is a task failure that says what happened.
+ */
+export type TaskHeadCheck = { ok: true; head: string } | { ok: false; reason: string };
+
+export async function checkTaskHead(
+  repo: string,
+  worktree: string,
+  branch: string,
+  startCommit: string,
+): Promise<TaskHeadCheck> {
+  const head = (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
+  const symbolic = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, okExitCodes: [1] });
+  const onBranch = symbolic.exitCode === 0 ? symbolic.stdout.trim().replace(/^refs\/heads\//, '') : null;
+  if (!(await isAncestor(repo, startCommit, head))) {
+    return {
+      ok: false,
+      reason: `the task's HEAD ${head.slice(0, 8)} is behind the commit it started from (${startCommit.slice(0, 8)}): the agent reset or rewound its branch, so nothing of it is merged`,
+    };
+  }
+  if (onBranch === branch) return { ok: true, head };
+  const tip = await readBranch(repo, branch);
+  const where = onBranch === null ? 'a detached HEAD' : `branch ${onBranch}`;
+  if (tip !== null && (await isAncestor(repo, tip, head))) {
+    const moved = await casUpdateBranch(repo, branch, head, tip, `maestro: work the agent left on ${where}`);
+    if (moved.ok) {
+      await git(['switch', '--quiet', branch], { cwd: worktree, okExitCodes: [128] });
+      return { ok: true, head };
+    }
+  }
+  return {
+    ok: false,
+    reason: `the agent left its task branch ${branch} for ${where} with diverging work; nothing of it is merged`,
+  };
+}

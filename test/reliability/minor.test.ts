@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gitCommonDir, runsRoot } from '../../src/orchestrator/run-paths.js';
+import { runCli } from '../helpers/cli.js';
+import { runGit, tempDir } from '../helpers/repo.js';
+import { scriptedRepo } from './scripted-run.js';
+
+describe('minor defects (#14 items 18, 20)', () => {
+  it('a bare repository is told it is bare, not "not inside a git repository"', async () => {
+    const bare = join(await tempDir(), 'b.git');
+    runGit(await tempDir(), ['init', '-q', '--bare', bare]);
+    const result = await runCli(['run', '--each', '*.md', '--task', 'x'], { cwd: bare });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^maestro: .* is a bare repository .*git worktree add/);
+  });
+
+  it('--provider with an external agent is refused; resume accepts --headless', async () => {
+    const s = await scriptedRepo('true');
+    const provider = await s.run(['--provider', 'openai']);
+    expect(provider.exitCode).toBe(2);
+    expect(provider.stderr).toMatch(/--provider openai has no effect: the agent is an external CLI/);
+    const resume = await s.cli(['resume', '--headless']);
+    expect(resume.stderr).toMatch(/^maestro: No maestro run in this repository yet/);
+  });
+
+  it('the journal keeps at most a capped amount of one agent’s output', async () => {
+    const s = await scriptedRepo("head -c 5000000 /dev/zero | tr '\\0' a; echo; echo done > d.txt");
+    const result = await s.run();
+    expect(result.exitCode).toBe(0);
+    const runs = runsRoot(await gitCommonDir(s.repo));
+    const [runId] = await readdir(runs);
+    const journal = await stat(join(runs, runId as string, 'events.jsonl'));
+    expect(journal.size).toBeLessThan(2_000_000);
+  });
+});
