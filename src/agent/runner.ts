@@ -2,8 +2,12 @@ import type { MaestroConfig } from '../config/schema.js';
 import type { SystemSegment, Usage } from '../llm/types.js';
 import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
-import { renderPromptText } from './context/prompt.js';
+import type { DependencyReport } from './context/prompt.js';
 import { scrubEnv } from './env.js';
+import { costOf } from '../llm/pricing.js';
+import { credentialEnv } from './external/presets.js';
+import { renderExternalPrompt } from './external/prompt.js';
+import { MemoryMcpServer } from './mcp/memory-server.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -47,6 +51,13 @@ export interface StartAgentOptions {
   pluginTools?: readonly PluginToolRef[];
   /** When the worktree is still being checked out: tools (and external CLIs) wait for it. Default: ready. */
   workspace?: AgentWorkspace;
+  /**
+   * The run's MCP server, through which external CLIs reach shared memory. Without one, an
+   * external agent gets a server of its own for its lifetime (same memory, same tools).
+   */
+  memoryServer?: MemoryMcpServer;
+  /** What this task's dependencies did (served to external CLIs over MCP). */
+  dependencies?: readonly DependencyReport[];
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -79,10 +90,11 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   const stopper = new AbortController();
   const timeoutMs = options.config.agentLimits.taskTimeoutSeconds * 1000;
   const setting = options.agent ?? options.config.agent;
-  const env = scrubEnv(options.env ?? process.env, options.config.allowEnv);
   let paused = false;
 
   if (setting !== 'builtin') {
+    // A CLI brings its own model: the variables its preset declares pass the scrub, for it only.
+    const env = scrubEnv(options.env ?? process.env, [...options.config.allowEnv, ...credentialEnv(setting)]);
     const control = new ExternalControl();
     // A CLI reads the disk itself: it starts once the whole worktree is there.
     const outcome = (options.workspace?.ready ?? Promise.resolve())
@@ -99,6 +111,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
     };
   }
 
+  const env = scrubEnv(options.env ?? process.env, options.config.allowEnv);
   const gate = new PauseGate();
   // Counted now, before the host starts: findings published meanwhile are new to this agent.
   const seen = options.findingsSeen ?? options.memory.size;
@@ -114,7 +127,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   };
 }
 
-function runExternal(
+async function runExternal(
   options: StartAgentOptions,
   setting: Exclude<MaestroConfig['agent'], 'builtin'>,
   env: Record<string, string>,
@@ -122,20 +135,38 @@ function runExternal(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<AgentOutcome> {
-  return runExternalAgent({
-    setting,
-    worktree: options.worktree,
-    runId: options.runId,
+  const server = options.memoryServer ?? (await MemoryMcpServer.start());
+  const registration = server.register({
     taskId: options.taskId,
-    prompt: renderPromptText(options.system, options.taskMessage),
-    env,
+    agentId: options.agentId,
+    memory: options.memory,
     emit: options.emit,
-    timeoutMs,
-    signal,
-    control,
-    costOf: options.llm?.costOf,
-    overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
+    dependencies: options.dependencies ?? [],
   });
+  const { config } = options;
+  try {
+    return await runExternalAgent({
+      setting,
+      worktree: options.worktree,
+      runId: options.runId,
+      taskId: options.taskId,
+      prompt: renderExternalPrompt(options.system, options.taskMessage),
+      env,
+      mcpUrl: registration.url,
+      commands: allowedCommands(config),
+      taskUsd: config.budget.taskUsd,
+      emit: options.emit,
+      timeoutMs,
+      signal,
+      control,
+      // The CLI's own model, priced from the catalog (and the config's `pricing`).
+      priceOf: (model, usage) => costOf(model, usage, config.pricing).usd,
+      overBudget: taskBudgetCheck(config.budget.taskUsd, options.llm?.overBudget),
+    });
+  } finally {
+    registration.release();
+    if (options.memoryServer === undefined) await server.close();
+  }
 }
 
 async function runBuiltin(

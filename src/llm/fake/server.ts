@@ -1,15 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderName, Usage } from '../types.js';
+import type { Usage } from '../types.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
-import { pickRule, viewAnthropic, viewOllama, viewOpenAi, type RequestView } from './request-view.js';
+import {
+  pickRule,
+  viewAnthropic,
+  viewOllama,
+  viewOpenAi,
+  type FakeProvider,
+  type RequestView,
+} from './request-view.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
 import { openAiWire } from './wire-openai.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
+import { geminiPreflight, geminiWire, parseGeminiPath, viewGemini } from './wire-gemini.js';
 
 export interface RecordedRequest {
-  provider: ProviderName;
+  provider: FakeProvider;
   method: string;
   path: string;
   /** Lower-case header names. */
@@ -32,6 +40,8 @@ export interface FakeServer {
   anthropicBaseURL: string;
   /** Host for the Ollama SDK. */
   ollamaHost: string;
+  /** Base URL for the Gemini API (`GOOGLE_GEMINI_BASE_URL`, `@google/genai`'s `httpOptions.baseUrl`). */
+  geminiBaseURL: string;
   /** Every model request, in arrival order. */
   requests: RecordedRequest[];
   /** Requests being answered right now, and the most ever at once. */
@@ -41,13 +51,19 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const wires: Record<ProviderName, Wire> = {
+const wires: Record<FakeProvider, Wire> = {
   openai: openAiWire,
   anthropic: anthropicWire,
   ollama: ollamaWire,
+  gemini: geminiWire,
 };
 
-const routes: Record<string, { provider: ProviderName; view: typeof viewOpenAi }> = {
+type Route = {
+  provider: FakeProvider;
+  view: (body: Record<string, unknown>, headers: Record<string, string>) => RequestView;
+};
+
+const routes: Record<string, Route> = {
   '/v1/chat/completions': { provider: 'openai', view: viewOpenAi },
   '/chat/completions': { provider: 'openai', view: viewOpenAi },
   '/v1/messages': { provider: 'anthropic', view: viewAnthropic },
@@ -214,7 +230,20 @@ export async function startFakeServer(
       res.writeHead(200, { 'content-type': 'text/plain' });
       return void res.end('maestro fake LLM server is running');
     }
-    const route = routes[path];
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const gemini = parseGeminiPath(path);
+    const route: Route | undefined =
+      routes[path] ??
+      (gemini
+        ? {
+            provider: 'gemini',
+            view: (body, headers) =>
+              viewGemini(body, headers, {
+                model: gemini.model,
+                stream: gemini.method === 'streamGenerateContent',
+              }),
+          }
+        : undefined);
     const rawBody = await readBody(req);
     if (!route || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -230,6 +259,12 @@ export async function startFakeServer(
       return void res.end(JSON.stringify(wires[route.provider].errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
+    const preflight = gemini ? geminiPreflight(gemini, body, headers, query) : null;
+    if (preflight && 'json' in preflight) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(preflight.json));
+    }
+    if (preflight) return sendError(res, geminiWire, { type: 'status', ...preflight });
     const view = route.view(body, headers);
     const index = pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
@@ -280,6 +315,7 @@ export async function startFakeServer(
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     ollamaHost: url,
+    geminiBaseURL: url,
     requests,
     stats,
     setScenario(next) {
