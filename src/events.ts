@@ -61,7 +61,8 @@ export type RunEventBody =
       attempt: number;
     }
   | { type: 'task.worktree_ready'; taskId: string; worktree: string; ms: number }
-  | { type: 'agent.text'; taskId: string; text: string }
+  /** `kind: 'thinking'`: the model's visible reasoning, shown apart from what it says. */
+  | { type: 'agent.text'; taskId: string; text: string; kind?: 'thinking' }
   | { type: 'agent.tool_call'; taskId: string; callId: string; name: string; args: unknown }
   | { type: 'agent.tool_result'; taskId: string; callId: string; name: string; ok: boolean; output: string }
   | { type: 'agent.usage'; taskId: string; model: string; provider: string; usage: Usage; costUsd: number }

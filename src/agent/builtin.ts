@@ -1,5 +1,14 @@
 import { addUsage, emptyUsage } from '../llm/types.js';
-import type { Message, SystemSegment, ToolCall, TurnEvent, TurnRequest, Usage } from '../llm/types.js';
+import type {
+  Message,
+  ProviderReplay,
+  StopReason,
+  SystemSegment,
+  ToolCall,
+  TurnEvent,
+  TurnRequest,
+  Usage,
+} from '../llm/types.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { clipArgs, clipForEvent } from './events.js';
 import type { ToolHost } from './host/client.js';
@@ -72,7 +81,16 @@ interface TurnOutput {
   text: string;
   calls: ToolCall[];
   usage: Usage;
+  stopReason: StopReason;
+  replay?: ProviderReplay;
 }
+
+/** Stop reasons that end the task: the model will not (or cannot) go on with this conversation. */
+const endingStops: Partial<Record<StopReason, string>> = {
+  refusal: 'the model refused to continue the task (stop reason: refusal)',
+  context_window:
+    "the conversation filled the model's context window (stop reason: model_context_window_exceeded)",
+};
 
 /**
  * The built-in agent's conversation loop. It runs in the orchestrator process; tools run in the
@@ -90,6 +108,7 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
   let usage = emptyUsage();
   let costUsd = 0;
   let turns = 0;
+  const warned = new Set<string>();
   const end = (status: AgentOutcome['status'], reason: string, summary = '', notes = ''): AgentOutcome => ({
     status,
     summary,
@@ -108,7 +127,7 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
     turns++;
     let turn: TurnOutput;
     try {
-      turn = await streamTurn(options, { tools, messages });
+      turn = await streamTurn(options, { tools, messages }, warned);
     } catch (error) {
       if (signal?.aborted) return stopped();
       return end('failed', `the model request failed: ${(error as Error).message}`);
@@ -128,8 +147,14 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
       role: 'assistant',
       content: turn.text,
       ...(turn.calls.length > 0 ? { toolCalls: turn.calls } : {}),
+      ...(turn.replay ? { replay: turn.replay } : {}),
     });
-    if (turn.calls.length === 0) messages.push({ role: 'user', content: nudge });
+    const ending = endingStops[turn.stopReason];
+    if (ending) return end('failed', ending);
+    // A paused turn is sent back as it is and the model carries on; anything else gets the nudge.
+    if (turn.calls.length === 0 && turn.stopReason !== 'pause_turn') {
+      messages.push({ role: 'user', content: nudge });
+    }
 
     let finished: ToolArgs<'finish'> | null = null;
     for (const call of turn.calls) {
@@ -160,10 +185,13 @@ export async function runBuiltinAgent(options: BuiltinAgentOptions): Promise<Age
 async function streamTurn(
   options: BuiltinAgentOptions,
   request: Pick<TurnRequest, 'tools' | 'messages'>,
+  warned: Set<string>,
 ): Promise<TurnOutput> {
   let text = '';
   const calls: ToolCall[] = [];
   let usage = emptyUsage();
+  let stopReason: StopReason = 'other';
+  let replay: ProviderReplay | undefined;
   const turnRequest: TurnRequest = {
     model: options.model,
     system: options.system,
@@ -178,20 +206,35 @@ async function streamTurn(
   const batch = new TextBatch((chunk) =>
     options.emit({ type: 'agent.text', taskId: options.taskId, text: chunk }),
   );
+  const thoughts = new TextBatch((chunk) =>
+    options.emit({ type: 'agent.text', taskId: options.taskId, text: chunk, kind: 'thinking' }),
+  );
   try {
     for await (const event of options.llm.stream(turnRequest)) {
       if (event.type === 'text') {
+        thoughts.flush();
         text += event.delta;
         batch.push(event.delta);
+      } else if (event.type === 'thinking') thoughts.push(event.delta);
+      else if (event.type === 'warning') {
+        if (!warned.has(event.message)) {
+          warned.add(event.message);
+          options.emit({ type: 'agent.text', taskId: options.taskId, text: `warning: ${event.message}\n` });
+        }
       } else if (event.type === 'tool_call') {
         batch.flush();
         calls.push(event.call);
-      } else usage = event.usage;
+      } else {
+        usage = event.usage;
+        stopReason = event.stopReason;
+        replay = event.replay;
+      }
     }
   } finally {
+    thoughts.flush();
     batch.flush();
   }
-  return { text, calls, usage };
+  return { text, calls, usage, stopReason, ...(replay ? { replay } : {}) };
 }
 
 type CallOutcome = ToolOutcome & { finish?: ToolArgs<'finish'> };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The model maestro uses when nothing names one (a current catalog model). */
+export const DEFAULT_MODEL = 'gpt-6.2-sol';
+
 /** A command run through the user's shell (`sh -c`), as they would type it, with a timeout. */
 const shellCommand = z.string().trim().min(1, 'expected a non-empty command');
 
@@ -7,6 +10,8 @@ const pricingEntry = z.strictObject({
   input: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
+  /** Cache write at the long retention (Anthropic 1 h, OpenAI 12 h); defaults to cacheWrite. */
+  cacheWriteLong: z.number().nonnegative().optional(),
   output: z.number().nonnegative(),
 });
 
@@ -17,6 +22,28 @@ const providerSettings = z.strictObject({
   apiKeyEnv: z.string().optional(),
   maxConcurrent: z.number().int().positive().optional(),
   tokensPerMinute: z.number().int().positive().optional(),
+  /**
+   * OpenAI only: `responses` (/v1/responses) or `chat` (/v1/chat/completions, for compatible
+   * servers). Default: responses for OpenAI's own endpoint, chat when a baseURL is set.
+   */
+  api: z.enum(['responses', 'chat']).optional(),
+  /**
+   * Reasoning effort sent to reasoning models (OpenAI `reasoning.effort`; Anthropic effort);
+   * `none` switches reasoning off where the model allows. Default: the model's catalog default.
+   */
+  reasoningEffort: z.enum(['none', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
+  /**
+   * Anthropic thinking: `auto` (the catalog's default for the model), `adaptive`, `off`, or
+   * `{ budgetTokens }` (at least 1024) for manual extended thinking.
+   */
+  thinking: z
+    .union([
+      z.enum(['auto', 'adaptive', 'off']),
+      z.strictObject({ budgetTokens: z.number().int().min(1024) }),
+    ])
+    .optional(),
+  /** Ollama: the context length asked for (`options.num_ctx`); default 65536 (coding agents need ≥ 64k). */
+  numCtx: z.number().int().min(2048).optional(),
 });
 
 export const externalAgentPresets = ['claude', 'codex', 'aider', 'gemini'] as const;
@@ -53,7 +80,7 @@ export const testFrameworks = [
 ] as const;
 
 export const configSchema = z.strictObject({
-  defaultModel: z.string().min(1).default('gpt-4o'),
+  defaultModel: z.string().min(1).default(DEFAULT_MODEL),
   provider: z.enum(['auto', 'openai', 'anthropic', 'ollama']).default('auto'),
   providers: z
     .strictObject({

@@ -12,7 +12,20 @@ export {
 export { LlmError, type LlmErrorKind } from './errors.js';
 export { Limiter, type LimiterOptions, type LimiterSnapshot, type Permit } from './limiter.js';
 export { Budget, type BudgetBreach, type BudgetLimits } from './budget.js';
-export { BUILTIN_PRICES, costOf, priceOf, type Cost, type Price, type PriceLookup } from './pricing.js';
+export { configuredPrice, costOf, priceOf, type Cost, type Price, type PriceLookup } from './pricing.js';
+export {
+  catalogEntries,
+  effortFor,
+  entryPrice,
+  findModel,
+  parseModelName,
+  reasons,
+  samplingAllowed,
+  type ModelEntry,
+  type ModelName,
+  type Reasoning,
+  type SamplingRule,
+} from './catalog.js';
 export {
   inferProvider,
   keyVariables,

@@ -7,6 +7,8 @@ import { LlmError, toLlmError, type LlmErrorKind } from './errors.js';
 import { Limiter } from './limiter.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAiProvider } from './openai.js';
+import type { ModelFactsLookup } from './model-facts.js';
+import { catalogFacts } from './catalog.js';
 import { costOf } from './pricing.js';
 import {
   keyVariables,
@@ -17,25 +19,36 @@ import {
   type ResolvedModel,
 } from './resolve.js';
 import type { ProviderOptions } from './provider-options.js';
-import { withStallTimeout } from './stall.js';
+import { WireClock, withStallTimeout } from './stall.js';
 import { taskProvider } from './task-provider.js';
-import type { Provider, ProviderName, StopReason, ToolCall, TurnRequest, Usage } from './types.js';
+import type {
+  Provider,
+  ProviderName,
+  ProviderReplay,
+  StopReason,
+  ToolCall,
+  TurnRequest,
+  Usage,
+} from './types.js';
 
 export interface RetryPolicy {
   /** Attempts for failures before an answer began (429, 5xx, connection). */
   maxAttempts: number;
-  /** Restarts of a turn whose stream broke or stalled after it began. */
+  /** Restarts of a turn whose stream broke after it began. */
   maxStreamRestarts: number;
+  /** Restarts of a turn whose stream went silent for stallTimeoutMs (each one is paid for again). */
+  maxStallRestarts: number;
   /** Back-off for 5xx/connection failures: base·2ⁿ, capped. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** A stream with no event for this long is abandoned and restarted. */
+  /** A stream with no byte on the wire for this long is abandoned and restarted. */
   stallTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 6,
   maxStreamRestarts: 2,
+  maxStallRestarts: 1,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   stallTimeoutMs: 90_000,
@@ -48,6 +61,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
  */
 export type LlmEvent =
   | { type: 'text'; delta: string }
+  | { type: 'thinking'; delta: string }
+  | { type: 'warning'; message: string }
   | { type: 'tool_call'; call: ToolCall }
   | {
       type: 'retry';
@@ -68,6 +83,8 @@ export type LlmEvent =
       /** As requested (e.g. `ollama:llama3`), so `priceOf(model)` prices it the same way. */
       model: string;
       attempts: number;
+      /** The assistant turn as the provider returned it, to send back verbatim (thinking blocks). */
+      replay?: ProviderReplay;
     };
 
 export interface TurnOutcome {
@@ -77,6 +94,7 @@ export interface TurnOutcome {
   usage: Usage;
   costUsd: number;
   priceKnown: boolean;
+  replay?: ProviderReplay;
 }
 
 export interface Llm {
@@ -105,6 +123,8 @@ export interface LlmOptions {
   retry?: Partial<RetryPolicy>;
   /** Token window of the limiters (default one minute). */
   rateWindowMs?: number;
+  /** Facts of each model (context, output cap, thinking, sampling); default: the model catalog. */
+  modelFacts?: ModelFactsLookup;
 }
 
 const estimateTokens = (request: TurnRequest): number =>
@@ -158,6 +178,9 @@ export function createLlm(options: LlmOptions): Llm {
         ...(setup.baseURL ? { baseURL: setup.baseURL } : {}),
         onHeaders: (headers) => limiter.observeHeaders(headers),
         redact,
+        modelFacts: options.modelFacts ?? catalogFacts,
+        ...(setup.thinking !== undefined ? { thinking: setup.thinking } : {}),
+        ...(setup.numCtx !== undefined ? { numCtx: setup.numCtx } : {}),
       });
       providers.set(name, provider);
     }
@@ -198,12 +221,14 @@ export function createLlm(options: LlmOptions): Llm {
         const calls: ToolCall[] = [];
         let sawText = false;
         let failure: LlmError | undefined;
+        const clock = new WireClock();
         try {
           const events = withStallTimeout(
-            provider.stream({ ...turn, signal }),
+            provider.stream({ ...turn, signal, onWireActivity: clock.touch }),
             policy.stallTimeoutMs,
             name,
             () => attemptAbort.abort(),
+            clock,
           );
           for await (const event of events) {
             if (warming && key) {
@@ -213,7 +238,8 @@ export function createLlm(options: LlmOptions): Llm {
             if (event.type === 'text') {
               sawText = true;
               yield event;
-            } else if (event.type === 'tool_call') calls.push(event.call);
+            } else if (event.type === 'thinking' || event.type === 'warning') yield event;
+            else if (event.type === 'tool_call') calls.push(event.call);
             else {
               const u = event.usage;
               permit.release(u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens + u.outputTokens);
@@ -231,6 +257,7 @@ export function createLlm(options: LlmOptions): Llm {
                 provider: name,
                 model: request.model,
                 attempts: attempt,
+                ...(event.replay ? { replay: event.replay } : {}),
               };
               return;
             }
@@ -245,17 +272,16 @@ export function createLlm(options: LlmOptions): Llm {
         }
         if (request.signal?.aborted) throw new LlmError(name, 'aborted', `the ${name} request was cancelled`);
         const broken = failure.kind === 'stream' || failure.kind === 'stalled';
-        if (
-          !failure.retryable ||
-          (broken ? ++restarts > policy.maxStreamRestarts : attempt >= policy.maxAttempts)
-        ) {
+        const restartLimit = failure.kind === 'stalled' ? policy.maxStallRestarts : policy.maxStreamRestarts;
+        if (!failure.retryable || (broken ? ++restarts > restartLimit : attempt >= policy.maxAttempts)) {
           throw failure;
         }
+        // A broken or silent stream waits too: restarting at once meets the same trouble.
         const delayMs =
           failure.kind === 'rate_limit'
             ? (failure.retryAfterMs ?? backoffMs(attempt))
             : broken
-              ? 0
+              ? backoffMs(restarts)
               : backoffMs(attempt);
         yield {
           type: 'retry',
@@ -281,9 +307,9 @@ export function createLlm(options: LlmOptions): Llm {
       else if (event.type === 'tool_call') toolCalls.push(event.call);
       else if (event.type === 'retry') {
         if (event.discardText) text = '';
-      } else {
-        const { stopReason, usage, costUsd, priceKnown } = event;
-        return { text, toolCalls, stopReason, usage, costUsd, priceKnown };
+      } else if (event.type === 'done') {
+        const { stopReason, usage, costUsd, priceKnown, replay } = event;
+        return { text, toolCalls, stopReason, usage, costUsd, priceKnown, ...(replay ? { replay } : {}) };
       }
     }
     throw new LlmError(

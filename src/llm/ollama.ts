@@ -1,8 +1,18 @@
 import { Ollama, type Message as OllamaMessage, type Tool as OllamaTool } from 'ollama';
 import type { Provider, TurnEvent, TurnRequest } from './types.js';
 import { LlmError, toLlmError } from './errors.js';
+import { estimateTokens } from './model-facts.js';
 import type { ProviderOptions } from './provider-options.js';
 import { systemText, toolCall } from './tool-args.js';
+import { activityFetch } from './wire-activity.js';
+
+/**
+ * The context asked of Ollama when the config sets none. Its default is small (4k under 24 GiB
+ * of VRAM) and it silently drops what does not fit; "tasks which require large context like web
+ * search, agents, and coding tools should be set to at least 64000 tokens".
+ * https://docs.ollama.com/context-length
+ */
+export const OLLAMA_AGENT_CONTEXT = 65_536;
 
 function toMessages(request: TurnRequest): OllamaMessage[] {
   const out: OllamaMessage[] = [];
@@ -62,6 +72,16 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
     async *stream(request: TurnRequest): AsyncIterable<TurnEvent> {
       const state = { started: false, signal: request.signal };
       let lastHeaders: Headers | undefined;
+      const numCtx = options.numCtx ?? OLLAMA_AGENT_CONTEXT;
+      const messages = toMessages(request);
+      const promptTokens = estimateTokens([messages, request.tools ?? []]);
+      if (promptTokens > numCtx) {
+        yield {
+          type: 'warning',
+          message: `the prompt (about ${promptTokens} tokens) is larger than the ${numCtx}-token context asked of Ollama, which drops what does not fit; raise providers.ollama.numCtx`,
+        };
+      }
+      const wireFetch = request.onWireActivity ? activityFetch(request.onWireActivity) : fetch;
       // A client per turn: its fetch carries this turn's AbortSignal and reports headers.
       const client = new Ollama({
         ...(options.baseURL ? { host: options.baseURL } : {}),
@@ -69,7 +89,7 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
         ...(options.apiKey ? { headers: { Authorization: `Bearer ${options.apiKey}` } } : {}),
         fetch: async (input, init) => {
           const signals = [init?.signal, request.signal].filter((s): s is AbortSignal => !!s);
-          const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+          const response = await wireFetch(input, { ...init, signal: AbortSignal.any(signals) });
           lastHeaders = response.headers;
           options.onHeaders?.(response.headers);
           if (!response.ok || !response.body) return response;
@@ -82,7 +102,7 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
       try {
         const parts = await client.chat({
           model: request.model,
-          messages: toMessages(request),
+          messages,
           stream: true,
           ...(request.tools?.length
             ? {
@@ -97,12 +117,14 @@ export function createOllamaProvider(options: ProviderOptions): Provider {
               }
             : {}),
           options: {
+            num_ctx: numCtx,
             ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
             ...(request.maxOutputTokens !== undefined ? { num_predict: request.maxOutputTokens } : {}),
           },
         });
         state.started = true;
         for await (const part of parts) {
+          if (part.message.thinking) yield { type: 'thinking', delta: part.message.thinking };
           if (part.message.content) yield { type: 'text', delta: part.message.content };
           for (const call of part.message.tool_calls ?? []) {
             const args: unknown = call.function.arguments;

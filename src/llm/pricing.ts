@@ -1,95 +1,55 @@
 import type { PricingEntry } from '../config/schema.js';
-import type { Usage } from './types.js';
+import { entryPrice, findModel, parseModelName, type Price } from './catalog.js';
+import type { ProviderName, Usage } from './types.js';
 
-/** Dollars per million tokens. */
-export interface Price {
-  input: number;
-  cachedInput: number;
-  cacheWrite: number;
-  output: number;
-}
-
-const openai = (input: number, cachedInput: number, output: number): Price => ({
-  input,
-  cachedInput,
-  cacheWrite: input,
-  output,
-});
-// Anthropic: a 5-minute cache write costs 1.25x input, a read 0.1x.
-const anthropic = (input: number, output: number): Price => ({
-  input,
-  cachedInput: input * 0.1,
-  cacheWrite: input * 1.25,
-  output,
-});
-
-/** List prices (USD per million tokens); a model matches its longest key followed by "-" or nothing. */
-export const BUILTIN_PRICES: Readonly<Record<string, Price>> = {
-  'gpt-4o': openai(2.5, 1.25, 10),
-  'gpt-4o-mini': openai(0.15, 0.075, 0.6),
-  'gpt-4.1': openai(2, 0.5, 8),
-  'gpt-4.1-mini': openai(0.4, 0.1, 1.6),
-  'gpt-4.1-nano': openai(0.1, 0.025, 0.4),
-  'gpt-5': openai(1.25, 0.125, 10),
-  'gpt-5-mini': openai(0.25, 0.025, 2),
-  'gpt-5-nano': openai(0.05, 0.005, 0.4),
-  o1: openai(15, 7.5, 60),
-  o3: openai(2, 0.5, 8),
-  'o3-mini': openai(1.1, 0.55, 4.4),
-  'o4-mini': openai(1.1, 0.275, 4.4),
-  'claude-opus-4': anthropic(15, 75),
-  'claude-opus-4-1': anthropic(15, 75),
-  'claude-opus-4-5': anthropic(5, 25),
-  'claude-opus-4-6': anthropic(5, 25),
-  'claude-opus-4-7': anthropic(5, 25),
-  'claude-sonnet-4': anthropic(3, 15),
-  'claude-sonnet-4-5': anthropic(3, 15),
-  'claude-sonnet-4-6': anthropic(3, 15),
-  'claude-3-7-sonnet': anthropic(3, 15),
-  'claude-haiku-4-5': anthropic(1, 5),
-  'claude-3-5-haiku': anthropic(0.8, 4),
-};
+export type { Price } from './catalog.js';
 
 export interface PriceLookup {
   price: Price;
-  /** false when no table entry matched: the cost shows as 0 and the UI should say "price unknown". */
+  /** false when neither the config nor the catalog prices the model: the cost shows as 0. */
   known: boolean;
 }
 
-const FREE: Price = { input: 0, cachedInput: 0, cacheWrite: 0, output: 0 };
+const FREE: Price = { input: 0, cachedInput: 0, cacheWrite: 0, cacheWriteLong: 0, output: 0 };
 
-function longestMatch<T>(table: Readonly<Record<string, T>>, model: string): T | undefined {
-  let best: string | undefined;
-  for (const key of Object.keys(table)) {
-    if ((model === key || model.startsWith(`${key}-`)) && (!best || key.length > best.length)) best = key;
-  }
-  return best === undefined ? undefined : table[best];
+function fromConfig(own: PricingEntry): Price {
+  const cacheWrite = own.cacheWrite ?? own.input;
+  return {
+    input: own.input,
+    cachedInput: own.cachedInput ?? own.input,
+    cacheWrite,
+    cacheWriteLong: own.cacheWriteLong ?? cacheWrite,
+    output: own.output,
+  };
+}
+
+/** The config's own price for a model: its exact name, with or without the provider prefix. */
+export function configuredPrice(
+  model: string,
+  overrides: Record<string, PricingEntry>,
+): PricingEntry | undefined {
+  return overrides[model] ?? overrides[parseModelName(model).model];
 }
 
 /**
- * The price of a model as the user named it: config `pricing` first (same matching), then the
- * built-in table; Ollama models (`ollama:` names or provider `ollama`) are free.
+ * The price of a model as the user named it (a provider prefix is allowed): config `pricing`
+ * first (exact name), then the catalog (exact ids and aliases; no prefix guessing, so a newer
+ * model is never priced as an older one). Local Ollama models are free. `inputTokens` (the
+ * request's whole input) selects a long-context rate where the model has one.
  */
 export function priceOf(
   model: string,
   overrides: Record<string, PricingEntry> = {},
-  provider?: string,
+  provider?: ProviderName,
+  inputTokens = 0,
 ): PriceLookup {
-  const own = longestMatch(overrides, model);
-  if (own) {
-    return {
-      price: {
-        input: own.input,
-        cachedInput: own.cachedInput ?? own.input,
-        cacheWrite: own.cacheWrite ?? own.input,
-        output: own.output,
-      },
-      known: true,
-    };
-  }
-  if (provider === 'ollama' || model.startsWith('ollama:')) return { price: FREE, known: true };
-  const builtin = longestMatch(BUILTIN_PRICES, model);
-  return builtin ? { price: builtin, known: true } : { price: FREE, known: false };
+  const own = configuredPrice(model, overrides);
+  if (own) return { price: fromConfig(own), known: true };
+  const name = parseModelName(model);
+  if ((provider ?? name.provider) === 'ollama') return { price: FREE, known: true };
+  const entry = findModel(model, provider);
+  if (!entry) return { price: FREE, known: false };
+  return { price: entryPrice(entry, inputTokens) ?? FREE, known: true };
 }
 
 export interface Cost {
@@ -97,14 +57,15 @@ export interface Cost {
   known: boolean;
 }
 
-/** Dollars for one turn's usage. */
+/** Dollars for one turn's usage (cache writes at the default retention's rate). */
 export function costOf(
   model: string,
   usage: Usage,
   overrides: Record<string, PricingEntry> = {},
-  provider?: string,
+  provider?: ProviderName,
 ): Cost {
-  const { price, known } = priceOf(model, overrides, provider);
+  const input = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
+  const { price, known } = priceOf(model, overrides, provider, input);
   const usd =
     (usage.inputTokens * price.input +
       usage.cachedInputTokens * price.cachedInput +

@@ -1,5 +1,7 @@
 import { MaestroError, UsageError } from '../errors.js';
 import type { MaestroConfig } from '../config/schema.js';
+import { findModel, parseModelName } from './catalog.js';
+import type { ThinkingSetting } from './provider-options.js';
 import type { ProviderName } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -7,8 +9,10 @@ export type ProviderChoice = ProviderName | 'auto';
 
 export interface ResolvedModel {
   provider: ProviderName;
-  /** The name sent to the API (`ollama:` prefix removed). */
+  /** The name sent to the API (provider prefix removed). */
   model: string;
+  /** `provider:model`: resolves to the same provider and model again, wherever it is passed on. */
+  name: string;
 }
 
 /** Everything needed to build one provider's client. */
@@ -18,8 +22,14 @@ export interface ProviderSetup {
   /** The variable the key was read from (for messages; never its value). */
   apiKeyEnv: string | undefined;
   baseURL: string | undefined;
+  /** OpenAI: which API to speak (Responses for OpenAI's endpoint, Chat Completions for a custom one). */
+  api: 'responses' | 'chat';
+  /** Configured reasoning effort, when the config names one. */
+  reasoningEffort: string | undefined;
   maxConcurrent: number;
   tokensPerMinute: number | undefined;
+  thinking: ThinkingSetting | undefined;
+  numCtx: number | undefined;
 }
 
 const KEY_ENV: Record<ProviderName, string | undefined> = {
@@ -37,31 +47,39 @@ const BASE_URL_ENV: Record<ProviderName, string> = {
 const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { openai: 8, anthropic: 8, ollama: 1 };
 const LABEL: Record<ProviderName, string> = { openai: 'OpenAI', anthropic: 'Anthropic', ollama: 'Ollama' };
 
-/** The provider a model name implies, or undefined when the name does not say. */
-export function inferProvider(model: string): ProviderName | undefined {
-  if (model.startsWith('ollama:')) return 'ollama';
+/** The provider a model name implies (prefix, catalog, then name pattern), or undefined. */
+export function inferProvider(name: string): ProviderName | undefined {
+  const { provider, model } = parseModelName(name);
+  if (provider) return provider;
+  const known = findModel(model);
+  if (known) return known.provider;
   if (/^claude-/.test(model)) return 'anthropic';
   if (/^(gpt-|chatgpt-|o\d|codex-|ft:gpt-)/.test(model)) return 'openai';
   return undefined;
 }
 
 /**
- * Model name to provider: `--provider` first, then config `provider`, then the name
- * (`gpt-*`/`o<digit>*` → openai, `claude-*` → anthropic, `ollama:<name>` → ollama).
+ * Model name to provider: a prefix in the name (`openai:`, `anthropic:`, `ollama:`) first, then
+ * `--provider`, then config `provider`, then the catalog and the name (`gpt-*`/`o<digit>*` →
+ * openai, `claude-*` → anthropic). `resolved.name` carries the provider, so resolving it again
+ * gives the same answer.
  */
 export function resolveModel(
-  model: string,
+  name: string,
   config: Pick<MaestroConfig, 'provider'>,
   override: ProviderChoice = 'auto',
 ): ResolvedModel {
+  const parsed = parseModelName(name);
   const chosen =
-    override !== 'auto' ? override : config.provider !== 'auto' ? config.provider : inferProvider(model);
+    parsed.provider ??
+    (override !== 'auto' ? override : config.provider !== 'auto' ? config.provider : inferProvider(name));
   if (!chosen) {
     throw new UsageError(
-      `cannot tell which provider serves model "${model}"; pass --provider openai|anthropic|ollama, set "provider" in the config, or write ollama:${model}`,
+      `cannot tell which provider serves model "${name}"; write openai:${name}, anthropic:${name} or ollama:${name}, pass --provider, or set "provider" in the config`,
     );
   }
-  return { provider: chosen, model: model.startsWith('ollama:') ? model.slice('ollama:'.length) : model };
+  if (!parsed.model) throw new UsageError(`model "${name}" has no name after the provider prefix`);
+  return { provider: chosen, model: parsed.model, name: `${chosen}:${parsed.model}` };
 }
 
 /** Key, location and limits of a provider; a missing key names the variable to set. */
@@ -81,13 +99,19 @@ export function providerSetup(
       { exitCode: 2 },
     );
   }
+  const baseURL = settings.baseURL ?? (env[BASE_URL_ENV[name]]?.trim() || undefined);
   return {
     name,
     apiKey,
     apiKeyEnv,
-    baseURL: settings.baseURL ?? (env[BASE_URL_ENV[name]]?.trim() || undefined),
+    baseURL,
+    // Compatible servers (vLLM, LM Studio, llama.cpp, OpenRouter, LiteLLM) mostly speak only Chat Completions.
+    api: settings.api ?? (baseURL === undefined ? 'responses' : 'chat'),
+    reasoningEffort: settings.reasoningEffort,
     maxConcurrent: settings.maxConcurrent ?? DEFAULT_CONCURRENCY[name],
     tokensPerMinute: settings.tokensPerMinute,
+    thinking: settings.thinking,
+    numCtx: settings.numCtx,
   };
 }
 

@@ -46,9 +46,11 @@ export function taskProvider(
             emitted = attemptText;
             replaying = null;
           }
-        } else if (event.type === 'tool_call') yield event;
-        else {
-          yield { type: 'done', stopReason: event.stopReason, usage: event.usage };
+        } else if (event.type === 'tool_call' || event.type === 'thinking' || event.type === 'warning') {
+          yield event;
+        } else {
+          const { stopReason, usage, replay } = event;
+          yield { type: 'done', stopReason, usage, ...(replay ? { replay } : {}) };
         }
       }
     },

@@ -23,9 +23,19 @@ export interface ToolCall {
   parseError?: string;
 }
 
+/**
+ * An assistant turn exactly as the provider returned it (every content block, in order), for
+ * providers that need it back verbatim: Anthropic thinking and redacted_thinking blocks must
+ * return unchanged, signatures intact, beside the tool results. Sent back only to its provider.
+ */
+export interface ProviderReplay {
+  provider: ProviderName;
+  content: unknown[];
+}
+
 export type Message =
   | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[]; replay?: ProviderReplay }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
 /**
@@ -48,6 +58,11 @@ export interface TurnRequest {
   /** Groups requests that share a prefix (OpenAI `prompt_cache_key`), typically the run id. */
   cacheKey?: string;
   signal?: AbortSignal;
+  /**
+   * Called whenever bytes of the answer arrive (SSE or NDJSON lines, argument deltas, thinking,
+   * pings): the stall watchdog's clock, so a slow but live stream is never taken for a stall.
+   */
+  onWireActivity?: () => void;
 }
 
 export interface Usage {
@@ -58,18 +73,35 @@ export interface Usage {
   outputTokens: number;
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'other';
+/**
+ * Why a turn ended. `pause_turn`: the API paused a long turn, send it back to continue;
+ * `refusal`: the model declined; `context_window`: the conversation filled the model's window.
+ */
+export type StopReason =
+  | 'end_turn'
+  | 'tool_use'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'pause_turn'
+  | 'refusal'
+  | 'context_window'
+  | 'other';
 
 export type TurnEvent =
   | { type: 'text'; delta: string }
+  /** The model's visible reasoning, streamed; shown and recorded, never sent back as text. */
+  | { type: 'thinking'; delta: string }
+  /** Something the user should know about this request (e.g. a prompt larger than the context). */
+  | { type: 'warning'; message: string }
   | { type: 'tool_call'; call: ToolCall }
-  | { type: 'done'; stopReason: StopReason; usage: Usage };
+  | { type: 'done'; stopReason: StopReason; usage: Usage; replay?: ProviderReplay };
 
 export interface TurnResult {
   text: string;
   toolCalls: ToolCall[];
   stopReason: StopReason;
   usage: Usage;
+  replay?: ProviderReplay;
 }
 
 export interface Provider {

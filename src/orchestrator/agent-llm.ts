@@ -10,10 +10,10 @@ import type { MaestroConfig } from '../config/schema.js';
  */
 export function agentLlmFor(llm: Llm, resolved: ResolvedModel, config: MaestroConfig, runId: string) {
   return (taskId: string): AgentLlm => ({
-    streamer: llm.forTask(taskId, resolved.model),
+    streamer: llm.forTask(taskId, resolved.name),
     providerName: resolved.provider,
-    model: resolved.model,
-    costOf: (usage) => costOf(resolved.model, usage, config.pricing, resolved.provider).usd,
+    model: resolved.name,
+    costOf: (usage) => costOf(resolved.name, usage, config.pricing, resolved.provider).usd,
     cacheKey: runId,
   });
 }

@@ -175,7 +175,7 @@ async function collectTurn(provider: PlannerModel, request: TurnRequest): Promis
     else if (event.type === 'retry') {
       if (event.discardText) text = '';
       toolCalls = [];
-    } else {
+    } else if (event.type === 'done') {
       usage = event.usage;
       const priced = (event as { costUsd?: unknown }).costUsd;
       if (typeof priced === 'number') costUsd = priced;

@@ -71,7 +71,7 @@ function runEvents(): RunEventBody[] {
     {
       type: 'agent.usage',
       taskId: 'a',
-      model: 'gpt-4o-mini',
+      model: 'gpt-6-luna',
       provider: 'openai',
       usage: usage(400, 1000, 0, 100),
       costUsd: 0.0002,
@@ -97,7 +97,7 @@ describe('maestro cost', () => {
     expect(run?.total.usage).toEqual(usage(2600, 31000, 30000, 1300));
     expect(run?.byTask.a?.usd).toBeCloseTo(0.1202, 10);
     expect(run?.byAgent['agent-2']?.usage.cachedInputTokens).toBe(30000);
-    expect(Object.keys(run?.byModel ?? {})).toEqual(['claude-sonnet-4-5', 'gpt-4o-mini']);
+    expect(Object.keys(run?.byModel ?? {})).toEqual(['claude-sonnet-4-5', 'gpt-6-luna']);
     expect(run?.budgetUsed).toBeCloseTo((0.12 + 0.0231 + 0.0002) / 2, 10);
     // sonnet: 30k cached reads save 30k*(3-0.3)/1e6 = 0.081; 30k writes cost 30k*(3.75-3)/1e6 = 0.0225 more.
     expect(run?.byModel['claude-sonnet-4-5']?.savedUsd).toBeCloseTo(0.081 - 0.0225, 10);

@@ -48,7 +48,7 @@ describe('config search places', () => {
     const { root, result } = await load({ [file]: content });
     expect(result.filepath).toBe(join(root, file));
     expect(result.config.maxAgents).toBe(7);
-    expect(result.config.defaultModel).toBe('gpt-4o');
+    expect(result.config.defaultModel).toBe('gpt-6.2-sol');
   });
 
   it.each(['maestro.config.js', 'maestro.config.mjs'])('runs %s only when trusted', async (file) => {

@@ -18,18 +18,21 @@ describe('model names map to providers', () => {
     ['claude-opus-4-1-20250805', 'anthropic', 'claude-opus-4-1-20250805'],
     ['ollama:qwen2.5-coder:7b', 'ollama', 'qwen2.5-coder:7b'],
   ])('%s → %s', (model, provider, sent) => {
-    expect(resolveModel(model, auto)).toEqual({ provider, model: sent });
+    expect(resolveModel(model, auto)).toEqual({ provider, model: sent, name: `${provider}:${sent}` });
   });
 
   it('lets --provider and config override the name, and asks when the name says nothing', () => {
-    expect(resolveModel('llama3', auto, 'ollama')).toEqual({ provider: 'ollama', model: 'llama3' });
-    expect(resolveModel('my-proxy-model', { provider: 'openai' })).toEqual({
+    expect(resolveModel('llama3', auto, 'ollama')).toMatchObject({ provider: 'ollama', model: 'llama3' });
+    expect(resolveModel('my-proxy-model', { provider: 'openai' })).toMatchObject({
       provider: 'openai',
       model: 'my-proxy-model',
     });
     expect(resolveModel('gpt-4o', { provider: 'openai' }, 'anthropic').provider).toBe('anthropic');
     expect(() => resolveModel('mistral-large', auto)).toThrow(UsageError);
     expect(() => resolveModel('mistral-large', auto)).toThrow(/--provider/);
+    // The resolved name carries the provider, so passing it on resolves the same way again.
+    const local = resolveModel('llama3', auto, 'ollama');
+    expect(resolveModel(local.name, auto)).toEqual(local);
   });
 });
 

@@ -31,13 +31,13 @@ export function registerDemo(program: Command): void {
       process.stderr.write(`maestro demo: sample repository ${repo}\n`);
       try {
         const args = interactive
-          ? ['tui', '--task', demoObjective, '--model', 'gpt-4o']
+          ? ['tui', '--task', demoObjective, '--model', 'gpt-6.2-sol']
           : [
               'run',
               '--task',
               demoObjective,
               '--model',
-              'gpt-4o',
+              'gpt-6.2-sol',
               '--headless',
               ...(flags.json ? ['--json'] : []),
             ];

@@ -5,6 +5,7 @@ import { findRepo } from '../context.js';
 import { detectProject } from '../../config/detect.js';
 import { searchPlaces } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_MODEL } from '../../config/schema.js';
 
 export function registerInit(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerInit(program: Command): void {
       }
       const detected = await detectProject(repo.root);
       const config = {
-        defaultModel: 'gpt-4o',
+        defaultModel: DEFAULT_MODEL,
         maxAgents: 4,
         testFramework: detected.testFramework,
         validate: detected.validate,

@@ -8,6 +8,7 @@ import type { MaestroPlugin, TaskTemplate } from '../../plugins/api.js';
 import { createTemplateContext } from '../../plugins/template-context.js';
 import type { PluginToolRef } from '../../agent/tools/plugin-tools.js';
 import { createLlm, type Llm, type ProviderChoice, type ResolvedModel } from '../../llm/index.js';
+import { checkModelPrice } from '../../llm/price-check.js';
 import { planSchema, type Plan } from '../../orchestrator/plan.js';
 import { obtainPlan, type ObtainedPlan } from '../../orchestrator/plan-source.js';
 import type { Journal } from '../../orchestrator/journal.js';
@@ -57,10 +58,16 @@ export interface ModelSetup {
   resolved: ResolvedModel;
 }
 
-/** The run's one LLM service; checks the model's provider and key before anything starts. */
+/**
+ * The run's one LLM service; checks the model's provider, key and price before anything starts
+ * (a model outside the catalog: one warning line; unpriced under a budget: exit 2).
+ */
 export function prepareModel(config: MaestroConfig, flags: PlanFlags): ModelSetup {
   const llm = createLlm({ config, env: process.env, provider: parseProvider(flags.provider) });
-  return { llm, resolved: llm.prepare(flags.model ?? config.defaultModel) };
+  const resolved = llm.prepare(flags.model ?? config.defaultModel);
+  const warning = checkModelPrice(resolved, config);
+  if (warning) process.stderr.write(`${warning}\n`);
+  return { llm, resolved };
 }
 
 /** The plugins (for their hooks) and the `--template` named, from built-ins, plugins and team templates. */
@@ -112,7 +119,7 @@ export async function planFromFlags(
     guidance: template?.guidance,
     maxAgents,
     model: setup && {
-      name: setup.resolved.model,
+      name: setup.resolved.name,
       planner: { stream: (request) => setup.llm.stream(request, { taskId: 'planner' }) },
     },
   });

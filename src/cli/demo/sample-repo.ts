@@ -26,7 +26,7 @@ export const sampleFiles: Record<string, string> = {
  */
 export async function createSampleRepo(dir: string, options: { worktreeDir: string }): Promise<void> {
   const config = {
-    defaultModel: 'gpt-4o',
+    defaultModel: 'gpt-6.2-sol',
     maxAgents: 4,
     validate: ['node --test'],
     worktreeDir: options.worktreeDir,

@@ -2,9 +2,18 @@ import type { StopReason } from '../types.js';
 import { fragments, tokens, type ResolvedReply, type Wire } from './wire.js';
 
 const finishReason = (stop: StopReason): string =>
-  ({ end_turn: 'stop', tool_use: 'tool_calls', max_tokens: 'length', stop_sequence: 'stop', other: 'stop' })[
-    stop
-  ];
+  (
+    {
+      end_turn: 'stop',
+      tool_use: 'tool_calls',
+      max_tokens: 'length',
+      stop_sequence: 'stop',
+      pause_turn: 'stop',
+      refusal: 'content_filter',
+      context_window: 'length',
+      other: 'stop',
+    } satisfies Record<StopReason, string>
+  )[stop];
 
 function usage(reply: ResolvedReply) {
   const prompt = reply.usage.inputTokens + reply.usage.cachedInputTokens + reply.usage.cacheWriteTokens;

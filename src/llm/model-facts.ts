@@ -1,0 +1,28 @@
+/**
+ * What the providers and the built-in agent need to know about one model, read from the model
+ * catalog (llm.ts builds the lookup). Every field is optional: a model the catalog does not know
+ * gets the safe choice of each provider (no sampling parameters, the provider's default cap).
+ */
+export interface ModelFacts {
+  /** Input + output tokens the model can hold at once. */
+  contextWindow?: number;
+  /** The largest `max_tokens` the API accepts for it (thinking included, on Anthropic). */
+  maxOutputTokens?: number;
+  /**
+   * How it thinks: `adaptive` (decides itself; `{type:"adaptive"}`), `budget` (thinks with
+   * `{type:"enabled", budget_tokens}`), `none` (does not think).
+   */
+  thinking?: 'adaptive' | 'budget' | 'none';
+  /** Sampling parameters it accepts; the others are never sent. */
+  sampling?: readonly SamplingParameter[];
+  /** Shortest prefix (tokens) its prompt cache stores. */
+  cacheMinTokens?: number;
+}
+
+export type SamplingParameter = 'temperature' | 'top_p' | 'top_k';
+
+export type ModelFactsLookup = (model: string) => ModelFacts | undefined;
+
+/** Rough token count of any request part (characters / 4), the same estimate everywhere. */
+export const estimateTokens = (value: unknown): number =>
+  Math.ceil((typeof value === 'string' ? value : JSON.stringify(value ?? '')).length / 4);
