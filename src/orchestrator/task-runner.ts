@@ -25,6 +25,7 @@ import {
   type StartAgentOptions,
   type AgentHandle,
   type AgentWorkspace,
+  type MemoryMcpServer,
 } from '../agent/index.js';
 
 export interface TaskRunnerDeps {
@@ -49,6 +50,8 @@ export interface TaskRunnerDeps {
   plugins?: readonly MaestroPlugin[];
   /** Tools plugins add to the built-in agent. */
   pluginTools?: readonly PluginToolRef[];
+  /** The run's MCP server for external agent CLIs' shared memory (created by the caller, closed after the run). */
+  memoryServer?: MemoryMcpServer;
 }
 
 /**
@@ -197,6 +200,8 @@ async function runAgent(
     system: deps.sharedPrefix,
     taskMessage,
     memory: deps.memory,
+    dependencies: dependencyReports(task, deps.state()),
+    ...(deps.memoryServer && { memoryServer: deps.memoryServer }),
     // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
     emit: (body) => void ctx.emit(body).catch(() => undefined),
     llm: deps.llmFor?.(task.id),

@@ -83,20 +83,19 @@ function mcpFor(agent: MemoryAgent): McpServer {
 export class MemoryMcpServer {
   private readonly agents = new Map<string, MemoryAgent>();
 
-  private constructor(
-    private readonly http: ReturnType<typeof createServer>,
-    readonly baseUrl: string,
-  ) {}
+  private readonly http = createServer((req, res) => void this.handle(req, res));
+  private baseUrl = '';
+
+  private constructor() {}
 
   static async start(): Promise<MemoryMcpServer> {
-    let self: MemoryMcpServer | undefined;
-    const http = createServer((req, res) => void self?.handle(req, res));
+    const self = new MemoryMcpServer();
     await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(0, '127.0.0.1', () => resolve());
+      self.http.once('error', reject);
+      self.http.listen(0, '127.0.0.1', () => resolve());
     });
-    const { port } = http.address() as AddressInfo;
-    self = new MemoryMcpServer(http, `http://127.0.0.1:${port}`);
+    const { port } = self.http.address() as AddressInfo;
+    self.baseUrl = `http://127.0.0.1:${port}`;
     return self;
   }
 

@@ -16,7 +16,7 @@ import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
-import { buildSharedPrefix } from '../../agent/index.js';
+import { MemoryMcpServer, buildSharedPrefix } from '../../agent/index.js';
 
 export function registerResume(program: Command): void {
   program
@@ -50,6 +50,8 @@ export function registerResume(program: Command): void {
             ? prepareModel(config, { model, provider: flags.provider ?? record.state.provider })
             : undefined;
         const interrupt = interruptController();
+        // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
+        const memoryServer = config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
         try {
           const { state } = await resumeJob({
             repo: repo.root,
@@ -75,12 +77,14 @@ export function registerResume(program: Command): void {
                 state: () => run.scheduler.current,
                 plugins,
                 pluginTools: tools,
+                ...(memoryServer && { memoryServer }),
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
           interrupt.dispose();
+          await memoryServer?.close();
         }
       },
     );
