@@ -6,7 +6,7 @@ import type {
   ThinkingConfigParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { ModelFacts } from './model-facts.js';
+import { samplingAccepted, type ModelFacts } from './model-facts.js';
 import type { ThinkingSetting } from './provider-options.js';
 import type { TurnRequest } from './types.js';
 
@@ -128,13 +128,16 @@ function markConversation(messages: MessageParam[], budget: number): void {
   }
 }
 
-/** Thinking from config and catalog; undefined leaves the model's own default. */
+/**
+ * Thinking from config and catalog; undefined leaves the model's own default. `auto` keeps the
+ * model's default and gives a budget model a budget; `off` disables it where the model allows.
+ */
 function thinkingParam(
   setting: ThinkingSetting | undefined,
   facts: ModelFacts | undefined,
   maxTokens: number,
 ): ThinkingConfigParam | undefined {
-  if (setting === 'off') return undefined;
+  if (setting === 'off') return facts?.canDisableThinking ? { type: 'disabled' } : undefined;
   if (typeof setting === 'object') {
     return { type: 'enabled', budget_tokens: Math.min(setting.budgetTokens, maxTokens - 1) };
   }
@@ -165,9 +168,8 @@ export function anthropicParams(
   const used =
     (toolList?.some((t) => t.cache_control) ? 1 : 0) + (system.some((s) => s.cache_control) ? 1 : 0);
   markConversation(messages, MAX_BREAKPOINTS - used);
-  const thinks = thinking !== undefined || facts?.thinking === 'adaptive';
-  const temperature =
-    request.temperature !== undefined && !thinks && facts?.sampling?.includes('temperature') === true;
+  const thinks = thinking ? thinking.type !== 'disabled' : facts?.thinksByDefault === true;
+  const temperature = request.temperature !== undefined && samplingAccepted(facts?.temperature, thinks);
   return {
     model: request.model,
     max_tokens: maxTokens,

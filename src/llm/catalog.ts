@@ -1,6 +1,6 @@
 import { MODEL_CATALOG } from './catalog-data.js';
 import type { ModelEntry, Price, SamplingRule } from './catalog-types.js';
-import type { ModelFacts, SamplingParameter } from './model-facts.js';
+import type { ModelFacts } from './model-facts.js';
 import type { ProviderName } from './types.js';
 
 export type { ModelEntry, Price, Reasoning, SamplingRule } from './catalog-types.js';
@@ -78,21 +78,22 @@ export function reasons(entry: ModelEntry, effort: string | null): boolean {
 }
 
 /**
- * The catalog as the providers' ModelFacts (model-facts.ts): context, output cap, thinking style,
- * the sampling parameters always accepted, and the cache minimum. Unknown models: undefined.
+ * The catalog as the providers' ModelFacts (model-facts.ts): context, output cap, thinking style
+ * and default, the sampling rules, the cache minimum and Ollama's num_ctx. Unknown models: undefined.
  */
 export function catalogFacts(name: string): ModelFacts | undefined {
   const entry = findModel(name);
   if (!entry) return undefined;
   const style = entry.reasoning?.style;
-  const sampling: SamplingParameter[] = [];
-  if (entry.temperature === 'always') sampling.push('temperature');
-  if (entry.topP === 'always') sampling.push('top_p');
   return {
     contextWindow: entry.contextWindow,
     maxOutputTokens: entry.maxOutputTokens,
     thinking: style === 'adaptive' ? 'adaptive' : style === 'budget' ? 'budget' : 'none',
-    sampling,
+    thinksByDefault: entry.reasoning !== null && entry.reasoning.defaultEffort !== null,
+    canDisableThinking: entry.reasoning?.canDisable ?? false,
+    temperature: entry.temperature,
+    topP: entry.topP,
     cacheMinTokens: entry.minCacheTokens,
+    ...(entry.numCtx !== undefined ? { numCtx: entry.numCtx } : {}),
   };
 }

@@ -5,9 +5,22 @@ import type { ProviderName } from './types.js';
  * Why a model request failed, in terms the retry logic needs:
  * rate_limit/server/connection happen before the answer began and are retried with back-off;
  * stream/stalled mean an answer broke mid-way and the turn is restarted a bounded number of times.
+ * quota (no credit left: billing) and context (the prompt exceeds the model's window) are final,
+ * like auth and request: retrying cannot help.
  */
 export type LlmErrorKind =
-  'rate_limit' | 'server' | 'connection' | 'stream' | 'stalled' | 'auth' | 'request' | 'aborted';
+  | 'rate_limit'
+  | 'server'
+  | 'connection'
+  | 'stream'
+  | 'stalled'
+  | 'auth'
+  | 'quota'
+  | 'context'
+  | 'request'
+  | 'aborted';
+
+const FINAL: readonly LlmErrorKind[] = ['auth', 'quota', 'context', 'request', 'aborted'];
 
 export class LlmError extends MaestroError {
   readonly kind: LlmErrorKind;
@@ -28,7 +41,7 @@ export class LlmError extends MaestroError {
   }
 
   get retryable(): boolean {
-    return this.kind !== 'auth' && this.kind !== 'request' && this.kind !== 'aborted';
+    return !FINAL.includes(this.kind);
   }
 }
 
@@ -61,6 +74,17 @@ const statusText: Record<number, string> = {
   429: 'is rate limiting requests',
 };
 
+/** The API's error code or type (`insufficient_quota`, `context_length_exceeded`, `overloaded_error`). */
+function errorCode(error: unknown): string | undefined {
+  const e = (error ?? {}) as { code?: unknown; type?: unknown; error?: unknown };
+  const inner = (e.error ?? {}) as { code?: unknown; type?: unknown; error?: { type?: unknown } };
+  for (const value of [e.code, inner.code, e.type, inner.type, inner.error?.type]) {
+    if (typeof value === 'string' && value !== '' && value !== 'error' && value !== 'invalid_request_error')
+      return value;
+  }
+  return undefined;
+}
+
 /**
  * Turn whatever an SDK threw into an LlmError whose message holds no secrets: only our own words,
  * the status and the provider's error message (which never echoes the key).
@@ -78,6 +102,37 @@ export function toLlmError(
   const e = (error ?? {}) as { status?: unknown; status_code?: unknown; headers?: HeaderSource };
   const status =
     typeof e.status === 'number' ? e.status : typeof e.status_code === 'number' ? e.status_code : undefined;
+  const code = errorCode(error);
+  // https://developers.openai.com/api/docs/guides/error-codes: insufficient_quota is a 429 that
+  // no wait fixes ("You exceeded your current quota, please check your plan and billing details").
+  if (code === 'insufficient_quota') {
+    return new LlmError(
+      provider,
+      'quota',
+      `${provider} refused the request: the account has no quota left; check the plan and billing details of the API account (${detail})`,
+      { ...(status !== undefined ? { status } : {}) },
+    );
+  }
+  if (
+    code === 'context_length_exceeded' ||
+    /prompt is too long|context window|maximum context length/i.test(detail)
+  ) {
+    return new LlmError(
+      provider,
+      'context',
+      `the conversation no longer fits the model's context window (${detail})`,
+      { ...(status !== undefined ? { status } : {}) },
+    );
+  }
+  // An `error` event inside a stream (OpenAI `event: error`, Anthropic overloaded_error) has no
+  // status: the answer broke mid-way and is restarted after a back-off.
+  if (status === undefined && code !== undefined && state.started) {
+    return new LlmError(
+      provider,
+      'stream',
+      `the ${provider} stream reported an error mid-answer (${detail})`,
+    );
+  }
   if (status !== undefined) {
     const kind =
       status === 429

@@ -181,6 +181,8 @@ export function createLlm(options: LlmOptions): Llm {
         modelFacts: options.modelFacts ?? catalogFacts,
         ...(setup.thinking !== undefined ? { thinking: setup.thinking } : {}),
         ...(setup.numCtx !== undefined ? { numCtx: setup.numCtx } : {}),
+        ...(name === 'openai' ? { openaiApi: setup.api } : {}),
+        ...(setup.reasoningEffort !== undefined ? { reasoningEffort: setup.reasoningEffort } : {}),
       });
       providers.set(name, provider);
     }

@@ -13,13 +13,25 @@ export interface ModelFacts {
    * `{type:"enabled", budget_tokens}`), `none` (does not think).
    */
   thinking?: 'adaptive' | 'budget' | 'none';
-  /** Sampling parameters it accepts; the others are never sent. */
-  sampling?: readonly SamplingParameter[];
+  /** Thinking is on when the request does not mention it. */
+  thinksByDefault?: boolean;
+  /** `{type:"disabled"}` is accepted. */
+  canDisableThinking?: boolean;
+  /** When `temperature` / `top_p` may be sent; unknown means never. */
+  temperature?: SamplingRule;
+  topP?: SamplingRule;
   /** Shortest prefix (tokens) its prompt cache stores. */
   cacheMinTokens?: number;
+  /** Ollama: the `num_ctx` an agent needs with this model. */
+  numCtx?: number;
 }
 
-export type SamplingParameter = 'temperature' | 'top_p' | 'top_k';
+/** When a sampling parameter is accepted: always, never, or only while thinking is off. */
+export type SamplingRule = 'always' | 'never' | 'reasoning-off';
+
+export function samplingAccepted(rule: SamplingRule | undefined, thinking: boolean): boolean {
+  return rule === 'always' || (rule === 'reasoning-off' && !thinking);
+}
 
 export type ModelFactsLookup = (model: string) => ModelFacts | undefined;
 

@@ -25,4 +25,8 @@ export interface ProviderOptions {
   thinking?: ThinkingSetting;
   /** Ollama: the context length to ask for (`options.num_ctx`). */
   numCtx?: number;
+  /** OpenAI: `responses` or `chat` (`providers.openai.api`; default responses without a baseURL). */
+  openaiApi?: 'responses' | 'chat';
+  /** `providers.<p>.reasoningEffort`; the catalog default when absent or refused by the model. */
+  reasoningEffort?: string;
 }

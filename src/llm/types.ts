@@ -94,7 +94,14 @@ export type TurnEvent =
   /** Something the user should know about this request (e.g. a prompt larger than the context). */
   | { type: 'warning'; message: string }
   | { type: 'tool_call'; call: ToolCall }
-  | { type: 'done'; stopReason: StopReason; usage: Usage; replay?: ProviderReplay };
+  | {
+      type: 'done';
+      stopReason: StopReason;
+      usage: Usage;
+      replay?: ProviderReplay;
+      /** Output tokens spent on reasoning (already within usage.outputTokens), where reported. */
+      reasoningTokens?: number;
+    };
 
 export interface TurnResult {
   text: string;

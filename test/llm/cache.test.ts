@@ -5,7 +5,8 @@ import type { SystemSegment, ToolSpec } from '../../src/llm/types.js';
 const shared: SystemSegment[] = [
   { text: 'You are a maestro coding agent. Follow the tools contract.', cache: true },
   { text: 'Coding standards: strict TypeScript, small files.', cache: true },
-  { text: 'Repository overview: src/cli, src/llm, src/git. '.repeat(40), cache: true },
+  // Over claude-sonnet-4-6's 1,024-token minimum: a shorter prefix is never cached.
+  { text: 'Repository overview: src/cli, src/llm, src/git. '.repeat(100), cache: true },
 ];
 const tools: ToolSpec[] = ['list_files', 'read_file', 'edit_file', 'run_command', 'finish'].map((name) => ({
   name,

@@ -47,8 +47,10 @@ describe('fake server: non-streaming answers for the real SDKs', () => {
       messages: [{ role: 'user', content: 'plan it' }],
     });
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Plan ready.' });
-    expect(message.content[1]).toMatchObject({
+    // claude-sonnet-4-6 thinks by default: its signed thinking block comes first.
+    expect(message.content[0]).toMatchObject({ type: 'thinking', signature: expect.any(String) });
+    expect(message.content[1]).toMatchObject({ type: 'text', text: 'Plan ready.' });
+    expect(message.content[2]).toMatchObject({
       type: 'tool_use',
       name: 'submit_plan',
       input: submitPlan.arguments,

@@ -25,7 +25,8 @@ const cases: { fault: FakeFault; kind: string }[] = [
   { fault: { type: 'status', status: 529 }, kind: 'server' },
   { fault: { type: 'reset' }, kind: 'connection' },
   { fault: { type: 'cut', afterChunks: 4 }, kind: 'stream' },
-  { fault: { type: 'stall', afterChunks: 4 }, kind: 'stalled' },
+  // Late enough that text (after Anthropic's thinking block) reached the client before the stall.
+  { fault: { type: 'stall', afterChunks: 12 }, kind: 'stalled' },
   { fault: { type: 'garbled', afterChunks: 4 }, kind: 'stream' },
 ];
 

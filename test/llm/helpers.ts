@@ -4,6 +4,7 @@ import { createOllamaProvider } from '../../src/llm/ollama.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
 import type { Provider, ProviderName, TurnEvent, TurnRequest } from '../../src/llm/types.js';
 import { createRedactor } from '../../src/util/redact.js';
+import { fakeModelFacts } from '../../src/llm/fake/models.js';
 import { createLlm, type Llm, type LlmEvent, type RetryPolicy } from '../../src/llm/llm.js';
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 
@@ -29,7 +30,7 @@ export function providerFor(
   onHeaders?: (h: Headers) => void,
 ): Provider {
   const redact = createRedactor(FAKE_KEYS);
-  const common = { redact, ...(onHeaders ? { onHeaders } : {}) };
+  const common = { redact, modelFacts: fakeModelFacts, ...(onHeaders ? { onHeaders } : {}) };
   if (name === 'openai') {
     return createOpenAiProvider({
       ...common,

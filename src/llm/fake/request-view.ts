@@ -18,6 +18,8 @@ export interface RequestView {
    * prompt counts, in 128-token steps (OpenAI's automatic caching).
    */
   cachePrefix: string | null;
+  /** Anthropic: the prefix ending at each `cache_control` mark, in order (the last is cachePrefix). */
+  cachePrefixes?: string[];
   cacheMode: 'exact' | 'longest';
   /** Serialized whole prompt, for token estimates. */
   prompt: string;
@@ -85,9 +87,15 @@ export function viewOpenAi(body: Json, headers: Record<string, string>): Request
 export function viewAnthropic(body: Json, headers: Record<string, string>): RequestView {
   const messages: RequestView['messages'] = [];
   const toolNames = new Map<string, string>();
+  const system = [typeof body.system === 'string' ? body.system : contentText(body.system)];
   for (const raw of asArray(body.messages)) {
     const m = asObject(raw);
     const role = str(m.role);
+    // Claude Code sends `role: "system"` messages mid-conversation (`?beta=true`): not the user's turn.
+    if (role === 'system') {
+      system.push(contentText(m.content));
+      continue;
+    }
     const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : asArray(m.content);
     const texts: string[] = [];
     for (const block of blocks.map(asObject)) {
@@ -103,24 +111,26 @@ export function viewAnthropic(body: Json, headers: Record<string, string>): Requ
   }
   // The cacheable prefix runs in API order (tools, system, messages) up to the last cache_control.
   const parts: unknown[] = [];
-  let lastMarked = -1;
+  const marks: number[] = [];
   const visit = (item: unknown) => {
     const o = asObject(item);
     parts.push({ ...o, cache_control: undefined });
-    if (o.cache_control) lastMarked = parts.length - 1;
+    if (o.cache_control) marks.push(parts.length - 1);
   };
   asArray(body.tools).forEach(visit);
   if (typeof body.system === 'string') parts.push(body.system);
   else asArray(body.system).forEach(visit);
   for (const m of asArray(body.messages)) asArray(asObject(m).content).forEach(visit);
+  const cachePrefixes = marks.map((mark) => JSON.stringify(parts.slice(0, mark + 1)));
   return {
     provider: 'anthropic',
     model: str(body.model),
     stream: body.stream === true,
-    system: typeof body.system === 'string' ? body.system : contentText(body.system),
+    system: system.filter((s) => s !== '').join('\n'),
     messages,
     tools: asArray(body.tools).map((t) => str(asObject(t).name)),
-    cachePrefix: lastMarked >= 0 ? JSON.stringify(parts.slice(0, lastMarked + 1)) : null,
+    cachePrefix: cachePrefixes.at(-1) ?? null,
+    cachePrefixes,
     cacheMode: 'exact',
     prompt: JSON.stringify([body.tools ?? null, body.system ?? null, body.messages]),
     headers,

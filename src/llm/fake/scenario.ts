@@ -58,7 +58,24 @@ const usageSchema = z.strictObject({
 const replySchema = z.strictObject({
   text: z.string().optional(),
   toolCalls: z.array(toolCallSchema).optional(),
-  stopReason: z.enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence']).optional(),
+  stopReason: z
+    .enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'pause_turn', 'refusal', 'context_window'])
+    .optional(),
+  /**
+   * Visible reasoning streamed before the answer (Anthropic thinking block with its signature,
+   * Ollama `message.thinking`). A thinking Anthropic request gets a short one when this is unset.
+   */
+  thinking: z.string().optional(),
+  /** Anthropic: a redacted_thinking block (encrypted data) before the answer. */
+  redactedThinking: z.boolean().optional(),
+  /** Characters of tool arguments per streamed delta (default 12). */
+  argumentChunkChars: z.number().int().positive().optional(),
+  /** The response bytes trickle: `bytes` at a time, every `everyMs`, whatever the chunks. */
+  trickle: z
+    .strictObject({ bytes: z.number().int().positive(), everyMs: z.number().nonnegative() })
+    .optional(),
+  /** Anthropic: `count` ping events, `everyMs` apart, before the content. */
+  pings: z.strictObject({ count: z.number().int().positive(), everyMs: z.number().nonnegative() }).optional(),
   /** Overrides for the token counts the server would otherwise estimate (chars / 4). */
   usage: usageSchema.optional(),
   /** Delay before the first byte of the response. */
@@ -77,6 +94,8 @@ const faultSchema = z.discriminatedUnion('type', [
     retryAfter: z.number().nonnegative().optional(),
     retryAfterMs: z.number().nonnegative().optional(),
     message: z.string().optional(),
+    /** The API's error code, e.g. `insufficient_quota` (OpenAI) or `overloaded_error` (Anthropic). */
+    code: z.string().optional(),
   }),
   /** The connection is destroyed before any response byte. */
   z.strictObject({ type: z.literal('reset') }),
@@ -90,6 +109,16 @@ const faultSchema = z.discriminatedUnion('type', [
   }),
   /** A chunk that is not valid JSON is inserted after `afterChunks` chunks; the rest follows. */
   z.strictObject({ type: z.literal('garbled'), afterChunks: z.number().int().nonnegative().optional() }),
+  /**
+   * After `afterChunks` chunks the stream carries the API's mid-stream error event (Anthropic
+   * `event: error` with `overloaded_error` by default) and ends.
+   */
+  z.strictObject({
+    type: z.literal('error_event'),
+    afterChunks: z.number().int().nonnegative().optional(),
+    errorType: z.string().optional(),
+    message: z.string().optional(),
+  }),
 ]);
 export type FakeFault = z.infer<typeof faultSchema>;
 
@@ -109,8 +138,10 @@ export const scenarioSchema = z.strictObject({
   fallback: replySchema.optional(),
   /** Default per-token delay for every reply. */
   tokenLatencyMs: z.number().nonnegative().optional(),
-  /** Prefixes shorter than this (estimated tokens) are never cached. */
+  /** Prefixes shorter than this (estimated tokens) are never cached; default: the model's minimum. */
   cacheMinTokens: z.number().int().nonnegative().optional(),
+  /** Refuse what the real APIs refuse, with their status and error body (default true). */
+  strict: z.boolean().optional(),
 });
 export type FakeScenario = z.infer<typeof scenarioSchema>;
 

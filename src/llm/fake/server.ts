@@ -1,20 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ModelFactsLookup } from '../model-facts.js';
 import type { Usage } from '../types.js';
+import { CacheSim } from './cache-sim.js';
+import { fakeModelFacts } from './models.js';
+import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
-import {
-  pickRule,
-  viewAnthropic,
-  viewOllama,
-  viewOpenAi,
-  type FakeProvider,
-  type RequestView,
-} from './request-view.js';
+import { pickRule, viewAnthropic, viewOllama, type FakeProvider, type RequestView } from './request-view.js';
+import { requestThinks } from './strict-anthropic.js';
+import { strictRefusal } from './strict.js';
+import { sleep, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
-import { openAiWire } from './wire-openai.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
 import { geminiPreflight, geminiWire, parseGeminiPath, viewGemini } from './wire-gemini.js';
+import { openAiRoutes } from './openai-routes.js';
+import type { Route } from './route.js';
 
 export interface RecordedRequest {
   provider: FakeProvider;
@@ -29,6 +31,8 @@ export interface RecordedRequest {
   rule: number;
   ruleName: string | undefined;
   time: number;
+  /** Strict mode refused the request (status and the API's message); no rule answered it. */
+  refused?: { status: number; message: string };
 }
 
 export interface FakeServer {
@@ -51,36 +55,13 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const wires: Record<FakeProvider, Wire> = {
-  openai: openAiWire,
-  anthropic: anthropicWire,
-  ollama: ollamaWire,
-  gemini: geminiWire,
-};
-
-type Route = {
-  provider: FakeProvider;
-  view: (body: Record<string, unknown>, headers: Record<string, string>) => RequestView;
-};
-
-const routes: Record<string, Route> = {
-  '/v1/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/chat/completions': { provider: 'openai', view: viewOpenAi },
-  '/v1/messages': { provider: 'anthropic', view: viewAnthropic },
-  '/api/chat': { provider: 'ollama', view: viewOllama },
-};
-
-function sleep(ms: number, res: ServerResponse): Promise<void> {
-  if (ms <= 0 || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      res.off('close', done);
-      resolve();
-    }
-    res.once('close', done);
-  });
+/** Every API path, per server (the OpenAI Responses ledger is per server). */
+function createRoutes(): Record<string, Route> {
+  return {
+    ...openAiRoutes(),
+    '/v1/messages': { provider: 'anthropic', view: viewAnthropic, wire: () => anthropicWire },
+    '/api/chat': { provider: 'ollama', view: viewOllama, wire: () => ollamaWire },
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -103,32 +84,26 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
  */
 export async function startFakeServer(
   scenarioInput: FakeScenario,
-  options: { port?: number; host?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    models?: ModelFactsLookup;
+    /** Refuse what the real APIs refuse, with their status and error body (default: the scenario's `strict`, else true). */
+    strict?: boolean;
+  } = {},
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
+  const routes = createRoutes();
   let used: number[] = [];
-  const seenPrefixes = new Set<string>();
-  const seenPrompts: string[] = [];
+  const cache = new CacheSim();
+  const modelFacts = options.models ?? fakeModelFacts;
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
+  const minCacheTokens = (view: RequestView) =>
+    scenario.cacheMinTokens ?? modelFacts(view.model)?.cacheMinTokens ?? 0;
 
-  function cacheLookup(view: RequestView): { prefixTokens: number; hit: boolean } {
-    const prefix = view.cachePrefix;
-    if (prefix === null) return { prefixTokens: 0, hit: false };
-    if (view.cacheMode === 'exact')
-      return { prefixTokens: estimateTokens(prefix), hit: seenPrefixes.has(prefix) };
-    let longest = 0;
-    for (const seen of seenPrompts) {
-      let i = 0;
-      while (i < seen.length && i < prefix.length && seen.charCodeAt(i) === prefix.charCodeAt(i)) i++;
-      longest = Math.max(longest, i);
-    }
-    const tokens = Math.floor(Math.floor(longest / 4) / 128) * 128;
-    return { prefixTokens: tokens, hit: tokens > 0 };
-  }
-
-  function resolveReply(reply: FakeReply, view: RequestView): ResolvedReply {
+  function resolveReply(reply: FakeReply, view: RequestView, body: Record<string, unknown>): ResolvedReply {
     const toolCalls = (reply.toolCalls ?? []).map((call) => ({
       id: call.id ?? `${view.provider === 'anthropic' ? 'toolu' : 'call'}_fake_${++callCounter}`,
       name: call.name,
@@ -136,19 +111,24 @@ export async function startFakeServer(
     }));
     const text = reply.text ?? '';
     const total = estimateTokens(view.prompt);
-    const { prefixTokens, hit } = cacheLookup(view);
-    const cacheable = prefixTokens > 0 && prefixTokens >= (scenario.cacheMinTokens ?? 0);
-    const cachedInputTokens = reply.usage?.cachedInputTokens ?? (cacheable && hit ? prefixTokens : 0);
+    const { readTokens, writeTokens } = cache.lookup(view, minCacheTokens(view));
+    const cachedInputTokens = reply.usage?.cachedInputTokens ?? readTokens;
     // OpenAI has no cache-write charge; Anthropic reports the write on a miss.
-    const cacheWriteTokens =
-      reply.usage?.cacheWriteTokens ??
-      (cacheable && !hit && view.provider === 'anthropic' ? prefixTokens : 0);
+    const cacheWriteTokens = reply.usage?.cacheWriteTokens ?? writeTokens;
+    // A thinking Anthropic request always gets a thinking block, which must come back with the tool results.
+    const thinks = view.provider === 'anthropic' && requestThinks(body, modelFacts(view.model));
+    const thinking = reply.thinking ?? (thinks ? 'I will use the tools.' : null);
     const outputTokens =
       reply.usage?.outputTokens ??
-      Math.max(1, estimateTokens(text + toolCalls.map((c) => c.name + c.raw).join('')));
+      Math.max(1, estimateTokens((thinking ?? '') + text + toolCalls.map((c) => c.name + c.raw).join('')));
     return {
+      id: `${view.provider === 'anthropic' ? 'msg' : 'chatcmpl'}_fake_${randomBytes(9).toString('base64url')}`,
       model: view.model,
       text,
+      thinking,
+      redactedThinking: reply.redactedThinking === true,
+      argumentChunkChars: reply.argumentChunkChars,
+      pings: reply.pings,
       toolCalls,
       stopReason: reply.stopReason ?? (toolCalls.length > 0 ? 'tool_use' : 'end_turn'),
       usage: {
@@ -167,63 +147,45 @@ export async function startFakeServer(
     // Without this header the SDKs decide retries themselves; the fake leaves that to the client.
     res.writeHead(fault.status, headers);
     res.end(
-      JSON.stringify(wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`)),
+      JSON.stringify(
+        wire.errorBody(fault.status, fault.message ?? `fake fault: status ${fault.status}`, fault.code),
+      ),
     );
   }
 
   async function answer(
     res: ServerResponse,
     view: RequestView,
+    wire: Wire,
+    body: Record<string, unknown>,
     reply: FakeReply,
     fault: FakeFault | undefined,
   ) {
-    const wire = wires[view.provider];
-    const resolved = resolveReply(reply, view);
+    const resolved = resolveReply(reply, view, body);
     await sleep(reply.latencyMs ?? 0, res);
-    const markSeen = () => {
-      if (view.cachePrefix === null) return;
-      if (view.cacheMode === 'exact') seenPrefixes.add(view.cachePrefix);
-      // A bounded memory keeps long demo runs cheap.
-      else if (seenPrompts.push(view.cachePrefix) > 200) seenPrompts.shift();
-    };
+    const markSeen = () => cache.remember(view, minCacheTokens(view));
     if (!view.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(wire.body(resolved)));
       markSeen();
       return;
     }
-    const chunks = wire.chunks(resolved, view.wantsUsage);
-    const faultAt =
-      fault && fault.type !== 'status' && fault.type !== 'reset'
-        ? (fault.afterChunks ?? Math.floor(chunks.length / 2))
-        : -1;
-    const latency = reply.tokenLatencyMs ?? scenario.tokenLatencyMs ?? 0;
     res.writeHead(200, { 'content-type': wire.contentType, 'cache-control': 'no-cache', ...reply.headers });
     res.flushHeaders();
-    for (const [index, chunk] of chunks.entries()) {
-      if (res.destroyed) return;
-      if (index === faultAt && fault) {
-        if (fault.type === 'cut') {
-          res.write(chunk.slice(0, Math.max(1, Math.floor(chunk.length / 2))));
-          res.destroy();
-          return;
-        }
-        if (fault.type === 'stall') {
-          await sleep(fault.ms ?? 2 ** 31 - 1, res);
-          res.destroy();
-          return;
-        }
-        if (fault.type === 'garbled') res.write(wire.garbage);
-      }
-      res.write(chunk);
-      if (index === 0) markSeen();
-      if (index < chunks.length - 1) await sleep(latency, res);
-    }
-    res.end();
+    await writeStream(res, {
+      chunks: wire.chunks(resolved, view.wantsUsage),
+      wire,
+      latencyMs: reply.tokenLatencyMs ?? scenario.tokenLatencyMs ?? 0,
+      fault,
+      trickle: reply.trickle,
+      onFirstBytes: markSeen,
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Claude Code checks the server is there with `HEAD /` before its first request.
+    if (req.method === 'HEAD') return void res.writeHead(200).end();
     if (req.method === 'GET') {
       if (path === '/api/tags') return void res.end(JSON.stringify({ models: [] }));
       if (path === '/v1/models') return void res.end(JSON.stringify({ object: 'list', data: [] }));
@@ -237,6 +199,7 @@ export async function startFakeServer(
       (gemini
         ? {
             provider: 'gemini',
+            wire: () => geminiWire,
             view: (body, headers) =>
               viewGemini(body, headers, {
                 model: gemini.model,
@@ -256,17 +219,44 @@ export async function startFakeServer(
       body = JSON.parse(rawBody) as Record<string, unknown>;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(wires[route.provider].errorBody(400, 'fake-llm: body is not JSON')));
+      return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
-    const preflight = gemini ? geminiPreflight(gemini, body, headers, query) : null;
+    const preflight = gemini
+      ? geminiPreflight(gemini, body, headers, query, options.strict ?? scenario.strict !== false)
+      : null;
     if (preflight && 'json' in preflight) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(preflight.json));
     }
     if (preflight) return sendError(res, geminiWire, { type: 'status', ...preflight });
-    const view = route.view(body, headers);
-    const index = pickRule(scenario.rules, used, view);
+    const strict = options.strict ?? scenario.strict !== false;
+    const wire = route.wire(body);
+    const own = strict ? (route.check?.(body) ?? null) : null;
+    if (own) {
+      requests.push({
+        provider: route.provider,
+        method: req.method,
+        path,
+        headers,
+        body,
+        rawBody,
+        rule: -1,
+        ruleName: undefined,
+        time: Date.now(),
+        refused: { status: own.status, message: own.message },
+      });
+      res.writeHead(own.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(own.body));
+    }
+    const refusal =
+      strict && route.provider !== 'gemini'
+        ? strictRefusal(route.provider, body, modelFacts(String(body.model)))
+        : null;
+    // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
+    const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
+    const view = route.view(seen, headers);
+    const index = refusal ? -1 : pickRule(scenario.rules, used, view);
     const rule = scenario.rules[index];
     requests.push({
       provider: route.provider,
@@ -279,19 +269,22 @@ export async function startFakeServer(
       ruleName: rule?.name,
       time: Date.now(),
     });
+    if (refusal) {
+      return sendError(res, wire, { type: 'status', ...refusal });
+    }
     const fault = rule?.fault;
     if (fault?.type === 'reset') return void req.socket.destroy();
-    if (fault?.type === 'status') return sendError(res, wires[route.provider], fault);
+    if (fault?.type === 'status') return sendError(res, wire, fault);
     const reply = rule ? (rule.reply ?? { text: 'partial answer from the fake server' }) : scenario.fallback;
     if (!reply) {
       const last = view.messages.at(-1)?.text.slice(0, 80) ?? '';
-      return sendError(res, wires[route.provider], {
+      return sendError(res, wire, {
         type: 'status',
         status: 404,
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, reply, fault);
+    await answer(res, view, wire, seen, reply, fault);
   }
 
   const server = createServer((req, res) => {

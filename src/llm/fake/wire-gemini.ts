@@ -242,6 +242,7 @@ export function geminiPreflight(
   body: Json,
   headers: Record<string, string>,
   query: URLSearchParams,
+  strict = true,
 ): { status: number; message: string } | { json: unknown } | null {
   const key = headers['x-goog-api-key'] ?? query.get('key') ?? '';
   const bearer = /^Bearer \S+/.test(headers.authorization ?? '');
@@ -258,7 +259,7 @@ export function geminiPreflight(
       message: 'fake-llm: streamGenerateContent without alt=sse (a JSON array) is not simulated',
     };
   }
-  const error = geminiRequestError(body, route.method);
+  const error = strict ? geminiRequestError(body, route.method) : null;
   if (error !== null) return { status: 400, message: error };
   if (route.method === 'countTokens') {
     return { json: { totalTokens: Math.ceil(JSON.stringify(body.contents ?? body).length / 4) } };

@@ -33,7 +33,11 @@ export const ollamaWire: Wire = {
   chunks(reply) {
     const line = (message: Record<string, unknown>, extra: Record<string, unknown> = { done: false }) =>
       `${JSON.stringify({ model: reply.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '', ...message }, ...extra })}\n`;
-    const out = tokens(reply.text).map((token) => line({ content: token }));
+    // Thinking models stream `message.thinking` before the answer (https://docs.ollama.com/capabilities/thinking).
+    const out = [
+      ...tokens(reply.thinking ?? '').map((token) => line({ thinking: token })),
+      ...tokens(reply.text).map((token) => line({ content: token })),
+    ];
     if (reply.toolCalls.length > 0) out.push(line({ tool_calls: toolCalls(reply) }));
     out.push(line({}, final(reply)));
     return out;
@@ -43,11 +47,20 @@ export const ollamaWire: Wire = {
     return {
       model: reply.model,
       created_at: new Date().toISOString(),
-      message: { role: 'assistant', content: reply.text, ...(calls.length > 0 ? { tool_calls: calls } : {}) },
+      message: {
+        role: 'assistant',
+        content: reply.text,
+        ...(reply.thinking !== null ? { thinking: reply.thinking } : {}),
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      },
       ...final(reply),
     };
   },
   errorBody(_status, message) {
     return { error: message };
+  },
+  // A failure mid-stream arrives as one `{"error": …}` line.
+  errorEvent(_type, message) {
+    return `${JSON.stringify({ error: message })}\n`;
   },
 };

@@ -3,7 +3,7 @@ import { fragments, tokens, type ResolvedReply, type Wire } from './wire.js';
 
 const finishReason = (stop: StopReason): string =>
   (
-    {
+    ({
       end_turn: 'stop',
       tool_use: 'tool_calls',
       max_tokens: 'length',
@@ -12,7 +12,7 @@ const finishReason = (stop: StopReason): string =>
       refusal: 'content_filter',
       context_window: 'length',
       other: 'stop',
-    } satisfies Record<StopReason, string>
+    }) satisfies Record<StopReason, string>
   )[stop];
 
 function usage(reply: ResolvedReply) {
@@ -82,9 +82,20 @@ export const openAiWire: Wire = {
       usage: usage(reply),
     };
   },
-  errorBody(status, message) {
+  errorBody(status, message, code) {
+    // insufficient_quota is a 429 whose type and code both say so (developers.openai.com/api/docs/guides/error-codes).
     const type =
-      status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-    return { error: { message, type, param: null, code: type } };
+      code === 'insufficient_quota'
+        ? code
+        : status === 429
+          ? 'rate_limit_exceeded'
+          : status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
+    return { error: { message, type, param: null, code: code ?? type } };
+  },
+  /** Chat Completions reports a failure inside a stream as a `data:` line holding `error`. */
+  errorEvent(code, message) {
+    return `data: ${JSON.stringify({ error: { message, type: code, param: null, code } })}\n\n`;
   },
 };
