@@ -168,7 +168,15 @@ function presetArgv(setting: PresetName, ctx: InvocationContext): string[] {
         '--json',
         '--sandbox',
         'workspace-write',
-        ...(ctx.mcpUrl ? ['-c', `mcp_servers.${mcpServerName}.url=${JSON.stringify(ctx.mcpUrl)}`] : []),
+        // exec's approval policy is "never": without "approve" every MCP call would be refused.
+        ...(ctx.mcpUrl
+          ? [
+              '-c',
+              `mcp_servers.${mcpServerName}.url=${JSON.stringify(ctx.mcpUrl)}`,
+              '-c',
+              `mcp_servers.${mcpServerName}.default_tools_approval_mode="approve"`,
+            ]
+          : []),
         '--',
         ctx.prompt,
       ];
