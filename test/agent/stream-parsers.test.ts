@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createClaudeParser } from '../../src/agent/external/claude-stream.js';
 import { createCodexParser } from '../../src/agent/external/codex-stream.js';
+import { createGeminiParser } from '../../src/agent/external/gemini-stream.js';
 import type { StreamParser } from '../../src/agent/external/parsed.js';
 
 function feed(parser: StreamParser, fixture: string) {
@@ -147,5 +148,49 @@ describe('codex exec --json parser', () => {
     const parser = createCodexParser('t1');
     expect(feed(parser, 'codex-failed.jsonl')).toEqual([]);
     expect(parser.result().error).toBe('stream disconnected before completion: rate limit reached');
+  });
+});
+
+describe('gemini -o stream-json parser on a gemini-cli 0.61 session', () => {
+  it('turns tool_use/tool_result into agent events and prices each model of the result stats', () => {
+    const parser = createGeminiParser('t1', (model, u) =>
+      model === 'gemini-3.1-pro-preview'
+        ? u.inputTokens * 1e-6 + u.cachedInputTokens * 1e-7 + u.outputTokens * 1e-5
+        : 0,
+    );
+    const events = feed(parser, 'gemini-stream.jsonl');
+    expect(events.map((e) => [e.type, 'name' in e ? e.name : ''])).toEqual([
+      ['agent.text', ''],
+      ['agent.text', ''],
+      ['agent.tool_call', 'write_file'],
+      ['agent.tool_result', 'write_file'],
+      ['agent.tool_call', 'run_shell_command'],
+      ['agent.tool_result', 'run_shell_command'],
+      ['agent.text', ''],
+      ['agent.usage', ''],
+      ['agent.usage', ''],
+    ]);
+    expect(events[2]).toMatchObject({
+      callId: 'write_file__write_file_1796120118060_0',
+      args: { file_path: 'hello.txt' },
+    });
+    expect(events[5]).toMatchObject({ ok: false, output: 'exit code 1' });
+    const pro = events.find((e) => e.type === 'agent.usage' && e.model === 'gemini-3.1-pro-preview');
+    // Thinking (total beyond prompt and answer) is billed as output; cached input apart.
+    expect(pro).toMatchObject({
+      provider: 'gemini',
+      usage: { inputTokens: 20720, cachedInputTokens: 3000, cacheWriteTokens: 0, outputTokens: 80 },
+    });
+    expect(pro?.type === 'agent.usage' && pro.costUsd).toBeCloseTo(20720e-6 + 3000e-7 + 80e-5);
+    expect(parser.result()).toMatchObject({ summary: 'Wrote hello.txt.', error: null, turns: 3 });
+  });
+
+  it('reports an error result', () => {
+    const parser = createGeminiParser('t1');
+    parser.line('{"type":"error","severity":"error","message":"Invalid auth method selected."}');
+    parser.line(
+      '{"type":"result","status":"error","error":{"type":"Error","message":"auth failed"},"stats":{"models":{}}}',
+    );
+    expect(parser.result().error).toBe('auth failed');
   });
 });

@@ -84,7 +84,11 @@ export class MemoryMcpServer {
   private readonly agents = new Map<string, MemoryAgent>();
 
   private readonly http = createServer((req, res) => void this.handle(req, res));
-  private baseUrl = '';
+  private url = '';
+
+  get baseUrl(): string {
+    return this.url;
+  }
 
   private constructor() {}
 
@@ -95,7 +99,7 @@ export class MemoryMcpServer {
       self.http.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = self.http.address() as AddressInfo;
-    self.baseUrl = `http://127.0.0.1:${port}`;
+    self.url = `http://127.0.0.1:${port}`;
     return self;
   }
 
