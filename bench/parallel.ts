@@ -13,7 +13,7 @@ import type { FakeScenario } from '../src/llm/fake/index.js';
 import type * as M_orchestrator_journal from '../src/orchestrator/journal.js';
 import type * as M_orchestrator_scheduler from '../src/orchestrator/scheduler.js';
 import type * as M_orchestrator_run_job from '../src/orchestrator/run-job.js';
-import type * as M_orchestrator_task_runner from '../src/orchestrator/task-runner.js';
+import type * as M_executor_local from '../src/executor/local.js';
 import type * as M_orchestrator_run_paths from '../src/orchestrator/run-paths.js';
 import type * as M_config_schema from '../src/config/schema.js';
 import type * as M_llm_fake_index from '../src/llm/fake/index.js';
@@ -28,7 +28,7 @@ const load = <T>(path: string): Promise<T> => import(`${lib}/${path}`) as Promis
 const { Journal } = await load<typeof M_orchestrator_journal>('orchestrator/journal.js');
 const { Scheduler } = await load<typeof M_orchestrator_scheduler>('orchestrator/scheduler.js');
 const { runJob } = await load<typeof M_orchestrator_run_job>('orchestrator/run-job.js');
-const { createTaskRunner } = await load<typeof M_orchestrator_task_runner>('orchestrator/task-runner.js');
+const { createLocalExecutor } = await load<typeof M_executor_local>('executor/local.js');
 const { gitCommonDir } = await load<typeof M_orchestrator_run_paths>('orchestrator/run-paths.js');
 const { configSchema } = await load<typeof M_config_schema>('config/schema.js');
 const { startFakeServer } = await load<typeof M_llm_fake_index>('llm/fake/index.js');
@@ -147,7 +147,7 @@ async function pipeline(agents: number, turnMs: number, onRunning?: () => Promis
       });
     },
     executor: async (run) =>
-      createTaskRunner({
+      createLocalExecutor({
         repo,
         runId: run.runId,
         plan: run.plan,

@@ -11,7 +11,7 @@ import {
   type PlanFlags,
 } from './commands/run-shared.js';
 import { runJob, type StartedRun } from '../orchestrator/run-job.js';
-import { createTaskRunner } from '../orchestrator/task-runner.js';
+import { createLocalExecutor } from '../executor/local.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, type RepoInfo } from '../git/repo.js';
 import { worktreeRoot } from '../git/worktree-paths.js';
@@ -162,7 +162,7 @@ async function executeWith(
     onJournal: hooks.onJournal,
     onScheduler: hooks.onScheduler,
     executor: async (started) =>
-      createTaskRunner({
+      createLocalExecutor({
         repo: run.repo.root,
         runId: started.runId,
         plan: started.plan,

@@ -29,7 +29,7 @@ export interface RunJobOptions {
   provider: string;
   budget: { runUsd: number | null; taskUsd: number | null };
   serializeOverlaps?: boolean;
-  /** Builds the task executor once the run exists (the real one: `createTaskRunner`). */
+  /** Builds the task executor once the run exists (the real one: `createLocalExecutor`). */
   executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
   /** Called once the scheduler exists (the TUI's in-process RunControl: `schedulerRunControl`). */
   onScheduler?: (run: StartedRun) => void;

@@ -3,7 +3,7 @@ import type { FakeScenario, FakeServer } from '../../src/llm/fake/index.js';
 import { createOpenAiProvider } from '../../src/llm/openai.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { SharedMemory, buildSharedPrefix } from '../../src/agent/index.js';
-import { createTaskRunner } from '../../src/orchestrator/task-runner.js';
+import { createLocalExecutor } from '../../src/executor/local.js';
 import type { StartedRun } from '../../src/orchestrator/run-job.js';
 import { gitCommonDir } from '../../src/orchestrator/run-paths.js';
 import { tempDir } from '../helpers/repo.js';
@@ -22,7 +22,7 @@ export async function e2eConfig(input: ConfigInput = {}): Promise<MaestroConfig>
 export function realExecutor(repo: string, config: MaestroConfig, server: FakeServer) {
   return async (run: StartedRun) => {
     const sharedPrefix = await buildSharedPrefix(repo, config);
-    return createTaskRunner({
+    return createLocalExecutor({
       repo,
       runId: run.runId,
       plan: run.plan,

@@ -11,7 +11,7 @@ import {
 } from './run-shared.js';
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
 import { resumeJob } from '../../orchestrator/resume-job.js';
-import { createTaskRunner } from '../../orchestrator/task-runner.js';
+import { createLocalExecutor } from '../../executor/local.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
@@ -64,7 +64,7 @@ export function registerResume(program: Command): void {
             observe: { excludePaths: config.excludePaths },
             onJournal: (journal) => attachReporter(journal, flags.json === true),
             executor: async (run) =>
-              createTaskRunner({
+              createLocalExecutor({
                 repo: repo.root,
                 runId: run.runId,
                 plan: run.plan,

@@ -1,65 +1,34 @@
-import type { Plan, Task } from './plan.js';
-import type { RunState } from './run-state.js';
-import type { TaskContext, TaskExecutor, TaskOutcome } from './scheduler.js';
-import { stopReason } from './scheduler.js';
-import { WorktreeQueue, type TaskWorktree } from './task-worktree.js';
-import { describeFailure, runValidation, type ValidationResult } from './validate-commands.js';
-import { mergeTask, type MergeHint } from './task-merge.js';
-import { addUsage, emptyUsage, type SystemSegment, type Usage } from '../llm/types.js';
+import type { Task } from '../orchestrator/plan.js';
+import type { RunState } from '../orchestrator/run-state.js';
+import type { TaskContext } from '../orchestrator/scheduler.js';
+import { stopReason } from '../orchestrator/scheduler.js';
+import { WorktreeQueue, type TaskWorktree } from '../orchestrator/task-worktree.js';
+import { describeFailure, runValidation, type ValidationResult } from '../orchestrator/validate-commands.js';
+import { requireConfigHook } from '../orchestrator/config-hooks.js';
+import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
-import { requireConfigHook } from './config-hooks.js';
 import { runHooks } from '../plugins/hooks.js';
-import type { MaestroPlugin } from '../plugins/api.js';
-import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
 import type { WorktreeOptions } from '../git/worktree-create.js';
 import {
   buildTaskMessage,
   scrubEnv,
   startAgent as defaultStartAgent,
   allowedCommands,
-  type AgentLlm,
   type AgentOutcome,
   type DependencyReport,
-  type SharedMemory,
   type StartAgentOptions,
   type AgentHandle,
   type AgentWorkspace,
-  type MemoryMcpServer,
 } from '../agent/index.js';
-
-export interface TaskRunnerDeps {
-  /** The repository's toplevel (read only; worktrees live under `worktreeRoot`). */
-  repo: string;
-  runId: string;
-  plan: Plan;
-  config: MaestroConfig;
-  worktreeRoot: string;
-  /** The shared, cacheable prefix every agent gets (`buildSharedPrefix`). */
-  sharedPrefix: SystemSegment[];
-  memory: SharedMemory;
-  /** The model side of a task's built-in agent (one per task: limiter, budget, pricing); external CLIs bring their own. */
-  llmFor?: (taskId: string) => AgentLlm;
-  /** The `--agent` override. */
-  agent?: MaestroConfig['agent'];
-  env?: NodeJS.ProcessEnv;
-  /** Current run state, for dependency reports (summaries of the tasks this one builds on). */
-  state: () => RunState;
-  startAgent?: (options: StartAgentOptions) => AgentHandle;
-  /** Plugins whose beforeTask/afterTask/afterMerge hooks run for each task. */
-  plugins?: readonly MaestroPlugin[];
-  /** Tools plugins add to the built-in agent. */
-  pluginTools?: readonly PluginToolRef[];
-  /** The run's MCP server for external agent CLIs' shared memory (created by the caller, closed after the run). */
-  memoryServer?: MemoryMcpServer;
-}
+import type { TaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
 
 /**
- * The real task executor: worktree, agent, snapshot commit, validation with bounded fix rounds,
- * merge into the result branch. Work is committed to the task branch whatever the ending, so a
- * stop, a failure or a crash never loses what the agent did.
+ * A task's work in a worktree of this machine: worktree, agent, snapshot commit, validation with
+ * bounded fix rounds, the preMerge hook. Work is committed to the task branch whatever the ending,
+ * so a stop, a failure or a crash never loses what the agent did.
  */
-export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
+export function createTaskWork(deps: TaskWorkDeps): TaskWork {
   const start = deps.startAgent ?? defaultStartAgent;
   const worktreeOptions: WorktreeOptions = {
     repo: deps.repo,
@@ -70,9 +39,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     setup: deps.config.setup,
   };
   const worktrees = new WorktreeQueue(worktreeOptions);
-  // The result head after this run's last merge: merges run one at a time, so it is usually current.
-  const mergeHint: MergeHint = {};
-  return async (task: Task, ctx: TaskContext): Promise<TaskOutcome> => {
+  return async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
     // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
     const worktree = await worktrees.acquire(task.id, ctx.baseCommit, task.files);
@@ -137,27 +104,23 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskExecutor {
     }
     await hooks.beforeMerge();
     const llm = deps.llmFor?.(task.id);
-    const merged = await mergeTask(
-      deps.repo,
-      ctx,
-      task,
+    return {
+      kind: 'done',
       head,
-      {
+      worktree: worktree.path,
+      credits: {
         agentId,
         model: llm?.model ?? agentLabel(deps.agent ?? deps.config.agent),
         provider: llm?.providerName ?? 'external',
         usage,
         costUsd,
       },
-      mergeHint,
-    );
-    if (merged.kind === 'merged') await hooks.merged(merged.commit);
-    return merged;
+    };
   };
 }
 
 /** The config's lifecycle hooks and the plugins' task hooks; a failing hook fails the task. */
-function taskHooks(deps: TaskRunnerDeps, task: Task, ctx: TaskContext, worktree: TaskWorktree) {
+function taskHooks(deps: TaskWorkDeps, task: Task, ctx: TaskContext, worktree: TaskWorktree) {
   const vars = {
     MAESTRO_RUN_ID: deps.runId,
     MAESTRO_TASK_ID: task.id,
@@ -176,13 +139,12 @@ function taskHooks(deps: TaskRunnerDeps, task: Task, ctx: TaskContext, worktree:
     agentDone: (outcome: AgentOutcome) =>
       runHooks(plugins, 'afterTask', { ...where, status: outcome.status, summary: outcome.summary }),
     beforeMerge: () => requireConfigHook(deps.config, 'preMerge', shell),
-    merged: (commit: string) => runHooks(plugins, 'afterMerge', { ...where, commit }),
   };
 }
 
 async function runAgent(
   start: (options: StartAgentOptions) => AgentHandle,
-  deps: TaskRunnerDeps,
+  deps: TaskWorkDeps,
   task: Task,
   ctx: TaskContext,
   agentId: string,
@@ -223,7 +185,7 @@ async function runAgent(
 }
 
 async function commitWork(
-  deps: TaskRunnerDeps,
+  deps: TaskWorkDeps,
   task: Task,
   ctx: TaskContext,
   agentId: string,
@@ -257,7 +219,7 @@ async function commitWork(
 }
 
 async function validate(
-  deps: TaskRunnerDeps,
+  deps: TaskWorkDeps,
   task: Task,
   ctx: TaskContext,
   worktree: TaskWorktree,

@@ -1,0 +1,53 @@
+import type { Plan, Task } from '../orchestrator/plan.js';
+import type { RunState } from '../orchestrator/run-state.js';
+import type { MergeCredits } from '../orchestrator/task-merge.js';
+import type { TaskContext } from '../orchestrator/scheduler.js';
+import type { MaestroConfig } from '../config/schema.js';
+import type { SystemSegment } from '../llm/types.js';
+import type { MaestroPlugin } from '../plugins/api.js';
+import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
+import type {
+  AgentHandle,
+  AgentLlm,
+  MemoryMcpServer,
+  SharedMemory,
+  StartAgentOptions,
+} from '../agent/index.js';
+
+/**
+ * What a task's work came to where it ran (a local worktree, or a worker's): `done` means its
+ * branch holds the committed, validated work at `head`, ready to merge into the result branch.
+ */
+export type WorkOutcome =
+  | { kind: 'done'; head: string; worktree: string; credits: MergeCredits }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'stopped'; reason: string };
+
+/** Does a task's work (worktree, agent, validation, snapshot commits) and says how it ended. */
+export type TaskWork = (task: Task, ctx: TaskContext) => Promise<WorkOutcome>;
+
+export interface TaskWorkDeps {
+  /** The repository's toplevel (read only; worktrees live under `worktreeRoot`). */
+  repo: string;
+  runId: string;
+  plan: Plan;
+  config: MaestroConfig;
+  worktreeRoot: string;
+  /** The shared, cacheable prefix every agent gets (`buildSharedPrefix`). */
+  sharedPrefix: SystemSegment[];
+  memory: SharedMemory;
+  /** The model side of a task's built-in agent (one per task: limiter, budget, pricing); external CLIs bring their own. */
+  llmFor?: (taskId: string) => AgentLlm;
+  /** The `--agent` override. */
+  agent?: MaestroConfig['agent'];
+  env?: NodeJS.ProcessEnv;
+  /** Current run state, for dependency reports (summaries of the tasks this one builds on). */
+  state: () => RunState;
+  startAgent?: (options: StartAgentOptions) => AgentHandle;
+  /** Plugins whose beforeTask/afterTask/afterMerge hooks run for each task. */
+  plugins?: readonly MaestroPlugin[];
+  /** Tools plugins add to the built-in agent. */
+  pluginTools?: readonly PluginToolRef[];
+  /** The run's MCP server for external agent CLIs' shared memory (created by the caller, closed after the run). */
+  memoryServer?: MemoryMcpServer;
+}
