@@ -26,7 +26,14 @@ export { startToolHost, type ToolHost, type StartHostOptions } from './host/clie
 export { allowedCommands, matchAllowed, testRunnerCommand } from './tools/commands.js';
 export { buildToolSpecs } from './tools/schemas.js';
 export { runExternalAgent, ExternalControl, type ExternalAgentOptions } from './external/run.js';
-export { externalCommand, presetTemplate, type ExternalAgentSetting } from './external/presets.js';
+export {
+  externalCommand,
+  credentialEnv,
+  presetCredentials,
+  type ExternalAgentSetting,
+} from './external/presets.js';
+export { renderExternalPrompt, externalAgentPrompt } from './external/prompt.js';
+export { MemoryMcpServer, type MemoryAgent, type MemoryRegistration } from './mcp/memory-server.js';
 export {
   runInGroup,
   terminateGroup,

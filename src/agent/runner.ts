@@ -2,11 +2,15 @@ import type { MaestroConfig } from '../config/schema.js';
 import type { SystemSegment, Usage } from '../llm/types.js';
 import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
-import { renderPromptText } from './context/prompt.js';
+import { renderPromptText, type DependencyReport } from './context/prompt.js';
 import type { WindowLimits } from './context-window.js';
 import { scrubEnv, withPushesRefused } from './env.js';
 import { declaredEnv } from './external/access.js';
 import type { Confiner } from '../sandbox/run.js';
+import { costOf } from '../llm/pricing.js';
+import { credentialEnv } from './external/presets.js';
+import { renderExternalPrompt } from './external/prompt.js';
+import { MemoryMcpServer } from './mcp/memory-server.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -56,6 +60,13 @@ export interface StartAgentOptions {
   workspace?: AgentWorkspace;
   /** Told the process group of an external CLI once it runs (the run records it for `resume`). */
   onProcessGroup?: (pgid: number) => void;
+  /**
+   * The run's MCP server, through which external CLIs reach shared memory. Without one, an
+   * external agent gets a server of its own for its lifetime (same memory, same tools).
+   */
+  memoryServer?: MemoryMcpServer;
+  /** What this task's dependencies did (served to external CLIs over MCP). */
+  dependencies?: readonly DependencyReport[];
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -91,12 +102,12 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   let paused = false;
 
   if (setting !== 'builtin') {
-    // An external CLI calls its own model: its preset's credential variables pass the scrub.
+    // A CLI brings its own model: the variables its preset declares pass the scrub, for it only.
     // A push from inside the worktree is refused (per-process pushInsteadOf to a dead URL).
     const env = withPushesRefused(
       scrubEnv(options.env ?? process.env, {
         allowEnv: options.config.allowEnv,
-        declared: declaredEnv(setting),
+        declared: [...new Set([...credentialEnv(setting), ...declaredEnv(setting)])],
       }),
     );
     const control = new ExternalControl();
@@ -131,7 +142,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
   };
 }
 
-function runExternal(
+async function runExternal(
   options: StartAgentOptions,
   setting: Exclude<MaestroConfig['agent'], 'builtin'>,
   env: Record<string, string>,
@@ -139,23 +150,41 @@ function runExternal(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<AgentOutcome> {
-  return runExternalAgent({
-    setting,
-    worktree: options.worktree,
-    runId: options.runId,
+  const server = options.memoryServer ?? (await MemoryMcpServer.start());
+  const registration = server.register({
     taskId: options.taskId,
-    prompt: renderPromptText(options.system, options.taskMessage),
-    env,
+    agentId: options.agentId,
+    memory: options.memory,
     emit: options.emit,
-    sandbox: options.sandbox,
-    originalEnv: options.env ?? process.env,
-    timeoutMs,
-    signal,
-    control,
-    onProcessGroup: options.onProcessGroup,
-    costOf: options.llm?.costOf,
-    overBudget: taskBudgetCheck(options.config.budget.taskUsd, options.llm?.overBudget),
+    dependencies: options.dependencies ?? [],
   });
+  const { config } = options;
+  try {
+    return await runExternalAgent({
+      setting,
+      worktree: options.worktree,
+      runId: options.runId,
+      taskId: options.taskId,
+      prompt: renderExternalPrompt(options.system, options.taskMessage),
+      env,
+      mcpUrl: registration.url,
+      commands: allowedCommands(config),
+      taskUsd: config.budget.taskUsd,
+      emit: options.emit,
+      sandbox: options.sandbox,
+      originalEnv: options.env ?? process.env,
+      timeoutMs,
+      signal,
+      control,
+      onProcessGroup: options.onProcessGroup,
+      // The CLI's own model, priced from the catalog (and the config's `pricing`).
+      priceOf: (model, usage) => costOf(model, usage, config.pricing).usd,
+      overBudget: taskBudgetCheck(config.budget.taskUsd, options.llm?.overBudget),
+    });
+  } finally {
+    registration.release();
+    if (options.memoryServer === undefined) await server.close();
+  }
 }
 
 async function runBuiltin(

@@ -17,7 +17,7 @@ import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, resolveCommit, type RepoInfo } from '../git/repo.js';
 import { assertRunRefsFree } from '../git/refs.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../git/worktree-paths.js';
-import { SharedMemory, buildSharedPrefix } from '../agent/index.js';
+import { MemoryMcpServer, SharedMemory, buildSharedPrefix } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { MaestroPlugin } from '../plugins/api.js';
 import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
@@ -152,6 +152,23 @@ export async function executeRun(
   hooks: ExecuteHooks,
 ): Promise<RunState> {
   const setup = run.setup();
+  // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
+  const memoryServer = run.config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
+  try {
+    return await executeWith(run, planned, flags, hooks, setup, memoryServer);
+  } finally {
+    await memoryServer?.close();
+  }
+}
+
+async function executeWith(
+  run: PreparedRun,
+  planned: { plan: Plan; obtained: ObtainedPlan },
+  flags: RunFlags,
+  hooks: ExecuteHooks,
+  setup: ReturnType<PreparedRun['setup']>,
+  memoryServer: MemoryMcpServer | undefined,
+): Promise<RunState> {
   const { state } = await runJob({
     repo: run.repo.root,
     commonDir: run.repo.commonDir,
@@ -190,6 +207,8 @@ export async function executeRun(
         sandbox: run.sandbox.confiner,
 
         agentProcesses: new AgentProcessRecords(started.dir),
+
+        ...(memoryServer && { memoryServer }),
       }),
   });
   return state;

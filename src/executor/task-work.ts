@@ -175,6 +175,8 @@ async function runAgent(
     system: deps.sharedPrefix,
     taskMessage,
     memory: deps.memory,
+    dependencies: dependencyReports(task, deps.state()),
+    ...(deps.memoryServer && { memoryServer: deps.memoryServer }),
     // The journal's own failure surfaces through the scheduler's appends; an agent event must not crash the agent.
     emit: capAgentText(task.id, (body) => void ctx.emit(body).catch(() => undefined)),
     llm: deps.llmFor?.(task.id),

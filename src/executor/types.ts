@@ -9,7 +9,13 @@ import type { Confiner } from '../sandbox/run.js';
 
 import type { AgentProcessRecords } from '../orchestrator/agent-processes.js';
 import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
-import type { AgentHandle, AgentLlm, SharedMemory, StartAgentOptions } from '../agent/index.js';
+import type {
+  AgentHandle,
+  AgentLlm,
+  MemoryMcpServer,
+  SharedMemory,
+  StartAgentOptions,
+} from '../agent/index.js';
 
 /**
  * What a task's work came to where it ran (a local worktree, or a worker's): `done` means its
@@ -49,4 +55,7 @@ export interface TaskWorkDeps {
   pluginTools?: readonly PluginToolRef[];
   /** Where the process groups of running external agents are recorded (the run folder), for `resume`. */
   agentProcesses?: AgentProcessRecords;
+
+  /** The run's MCP server for external agent CLIs' shared memory (created by the caller, closed after the run). */
+  memoryServer?: MemoryMcpServer;
 }

@@ -126,6 +126,32 @@ function ollama(id: string, contextWindow: number, reasoning: Reasoning | null, 
   };
 }
 
+const GEMINI_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
+
+/**
+ * A Gemini model as Gemini CLI uses it: 1M window, thinking on (billed as output), implicit
+ * caching (a read at 10% of input, no write charge), a dearer rate above 200K input on Pro models.
+ */
+function gemini(id: string, p: Price, maxOutputTokens: number, above200k?: Price): ModelEntry {
+  return {
+    id,
+    provider: 'google',
+    api: 'gemini',
+    status: 'current',
+    contextWindow: 1_048_576,
+    maxOutputTokens,
+    reasoning: null,
+    temperature: 'always',
+    topP: 'always',
+    minCacheTokens: 1024,
+    price: p,
+    ...(above200k && { longContext: { aboveInputTokens: 200_000, price: above200k } }),
+    source: GEMINI_PRICING,
+    checked: CHECKED,
+    note: 'read from copies of the pricing page (search tool, pages corpus); reasoning is left to Gemini CLI',
+  };
+}
+
 const OPENAI_MODELS = 'https://developers.openai.com/api/docs/models';
 const CLAUDE_MODELS = 'https://platform.claude.com/docs/en/about-claude/models/whats-new-opus-5';
 const CLAUDE_PRICING = 'https://platform.claude.com/docs/en/about-claude/pricing';
@@ -220,6 +246,14 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
     maxOutputTokens: 64_000,
     status: 'legacy',
   }),
+
+  // ── Google Gemini (what Gemini CLI agents use; maestro itself calls no Gemini API) ────────────
+  gemini('gemini-3.1-pro-preview', price(2, 0.2, 2, 2, 12), 65_536, price(4, 0.4, 4, 4, 18)),
+  gemini('gemini-3-flash-preview', price(0.5, 0.05, 0.5, 0.5, 3), 65_536),
+  gemini('gemini-3.1-flash-lite-preview', price(0.25, 0.025, 0.25, 0.25, 1.5), 65_536),
+  gemini('gemini-2.5-pro', price(1.25, 0.125, 1.25, 1.25, 10), 65_536, price(2.5, 0.25, 2.5, 2.5, 15)),
+  gemini('gemini-2.5-flash', price(0.3, 0.03, 0.3, 0.3, 2.5), 65_536),
+  gemini('gemini-2.5-flash-lite', price(0.1, 0.01, 0.1, 0.1, 0.4), 65_536),
 
   // ── Ollama (local, free) ────────────────────────────────────────────────────────────────────
   ollama('qwen3-coder', 262_144, null, 'non-thinking; native 256K window'),

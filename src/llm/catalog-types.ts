@@ -39,9 +39,13 @@ export interface ModelEntry {
   id: string;
   /** Dated snapshots and aliases that the provider documents as the same model. */
   aliases?: readonly string[];
-  provider: ProviderName;
-  /** The API maestro uses for it: OpenAI Responses, Anthropic Messages, Ollama chat. */
-  api: 'responses' | 'messages' | 'ollama-chat';
+  /**
+   * Who serves it. `google`: Gemini models, priced for Gemini CLI agents only (maestro's own agent
+   * has no Gemini provider, so no name resolves to one).
+   */
+  provider: ProviderName | 'google';
+  /** The API maestro uses for it: OpenAI Responses, Anthropic Messages, Ollama chat; Gemini CLI's. */
+  api: 'responses' | 'messages' | 'ollama-chat' | 'gemini';
   /** `current`: the provider recommends it; `legacy`: still served; `test`: the fake server's own. */
   status: 'current' | 'legacy' | 'test';
   contextWindow: number;

@@ -52,7 +52,8 @@ export function inferProvider(name: string): ProviderName | undefined {
   const { provider, model } = parseModelName(name);
   if (provider) return provider;
   const known = findModel(model);
-  if (known) return known.provider;
+  // A Gemini model is known for pricing Gemini CLI agents; maestro has no provider for it.
+  if (known && known.provider !== 'google') return known.provider;
   if (/^claude-/.test(model)) return 'anthropic';
   if (/^(gpt-|chatgpt-|o\d|codex-|ft:gpt-)/.test(model)) return 'openai';
   return undefined;

@@ -8,7 +8,7 @@ import { asNumber, asRecord, asString, parseJsonLine, type StreamParser } from '
  * `codex exec --json`: JSONL thread events — `item.started` / `item.completed` carrying an item
  * (`agent_message`, `command_execution`, `file_change`, `mcp_tool_call`, `reasoning`, `error`
  * warnings, ...), `turn.completed` with usage (input includes cached), `turn.failed`, and `error`
- * events that codex also sends for retries it then recovers from. Checked against codex-cli 0.169.
+ * events that codex also sends for retries it then recovers from. Checked against codex-cli 0.171.
  */
 export function codexUsage(raw: unknown): Usage {
   const u = asRecord(raw);
@@ -21,7 +21,15 @@ export function codexUsage(raw: unknown): Usage {
   };
 }
 
-export function createCodexParser(taskId: string, costOf: (usage: Usage) => number = () => 0): StreamParser {
+/**
+ * `model` is the one codex is configured with (its events do not name it): usage is priced by it,
+ * output tokens already include reasoning (OpenAI's usage), cached input is priced as cached.
+ */
+export function createCodexParser(
+  taskId: string,
+  priceOf: (model: string, usage: Usage) => number = () => 0,
+  model = 'codex',
+): StreamParser {
   const started = new Set<string>();
   let lastMessage = '';
   let total: Usage | null = null;
@@ -102,11 +110,9 @@ export function createCodexParser(taskId: string, costOf: (usage: Usage) => numb
           turns++;
           const usage = codexUsage(event.usage);
           total = addUsage(total ?? emptyUsage(), usage);
-          const turnCost = costOf(usage);
+          const turnCost = priceOf(model, usage);
           cost += turnCost;
-          return [
-            { type: 'agent.usage', taskId, model: 'codex', provider: 'codex', usage, costUsd: turnCost },
-          ];
+          return [{ type: 'agent.usage', taskId, model, provider: 'codex', usage, costUsd: turnCost }];
         }
         case 'turn.failed':
           error = asString(asRecord(event.error).message) || 'codex turn failed';

@@ -1,16 +1,26 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import envPaths from 'env-paths';
 import type { Usage } from '../../llm/types.js';
 import { addUsage, emptyUsage } from '../../llm/types.js';
 import type { AgentEmit, AgentOutcome } from '../events.js';
 import { killGroup } from '../../sandbox/process-group.js';
 import { runConfined, type Confiner } from '../../sandbox/run.js';
 import { declaredEnv, externalAgentHosts } from './access.js';
+import { hostOfUrl } from '../../sandbox/policy.js';
 import { createClaudeParser } from './claude-stream.js';
 import { createCodexParser } from './codex-stream.js';
+import { createGeminiParser } from './gemini-stream.js';
+import { writeGeminiSettings } from './gemini-settings.js';
 import { createLineParser, type StreamParser } from './parsed.js';
-import { externalCommand, type ExternalAgentSetting, type StreamFormat } from './presets.js';
+import {
+  externalCommand,
+  type ExternalAgentSetting,
+  type ExternalCommand,
+  type StreamFormat,
+} from './presets.js';
+import { missingCredentials } from './credentials.js';
+import { codexConfiguredModel } from './codex-config.js';
 
 /** Pause/resume of a running CLI: SIGSTOP / SIGCONT to its whole process group. */
 export class ExternalControl {
@@ -39,8 +49,14 @@ export interface ExternalAgentOptions {
   runId: string;
   taskId: string;
   prompt: string;
-  /** Already scrubbed (`scrubEnv`); the MAESTRO_* variables are added here. */
+  /** Already scrubbed (`scrubEnv` with the preset's credential variables); the MAESTRO_* variables are added here. */
   env: Record<string, string>;
+  /** This agent's endpoint on the run's MCP server (shared memory); null: none. */
+  mcpUrl?: string | null;
+  /** The validate and allowed commands (claude may run them without asking). */
+  commands?: readonly string[];
+  /** The task's dollar cap (passed to CLIs that enforce one themselves). */
+  taskUsd?: number | null;
   emit: AgentEmit;
   /** The CLI runs confined: its worktree writable, network limited to its API hosts. */
   sandbox: Confiner;
@@ -52,16 +68,46 @@ export interface ExternalAgentOptions {
   control?: ExternalControl;
   /** Told the CLI's process group id once it runs. */
   onProcessGroup?: (pgid: number) => void;
-  /** Prices usage the CLI reports without a cost (codex). */
-  costOf?: (usage: Usage) => number;
+  /** Prices usage of a named model (the catalog with the config's `pricing`). */
+  priceOf?: (model: string, usage: Usage) => number;
   /** Checked on every usage report; a returned sentence kills the CLI and fails the task. */
   overBudget?: (spent: { usage: Usage; costUsd: number }) => string | null;
 }
 
-function parserFor(format: StreamFormat, taskId: string, costOf?: (usage: Usage) => number): StreamParser {
-  if (format === 'claude') return createClaudeParser(taskId);
-  if (format === 'codex') return createCodexParser(taskId, costOf);
-  return createLineParser(taskId);
+type PriceOf = (model: string, usage: Usage) => number;
+
+function parserFor(format: StreamFormat, taskId: string, priceOf: PriceOf, codexModel: string): StreamParser {
+  switch (format) {
+    case 'claude':
+      return createClaudeParser(taskId, priceOf);
+    case 'codex':
+      return createCodexParser(taskId, priceOf, codexModel);
+    case 'gemini':
+      return createGeminiParser(taskId, priceOf);
+    case 'lines':
+      return createLineParser(taskId);
+  }
+}
+
+/**
+ * A folder only this user can read, outside the worktree, for the prompt and per-process CLI
+ * settings: under maestro's data folder (gemini-cli refuses settings below a world-writable /tmp).
+ */
+async function privateDir(): Promise<string> {
+  const root = join(envPaths('maestro', { suffix: '' }).data, 'agents');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  return mkdtemp(join(root, 'agent-'));
+}
+
+/** Files and variables a CLI needs for this process only (never the user's own config). */
+async function processSetup(
+  command: ExternalCommand,
+  dir: string,
+  env: Record<string, string>,
+  mcpUrl: string | null,
+): Promise<Record<string, string>> {
+  if (command.format === 'gemini') return writeGeminiSettings(dir, env, mcpUrl);
+  return {};
 }
 
 const maxArgBytes = 100_000;
@@ -93,7 +139,7 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
  */
 export async function runExternalAgent(options: ExternalAgentOptions): Promise<AgentOutcome> {
   const { taskId, emit } = options;
-  const promptDir = await mkdtemp(join(tmpdir(), 'maestro-prompt-'));
+  const promptDir = await privateDir();
   const promptFile = join(promptDir, 'prompt.md');
   await writeFile(promptFile, options.prompt, { mode: 0o600 });
   // One argument may hold at most 128 KiB on Linux; a longer prompt is passed by file only.
@@ -101,8 +147,16 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     Buffer.byteLength(options.prompt) <= maxArgBytes
       ? options.prompt
       : `Your complete task instructions are in the file ${promptFile}. Read that file first and follow it.`;
-  const command = externalCommand(options.setting, argPrompt);
-  const parser = parserFor(command.format, taskId, options.costOf);
+  const mcpUrl = options.mcpUrl ?? null;
+  const command = externalCommand(options.setting, {
+    prompt: argPrompt,
+    mcpUrl,
+    commands: options.commands ?? [],
+    taskUsd: options.taskUsd ?? null,
+  });
+  const priceOf = options.priceOf ?? (() => 0);
+  const codexModel = command.format === 'codex' ? await codexConfiguredModel(options.env) : null;
+  const parser = parserFor(command.format, taskId, priceOf, codexModel ?? 'codex');
   const tail: string[] = [];
   const remember = (line: string): void => {
     if (line.trim() === '') return;
@@ -131,11 +185,13 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     emit({ type: 'agent.text', taskId, text: `${line}\n` });
   });
   try {
-    const hosts = externalAgentHosts(
-      options.setting,
-      options.originalEnv ?? options.env,
-      options.sandbox.hosts,
-    );
+    const processEnv = await processSetup(command, promptDir, options.env, mcpUrl);
+    // The CLI's API hosts, and the run's MCP server for shared memory, are all it may reach.
+    const mcpHost = mcpUrl === null ? null : hostOfUrl(mcpUrl);
+    const hosts = externalAgentHosts(options.setting, options.originalEnv ?? options.env, [
+      ...options.sandbox.hosts,
+      ...(mcpHost ? [mcpHost] : []),
+    ]);
     // The prompt file, and folders named by the CLI's own variables (CODEX_HOME), stay readable.
     const named = declaredEnv(options.setting)
       .map((name) => options.env[name])
@@ -144,10 +200,12 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       promptDir,
       ...named,
     ]);
+    // The one place an external CLI is started.
     const result = await runConfined(confinement, command.argv[0] ?? '', command.argv.slice(1), {
       cwd: options.worktree,
       env: {
         ...options.env,
+        ...processEnv,
         MAESTRO_RUN_ID: options.runId,
         MAESTRO_TASK_ID: taskId,
         MAESTRO_WORKTREE: options.worktree,
@@ -201,9 +259,13 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
           : `exited with code ${result.exitCode}`;
       // A structured stream's own error message beats its last raw JSON lines.
       const detail = parsed.error ?? lastLines;
-      return failed(`${command.name} ${how}${detail ? `:\n${detail}` : '.'}`);
+      const login = missingCredentials(options.setting, `${detail}\n${tail.join('\n')}`, options.env);
+      return failed(login ?? `${command.name} ${how}${detail ? `:\n${detail}` : '.'}`);
     }
-    if (parsed.error !== null) return failed(`${command.name} reported an error: ${parsed.error}`);
+    if (parsed.error !== null) {
+      const login = missingCredentials(options.setting, parsed.error, options.env);
+      return failed(login ?? `${command.name} reported an error: ${parsed.error}`);
+    }
     const summary = clip(parsed.summary || tail.at(-1) || `${command.name} finished`);
     emit({ type: 'agent.finished', taskId, summary });
     return { ...base, status: 'finished', summary, notes: '', reason: '' };

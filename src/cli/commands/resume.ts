@@ -17,9 +17,8 @@ import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../../git/worktree-paths.js';
-import { buildSharedPrefix } from '../../agent/index.js';
+import { MemoryMcpServer, buildSharedPrefix } from '../../agent/index.js';
 import { openRunSandbox } from '../run-sandbox.js';
-
 import { inertText } from '../../util/terminal-text.js';
 
 export function registerResume(program: Command): void {
@@ -59,6 +58,8 @@ export function registerResume(program: Command): void {
             ? prepareModel(config, { model, provider: flags.provider ?? record.state.provider })
             : undefined;
         const interrupt = interruptController();
+        // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
+        const memoryServer = config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
         try {
           const { state } = await resumeJob({
             repo: repo.root,
@@ -87,12 +88,15 @@ export function registerResume(program: Command): void {
                 pluginTools: tools,
                 sandbox: sandbox.confiner,
                 agentProcesses: new AgentProcessRecords(run.dir),
+
+                ...(memoryServer && { memoryServer }),
               }),
           });
           (flags.json ? process.stderr : process.stdout).write(`${inertText(formatSummary(state))}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
           interrupt.dispose();
+          await memoryServer?.close();
         }
       },
     );

@@ -14,6 +14,19 @@ const toRoute = (r: Refusal | null): RouteRefusal | null =>
   r && { status: r.status, body: refusalBody(r), message: r.message };
 
 /**
+ * Every tool a Responses request offers: `tools`, and (as codex-cli 0.171 sends them) the tools of
+ * `additional_tools` input items, namespaces flattened.
+ */
+function offeredTools(body: Json): Json[] {
+  const flat = (tool: Json): Json[] => [tool, ...asArray(tool.tools).map(asObject).flatMap(flat)];
+  const extra = asArray(body.input)
+    .map(asObject)
+    .filter((item) => item.type === 'additional_tools')
+    .flatMap((item) => asArray(item.tools).map(asObject));
+  return [...asArray(body.tools).map(asObject), ...extra].flatMap(flat);
+}
+
+/**
  * The OpenAI paths of one fake server: Chat Completions and the Responses API. The Responses
  * ledger (ids, encrypted reasoning, which call came with which reasoning item) lives as long as
  * the server, so a conversation is checked across its requests.
@@ -36,8 +49,7 @@ export function openAiRoutes(): Record<string, Route> {
         summary:
           typeof asObject(body.reasoning).summary === 'string' && asObject(body.reasoning).summary !== 'none',
         customTools: new Set(
-          asArray(body.tools)
-            .map(asObject)
+          offeredTools(body)
             .filter((t) => t.type === 'custom')
             .map((t) => String(t.name)),
         ),

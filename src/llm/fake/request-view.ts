@@ -1,9 +1,12 @@
 import type { ProviderName } from '../types.js';
 import type { FakeMatch, FakeRule, TextMatch } from './scenario.js';
 
+/** The APIs the fake server speaks: the providers', and Gemini's (for Gemini CLI as an agent). */
+export type FakeProvider = ProviderName | 'gemini';
+
 /** One provider's request body reduced to what rules match on and what the cache simulation needs. */
 export interface RequestView {
-  provider: ProviderName;
+  provider: FakeProvider;
   model: string;
   stream: boolean;
   system: string;

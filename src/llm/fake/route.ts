@@ -1,5 +1,4 @@
-import type { ProviderName } from '../types.js';
-import type { RequestView } from './request-view.js';
+import type { FakeProvider, RequestView } from './request-view.js';
 import type { Wire } from './wire.js';
 
 type Json = Record<string, unknown>;
@@ -13,7 +12,7 @@ export interface RouteRefusal {
 
 /** One API path of the fake server: how to read a request, render answers, and what to refuse. */
 export interface Route {
-  provider: ProviderName;
+  provider: FakeProvider;
   view(body: Json, headers: Record<string, string>): RequestView;
   /** The protocol rendering for this request (some depend on what it asked for). */
   wire(body: Json): Wire;

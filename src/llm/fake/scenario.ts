@@ -17,7 +17,7 @@ const textMatch = z.union([
 export type TextMatch = z.infer<typeof textMatch>;
 
 const matchSchema = z.strictObject({
-  provider: z.enum(['openai', 'anthropic', 'ollama']).optional(),
+  provider: z.enum(['openai', 'anthropic', 'ollama', 'gemini']).optional(),
   model: textMatch.optional(),
   /** The whole system prompt (all segments joined). */
   system: textMatch.optional(),

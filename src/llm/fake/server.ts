@@ -2,22 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelFactsLookup } from '../model-facts.js';
-import type { ProviderName, Usage } from '../types.js';
+import type { Usage } from '../types.js';
 import { CacheSim } from './cache-sim.js';
 import { fakeModelFacts } from './models.js';
 import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
-import { pickRule, viewAnthropic, viewOllama, type RequestView } from './request-view.js';
+import { pickRule, viewAnthropic, viewOllama, type FakeProvider, type RequestView } from './request-view.js';
 import { checkAnthropic, requestThinks } from './strict-anthropic.js';
 import { sleep, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
+import { geminiPreflight, geminiWire, parseGeminiPath, viewGemini } from './wire-gemini.js';
 import { openAiRoutes } from './openai-routes.js';
 import type { Route } from './route.js';
 
 export interface RecordedRequest {
-  provider: ProviderName;
+  provider: FakeProvider;
   method: string;
   path: string;
   /** Lower-case header names. */
@@ -42,6 +43,8 @@ export interface FakeServer {
   anthropicBaseURL: string;
   /** Host for the Ollama SDK. */
   ollamaHost: string;
+  /** Base URL for the Gemini API (`GOOGLE_GEMINI_BASE_URL`, `@google/genai`'s `httpOptions.baseUrl`). */
+  geminiBaseURL: string;
   /** Every model request, in arrival order. */
   requests: RecordedRequest[];
   /** Requests being answered right now, and the most ever at once. */
@@ -197,7 +200,21 @@ export async function startFakeServer(
       res.writeHead(200, { 'content-type': 'text/plain' });
       return void res.end('maestro fake LLM server is running');
     }
-    const route = routes[path];
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const gemini = parseGeminiPath(path);
+    const route: Route | undefined =
+      routes[path] ??
+      (gemini
+        ? {
+            provider: 'gemini',
+            wire: () => geminiWire,
+            view: (body, headers) =>
+              viewGemini(body, headers, {
+                model: gemini.model,
+                stream: gemini.method === 'streamGenerateContent',
+              }),
+          }
+        : undefined);
     const rawBody = await readBody(req);
     if (!route || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -213,6 +230,14 @@ export async function startFakeServer(
       return void res.end(JSON.stringify(route.wire({}).errorBody(400, 'fake-llm: body is not JSON')));
     }
     const headers = flatHeaders(req);
+    const preflight = gemini
+      ? geminiPreflight(gemini, body, headers, query, options.strict ?? scenario.strict !== false)
+      : null;
+    if (preflight && 'json' in preflight) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(preflight.json));
+    }
+    if (preflight) return sendError(res, geminiWire, { type: 'status', ...preflight });
     const strict = options.strict ?? scenario.strict ?? true;
     // Ollama cuts a prompt longer than its context from the front, silently; so does the fake.
     const seen = strict && route.provider === 'ollama' ? ollamaTruncate(body) : body;
@@ -284,6 +309,7 @@ export async function startFakeServer(
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     ollamaHost: url,
+    geminiBaseURL: url,
     requests,
     stats,
     setScenario(next) {
