@@ -151,6 +151,7 @@ export async function executeRun(
         plan: started.plan,
         config: run.config,
         worktreeRoot: run.worktreeRoot,
+        slots: run.maxAgents,
         sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
         memory: new SharedMemory(),
         llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),
