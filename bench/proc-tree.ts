@@ -52,3 +52,13 @@ export function processTree(root: number): ProcInfo[] {
   }
   return out;
 }
+
+/** Proportional set size (shared pages split between the processes sharing them), 0 when gone. */
+export function pssBytes(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}

@@ -20,7 +20,7 @@ import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { FakeScenario } from '../src/llm/fake/index.js';
 import { startFakeServer } from '../src/llm/fake/index.js';
-import { processTree } from './proc-tree.js';
+import { processTree, pssBytes } from './proc-tree.js';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -122,6 +122,7 @@ interface Measured {
   firstStartedMs: number;
   firstAgentMs: number | null;
   peakRss: number;
+  peakPss: number;
   peakRssOrchestrator: number;
   hostRss: number[];
   peakWorktrees: number;
@@ -181,6 +182,8 @@ async function runMaestro(
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const common = join(repo, '.git', 'worktrees');
   let peakRss = 0;
+  let peakPss = 0;
+  let ticks = 0;
   let peakRssOrchestrator = 0;
   let peakWorktrees = 0;
   let hostRss: number[] = [];
@@ -189,6 +192,12 @@ async function runMaestro(
     const tree = processTree(pid);
     const sum = tree.reduce((total, info) => total + info.rssBytes, 0);
     peakRss = Math.max(peakRss, sum);
+    // PSS splits the pages processes share (the node binary of 50 hosts): once a second, it costs more.
+    if (ticks++ % 4 === 0)
+      peakPss = Math.max(
+        peakPss,
+        tree.reduce((total, info) => total + pssBytes(info.pid), 0),
+      );
     const self = tree.find((info) => info.pid === pid);
     if (self) {
       peakRssOrchestrator = Math.max(peakRssOrchestrator, self.rssBytes);
@@ -234,6 +243,7 @@ async function runMaestro(
     firstStartedMs: Math.min(...startedTimes) - startedAt,
     firstAgentMs,
     peakRss,
+    peakPss,
     peakRssOrchestrator,
     hostRss,
     peakWorktrees,
@@ -292,7 +302,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  first task started ${fmt(m.firstStartedMs)}${m.firstAgentMs === null ? '' : `, first agent process ${fmt(m.firstAgentMs)}`}`,
   );
   console.log(
-    `  peak RSS, maestro + children: ${mb(m.peakRss)} (goal ≤ 1536 MB); orchestrator alone ${mb(m.peakRssOrchestrator)}${hosts}`,
+    `  peak RSS, maestro + children: ${mb(m.peakRss)} (goal ≤ 1536 MB), PSS ${mb(m.peakPss)}; orchestrator alone ${mb(m.peakRssOrchestrator)}${hosts}`,
   );
   console.log(
     `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB`,
