@@ -198,6 +198,7 @@ async function executeWith(
         plan: started.plan,
         config: run.config,
         worktreeRoot: run.worktreeRoot,
+        slots: run.maxAgents,
         sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
         memory: new SharedMemory(),
         llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),

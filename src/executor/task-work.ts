@@ -3,7 +3,8 @@ import type { Task } from '../orchestrator/plan.js';
 import type { RunState } from '../orchestrator/run-state.js';
 import type { TaskContext } from '../orchestrator/scheduler.js';
 import { stopReason } from '../orchestrator/scheduler.js';
-import { WorktreeQueue, type TaskWorktree } from '../orchestrator/task-worktree.js';
+import type { TaskWorktree } from '../orchestrator/task-worktree.js';
+import { WorktreePool } from './worktree-pool.js';
 import { describeFailure, runValidation, type ValidationResult } from '../orchestrator/validate-commands.js';
 import { requireConfigHook } from '../orchestrator/config-hooks.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
@@ -26,14 +27,14 @@ import {
 } from '../agent/index.js';
 import { secretFileCheck } from '../agent/secret-files.js';
 import { describeLeftOut } from '../git/snapshot-exclude.js';
-import type { TaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
+import type { PooledTaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
 
 /**
  * A task's work in a worktree of this machine: worktree, agent, snapshot commit, validation with
  * bounded fix rounds, the preMerge hook. Work is committed to the task branch whatever the ending,
  * so a stop, a failure or a crash never loses what the agent did.
  */
-export function createTaskWork(deps: TaskWorkDeps): TaskWork {
+export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
   const start = deps.startAgent ?? defaultStartAgent;
   const worktreeOptions: WorktreeOptions = {
     repo: deps.repo,
@@ -47,8 +48,8 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
       env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
     },
   };
-  const worktrees = new WorktreeQueue(worktreeOptions);
-  return async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
+  const worktrees = new WorktreePool({ ...worktreeOptions, slots: deps.slots ?? deps.config.maxAgents });
+  const work = async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
     // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
     const worktree = await worktrees.acquire(task.id, ctx.baseCommit, task.files);
@@ -127,8 +128,10 @@ export function createTaskWork(deps: TaskWorkDeps): TaskWork {
         usage,
         costUsd,
       },
+      release: worktrees.hold(worktree),
     };
   };
+  return Object.assign(work, { close: () => worktrees.close() });
 }
 
 /** The config's lifecycle hooks and the plugins' task hooks; a failing hook fails the task. */

@@ -22,12 +22,28 @@ import type {
  * branch holds the committed, validated work at `head`, ready to merge into the result branch.
  */
 export type WorkOutcome =
-  | { kind: 'done'; head: string; worktree: string; credits: MergeCredits }
+  | {
+      kind: 'done';
+      head: string;
+      worktree: string;
+      credits: MergeCredits;
+      /**
+       * Where the work keeps its worktree for the landing (a pool): call it once the landing
+       * decided. `merged` frees the worktree for the next task; `kept` leaves it for review.
+       */
+      release?: (landed: Landed) => Promise<void>;
+    }
   | { kind: 'failed'; reason: string }
   | { kind: 'stopped'; reason: string };
 
+/** How a task's landing ended, for the worktree its work used. */
+export type Landed = 'merged' | 'kept';
+
 /** Does a task's work (worktree, agent, validation, snapshot commits) and says how it ended. */
 export type TaskWork = (task: Task, ctx: TaskContext) => Promise<WorkOutcome>;
+
+/** A task work that holds something across tasks (recycled worktrees) frees it in `close`, after the last task. */
+export type PooledTaskWork = TaskWork & { close(): Promise<void> };
 
 export interface TaskWorkDeps {
   /** The repository's toplevel (read only; worktrees live under `worktreeRoot`). */
@@ -36,6 +52,8 @@ export interface TaskWorkDeps {
   plan: Plan;
   config: MaestroConfig;
   worktreeRoot: string;
+  /** Agent slots: how many worktrees the run keeps for recycling (default: config `maxAgents`). */
+  slots?: number;
   /** The shared, cacheable prefix every agent gets (`buildSharedPrefix`). */
   sharedPrefix: SystemSegment[];
   memory: SharedMemory;

@@ -227,9 +227,9 @@ export async function checkoutUnfinished(path: string): Promise<boolean> {
 }
 
 /** In the worktree's admin folder while its checkout is under way. */
-const CHECKOUT_MARKER = 'maestro-checkout';
+export const CHECKOUT_MARKER = 'maestro-checkout';
 
-async function adminDir(path: string): Promise<string> {
+export async function adminDir(path: string): Promise<string> {
   const pointer = await readFile(join(path, '.git'), 'utf8');
   const gitdir = /^gitdir: (.*)$/m.exec(pointer)?.[1];
   if (!gitdir) throw new Error(`${path}/.git does not name the worktree's git folder`);
@@ -324,14 +324,14 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-interface CheckoutEnv {
+export interface CheckoutEnv {
   lfsMissing: boolean;
   config: string[];
   env: Record<string, string>;
 }
 
 /** Without git-lfs, an LFS smudge filter would fail every checkout: skip smudging, keep pointers. */
-async function checkoutEnv(repo: string): Promise<CheckoutEnv> {
+export async function checkoutEnv(repo: string): Promise<CheckoutEnv> {
   const lfs = await git(['lfs', 'version'], { cwd: repo, okExitCodes: [1, 127, 128] }).catch(() => null);
   const lfsMissing = !lfs || lfs.exitCode !== 0;
   if (!lfsMissing) return { lfsMissing, config: [], env: {} };
@@ -366,7 +366,7 @@ async function initSubmodules(worktree: string, env: CheckoutEnv): Promise<Submo
 }
 
 /** A tiny concurrency limiter: at most `size` tasks run at once, in submission order. */
-function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {

@@ -4,7 +4,7 @@ import { acquireRunLock } from './run-lock.js';
 import { readRun } from './runs.js';
 import { driveRun, type StartedRun } from './run-job.js';
 import { gatherResumeFacts, planBudgetChange, planResume, type ResumePlan } from './resume.js';
-import type { TaskExecutor } from './scheduler.js';
+import type { ClosableExecutor } from './scheduler.js';
 import type { RunObserverOptions } from './run-observers.js';
 import { reconcileRun } from '../git/reconcile.js';
 import { repairWorktreeAdmin } from './worktree-repair.js';
@@ -18,7 +18,7 @@ export interface ResumeJobOptions {
   worktreeRoot: string;
   /** Journaled in `run.resumed`: whether agents run in the OS sandbox this time. */
   confinement: 'sandboxed' | 'unconfined';
-  executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
+  executor: (run: StartedRun) => ClosableExecutor | Promise<ClosableExecutor>;
   /** Defaults to the run's own setting. */
   maxAgents?: number;
   /** A new run cap in USD (journaled as `budget.changed`); must be above what the run has spent. */

@@ -5,7 +5,7 @@ import type { RunState } from './run-state.js';
 import { Journal, type Redactor } from './journal.js';
 import { acquireRunLock } from './run-lock.js';
 import { newRunId, runDir } from './run-paths.js';
-import { Scheduler, type TaskExecutor } from './scheduler.js';
+import { Scheduler, type ClosableExecutor, type TaskExecutor } from './scheduler.js';
 import { predictOverlaps, serializeOverlaps, type OverlapPair } from './plan-overlap.js';
 import { listTrackedFiles } from './repo-files.js';
 import { followAttachedCommands } from './run-control.js';
@@ -34,7 +34,7 @@ export interface RunJobOptions {
   confinement: 'sandboxed' | 'unconfined';
   serializeOverlaps?: boolean;
   /** Builds the task executor once the run exists (the real one: `createLocalExecutor`). */
-  executor: (run: StartedRun) => TaskExecutor | Promise<TaskExecutor>;
+  executor: (run: StartedRun) => ClosableExecutor | Promise<ClosableExecutor>;
   /** Called once the scheduler exists (the TUI's in-process RunControl: `schedulerRunControl`). */
   onScheduler?: (run: StartedRun) => void;
   /** Called with the journal before the first event, so reporters see everything. */
@@ -139,7 +139,7 @@ async function drive(
   partial: Omit<StartedRun, 'journal' | 'scheduler'> & { repo: string },
 ): Promise<{ run: StartedRun; state: RunState }> {
   // The executor needs the run (scheduler included) to exist, and the scheduler needs the executor.
-  const holder: { executor?: TaskExecutor } = {};
+  const holder: { executor?: ClosableExecutor } = {};
   const scheduler = new Scheduler({
     log: journal,
     maxAgents: options.maxAgents,
@@ -161,6 +161,8 @@ async function drive(
   } finally {
     commands.close();
     await observers.close();
+    // The merged tasks' worktrees waiting for a next task: removed (their branches stay).
+    await holder.executor.close?.();
   }
 }
 

@@ -46,6 +46,9 @@ export type TaskOutcome =
 /** The effectful half of a task (worktree, agent, validation, merge), injected so tests and the CLI pick one. */
 export type TaskExecutor = (task: Task, ctx: TaskContext) => Promise<TaskOutcome>;
 
+/** An executor that holds something across tasks (worktrees to recycle) frees it in `close`, after the run. */
+export type ClosableExecutor = TaskExecutor & { close?: () => Promise<void> };
+
 export interface SchedulerOptions {
   log: EventLog;
   runTask: TaskExecutor;

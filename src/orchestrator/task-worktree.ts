@@ -68,6 +68,16 @@ export class WorktreeQueue {
     });
   }
 
+  /** Whether the task has a branch of this run already (a retry's or a resumed task's). */
+  async hasBranch(taskId: string): Promise<boolean> {
+    return (await this.taskBranches()).has(taskBranch(this.options.runId, taskId));
+  }
+
+  /** A task branch made outside the queue (a recycled worktree's): a retry must find it. */
+  async noteBranch(branch: string): Promise<void> {
+    (await this.taskBranches()).add(branch);
+  }
+
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending;

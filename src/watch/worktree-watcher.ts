@@ -91,8 +91,14 @@ export class WorktreeWatcher {
     this.watcher = undefined;
   }
 
+  /** Called for every path chokidar meets (its `ignored` test): a slice, not `path.relative`, in the common case. */
   private relative(path: string): string {
-    return relative(this.options.root, path).split(sep).join('/');
+    const { root } = this.options;
+    if (path.startsWith(root) && (path.length === root.length || path[root.length] === sep)) {
+      const rel = path.slice(root.length + 1);
+      return sep === '/' ? rel : rel.split(sep).join('/');
+    }
+    return relative(root, path).split(sep).join('/');
   }
 
   private changed(path: string, kind: FileChangeKind): void {

@@ -60,7 +60,7 @@ describe('the host entry from built JavaScript', () => {
       read: { ok: boolean; output: string };
       escape: { ok: boolean };
     };
-    expect(result.entry).toEqual({ entry: join(out, 'dist/agent/host/main.js'), execArgv: [] });
+    expect(result.entry).toEqual({ entry: join(out, 'dist/agent/host/main.js'), execArgv: ['--lite-mode'] });
     expect(result.read).toEqual({ ok: true, output: 'a.txt (lines 1-1 of 1)\n1| hello' });
     expect(result.escape.ok).toBe(false);
   });

@@ -80,6 +80,9 @@ describe('maestro run (headless) and the run commands', () => {
 
     const status = await cli(['status', '--json'], repo);
     expect(JSON.parse(status.stdout)).toMatchObject({ outcome: 'merged', order: ['ta', 'tb'] });
+    // Merged tasks' worktrees are gone (tb's was ta's, switched in place); their branches stay until clean.
+    expect(JSON.parse(status.stdout).worktreeDisk).toMatchObject({ worktrees: 0, bytes: 0 });
+    expect((await cli(['status'], repo)).stdout).toMatch(/worktrees: none left on disk/);
     const runs = await cli(['runs'], repo);
     expect(runs.stdout).toMatch(/merged\s+2\/2 merged/);
     const clean = await cli(['clean'], repo);
@@ -109,6 +112,9 @@ describe('maestro run (headless) and the run commands', () => {
       expect([...finished.merged, ...finished.conflicted].sort()).toEqual(['ta', 'tc']);
     expect(finished?.type === 'run.finished' && finished.conflicted).toHaveLength(1);
     expect(result.stderr).toContain('maestro resolve');
+    // The conflicted task keeps its worktree for review; the merged one's is gone.
+    const status = await cli(['status'], repo);
+    expect(status.stdout).toMatch(/worktrees: 1 worktree, [\d.]+ [KM]B on disk in /);
   });
 
   it('maestro plan prints a tree and saves a plan that maestro run --plan accepts', async () => {

@@ -36,6 +36,8 @@ describe('dashboard', () => {
     const { tui } = setup();
     const frame = await tui.waitFor('Activity · api');
     expect(frame).toContain('Agents 2/3 active');
+    // The footer sums the run up by state.
+    expect(frame).toContain('2 running · 1 pending');
     expect(frame).toMatch(/Add a greet command\s+running/);
     expect(frame).toContain('$0.25');
     expect(frame).toContain('Activity · api');

@@ -80,6 +80,7 @@ export function registerResume(program: Command): void {
                 // Agents enforce the task cap in force (journaled), not the one the config has now.
                 config: { ...config, budget: run.scheduler.current.budget },
                 worktreeRoot: root,
+                slots: run.scheduler.current.maxAgents,
                 sharedPrefix: await buildSharedPrefix(repo.root, config),
                 memory: memoryFromEvents(run.journal.history()),
                 llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),

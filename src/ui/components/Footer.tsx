@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { RunView } from '../store/run-state.js';
-import { activeCount } from '../store/run-state.js';
+import { stateCounts } from '../store/run-state.js';
 import type { UiState } from '../store/ui-state.js';
 import { fit, formatCost, formatElapsed } from '../format.js';
 import { footerHelp } from '../keymap.js';
@@ -16,7 +16,9 @@ export function Footer(props: { view: RunView; ui: UiState; width: number; now: 
   const elapsed =
     view.startedAt === undefined ? '--:--' : formatElapsed((view.finishedAt ?? props.now) - view.startedAt);
   const phase = view.phase === 'finished' ? `finished: ${view.finalStatus ?? ''}` : view.phase;
-  const status = `${view.runId ?? 'no run'} · ${phase} · ${activeCount(view)} active · ${elapsed}`;
+  // At 50 agents the agents pane shows a slice: the counts by state say where the whole run stands.
+  const counts = stateCounts(view);
+  const status = `${view.runId ?? 'no run'} · ${phase} · ${elapsed}${counts ? ` · ${counts}` : ''}`;
   const second =
     ui.mode === 'filter'
       ? `/${ui.filter}█  (enter keep · esc clear)`

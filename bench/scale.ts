@@ -1,0 +1,379 @@
+// Hundreds of tasks on one machine. Run: npm run build && npx tsx bench/scale.ts [--tasks 250]
+//   [--agents 50] [--seconds 4] [--modules 250] [--files-per-module 20] [--only external|builtin] [--profile]
+// A generated repository (5,000 files, ~150k lines in 250 modules), one task per module
+// (`maestro run --each 'mod*/index.js'`), 50 agents, through the real CLI:
+//   1) external command agents that take a fixed T seconds and append a line to their module;
+//   2) the built-in agent on the fake OpenAI server (two model turns of T/2).
+// Reported against ceil(tasks/agents) × T and against a baseline measured here: the same number of
+// `sleep T` processes, `agents` at a time, without maestro (what the machine itself gives).
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
+import { tmpdir, availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { FakeScenario } from '../src/llm/fake/index.js';
+import { startFakeServer } from '../src/llm/fake/index.js';
+import { processTree, pssBytes } from './proc-tree.js';
+
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+};
+const only = (() => {
+  const at = process.argv.indexOf('--only');
+  return at === -1 ? null : process.argv[at + 1];
+})();
+const TASKS = arg('tasks', 250);
+const AGENTS = arg('agents', 50);
+const T = arg('seconds', 4);
+const MODULES = arg('modules', 250);
+const PER_MODULE = arg('files-per-module', 20);
+const LINES = 30;
+const profile = process.argv.includes('--profile');
+const bin = join(import.meta.dirname, '..', 'bin', 'maestro.js');
+const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+const tmp = (prefix: string): string => realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+const cleanup: string[] = [];
+
+function gitIn(cwd: string, args: string[], input?: string): string {
+  return execFileSync(realGit, args, { cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
+}
+
+function data(text: string): string {
+  return `data ${Buffer.byteLength(text)}\n${text}\n`;
+}
+
+/** `modules` folders of `perModule` files of 30 lines (index.js plus parts), one fast-import stream. */
+function generateRepo(): { dir: string; checkoutKb: number } {
+  const dir = tmp('maestro-scale-repo-');
+  cleanup.push(dir);
+  gitIn(dir, ['init', '-q', '-b', 'main']);
+  gitIn(dir, ['config', 'user.name', 'Bench']);
+  gitIn(dir, ['config', 'user.email', 'bench@example.com']);
+  const parts = ['commit refs/heads/main\ncommitter Bench <bench@example.com> 0 +0000\n', data('base')];
+  for (let m = 0; m < MODULES; m++) {
+    const mod = `mod${String(m).padStart(3, '0')}`;
+    for (let f = 0; f < PER_MODULE; f++) {
+      const name = f === 0 ? 'index.js' : `part${String(f).padStart(2, '0')}.js`;
+      const body = Array.from(
+        { length: LINES },
+        (_, line) => `export const v${line} = '${mod}/${name} line ${line}'; // ${m * 1000 + f}\n`,
+      ).join('');
+      parts.push(`M 100644 inline ${mod}/${name}\n${data(body)}`);
+    }
+  }
+  gitIn(dir, ['fast-import', '--quiet'], parts.join(''));
+  gitIn(dir, ['reset', '--hard', '-q', 'main']);
+  const checkoutKb = Number(
+    execFileSync('du', ['-sk', '--exclude=.git', dir], { encoding: 'utf8' }).split('\t')[0],
+  );
+  return { dir, checkoutKb };
+}
+
+/** A `git` first on PATH that counts its calls (one line each) and runs the real one. */
+function countingGit(): { dir: string; count: () => number; calls: () => string; reset: () => void } {
+  const dir = tmp('maestro-scale-bin-');
+  cleanup.push(dir);
+  const log = join(dir, 'calls');
+  writeFileSync(log, '');
+  writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%.100s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+  chmodSync(join(dir, 'git'), 0o755);
+  return {
+    dir,
+    count: () => readFileSync(log, 'utf8').split('\n').length - 1,
+    calls: () => readFileSync(log, 'utf8'),
+    reset: () => writeFileSync(log, ''),
+  };
+}
+
+/** The machine's own time for the same work: `tasks` × `sleep T`, `agents` at a time, no maestro. */
+async function baseline(): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < TASKS) {
+      next += 1;
+      await new Promise((resolve) =>
+        spawn('sh', ['-c', `sleep ${T}`], { stdio: 'ignore' }).on('exit', resolve),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: AGENTS }, lane));
+  return performance.now() - started;
+}
+
+interface Measured {
+  wallMs: number;
+  exitCode: number | null;
+  merged: number;
+  firstStartedMs: number;
+  firstAgentMs: number | null;
+  peakRss: number;
+  peakPss: number;
+  peakRssOrchestrator: number;
+  hostRss: number[];
+  peakWorktrees: number;
+  endWorktreeKb: number;
+  gitCalls: number;
+  orchestratorCpuMs: number;
+}
+
+async function runMaestro(
+  repo: string,
+  agent: unknown,
+  env: Record<string, string>,
+  extraArgs: string[],
+  agentLog: string | null,
+  counter: ReturnType<typeof countingGit>,
+): Promise<Measured> {
+  const worktreeDir = tmp('maestro-scale-wt-');
+  cleanup.push(worktreeDir);
+  writeFileSync(
+    join(repo, '.maestrorc.json'),
+    JSON.stringify({
+      agent,
+      worktreeDir,
+      maxAgents: AGENTS,
+      commitHooks: false,
+      agentLimits: { maxTurns: 4 },
+    }),
+  );
+  counter.reset();
+  const profileDir = profile ? tmp('maestro-scale-prof-') : null;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const started = performance.now();
+  const startedAt = Date.now();
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      bin,
+      'run',
+      '--task',
+      'mark every module',
+      '--each',
+      'mod*/index.js',
+      '--agents',
+      String(AGENTS),
+      '--json',
+      ...extraArgs,
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, ...env, PATH: `${counter.dir}:${process.env.PATH ?? ''}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const pid = child.pid as number;
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const common = join(repo, '.git', 'worktrees');
+  let peakRss = 0;
+  let peakPss = 0;
+  let ticks = 0;
+  let peakRssOrchestrator = 0;
+  let peakWorktrees = 0;
+  let hostRss: number[] = [];
+  let orchestratorTicks = 0;
+  const sample = (): void => {
+    const tree = processTree(pid);
+    const sum = tree.reduce((total, info) => total + info.rssBytes, 0);
+    peakRss = Math.max(peakRss, sum);
+    // PSS splits the pages processes share (the node binary of 50 hosts): once a second, it costs more.
+    if (ticks++ % 4 === 0)
+      peakPss = Math.max(
+        peakPss,
+        tree.reduce((total, info) => total + pssBytes(info.pid), 0),
+      );
+    const self = tree.find((info) => info.pid === pid);
+    if (self) {
+      peakRssOrchestrator = Math.max(peakRssOrchestrator, self.rssBytes);
+      orchestratorTicks = self.cpuTicks;
+    }
+    const hosts = tree.filter((info) => /agent\/host/.test(info.cmd)).map((info) => info.rssBytes);
+    if (hosts.length >= hostRss.length) hostRss = hosts;
+    const worktrees = readdirSafe(common).length;
+    peakWorktrees = Math.max(peakWorktrees, worktrees);
+  };
+  const timer = setInterval(sample, 250);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(timer);
+  const wallMs = performance.now() - started;
+  const events = out
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { type: string; time?: string });
+  const startedTimes = events.filter((e) => e.type === 'task.started').map((e) => Date.parse(e.time ?? ''));
+  let firstAgentMs: number | null = null;
+  if (agentLog) {
+    const starts = readFileSync(agentLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(line) / 1e6);
+    firstAgentMs = starts.length ? Math.min(...starts) - startedAt : null;
+  }
+  const endWorktreeKb = Number(execFileSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).split('\t')[0]);
+  if (profileDir) summariseProfile(profileDir);
+  if (process.argv.includes('--git-calls')) {
+    const kinds = new Map<string, number>();
+    for (const line of counter.calls().split('\n').filter(Boolean)) {
+      const words = line.split(' ').filter((word) => !word.includes('=') && word !== '-c');
+      const kind = words.slice(0, 2).join(' ');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`    git ${kind}: ${n}`);
+  }
+  return {
+    wallMs,
+    exitCode,
+    merged: events.filter((e) => e.type === 'task.merged').length,
+    firstStartedMs: Math.min(...startedTimes) - startedAt,
+    firstAgentMs,
+    peakRss,
+    peakPss,
+    peakRssOrchestrator,
+    hostRss,
+    peakWorktrees,
+    endWorktreeKb,
+    gitCalls: counter.count(),
+    // Clock ticks are 100 a second on Linux.
+    orchestratorCpuMs: orchestratorTicks * 10,
+  };
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** The orchestrator's CPU by function (self time), from its `--cpu-prof` profile. */
+function summariseProfile(dir: string): void {
+  type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) return;
+  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  prof.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const where = frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/');
+    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const idle = (self.get('(idle) :0') ?? 0) + (self.get('(program) :0') ?? 0);
+  console.log(`  orchestrator profile: ${fmt(total - idle)} busy of ${fmt(total)}; top self time:`);
+  for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+  }
+}
+
+function report(label: string, m: Measured, ideal: number, base: number, checkoutKb: number): void {
+  const hosts = m.hostRss.length
+    ? `; agent hosts at peak: ${m.hostRss.length}, mean ${mb(m.hostRss.reduce((a, b) => a + b, 0) / m.hostRss.length)}, max ${mb(Math.max(...m.hostRss))}`
+    : '';
+  console.log(`${label} (exit ${m.exitCode}, ${m.merged}/${TASKS} merged, load ${load()}):`);
+  if (m.exitCode !== 0 || m.merged !== TASKS) process.exitCode = 1;
+  console.log(
+    `  wall ${fmt(m.wallMs)}: ${((ideal / m.wallMs) * 100).toFixed(1)}% of ideal ${fmt(ideal)} (goal ≥ 80%), ${((base / m.wallMs) * 100).toFixed(1)}% of the baseline ${fmt(base)}`,
+  );
+  console.log(
+    `  first task started ${fmt(m.firstStartedMs)}${m.firstAgentMs === null ? '' : `, first agent process ${fmt(m.firstAgentMs)}`}`,
+  );
+  console.log(
+    `  peak RSS, maestro + children: ${mb(m.peakRss)} (goal ≤ 1536 MB), PSS ${mb(m.peakPss)}; orchestrator alone ${mb(m.peakRssOrchestrator)}${hosts}`,
+  );
+  console.log(
+    `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB`,
+  );
+  console.log(
+    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core)`,
+  );
+}
+
+function builtinScenario(repo: string): FakeScenario {
+  const ids = execFileSync(realGit, ['ls-files', 'mod*/index.js'], { cwd: repo, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((path) => ({ path, id: path.replace(/[^a-z0-9]+/g, '-') }));
+  const half = Math.round((T * 1000) / 2);
+  return {
+    tokenLatencyMs: 0,
+    rules: ids.flatMap(({ path, id }) => [
+      {
+        match: { anyMessage: `(id ${id})`, turn: 0 },
+        reply: {
+          toolCalls: [{ name: 'write_file', arguments: { path, content: `export const done = '${id}';\n` } }],
+          latencyMs: half,
+        },
+      },
+      {
+        match: { anyMessage: `(id ${id})`, turn: 1 },
+        reply: { toolCalls: [{ name: 'finish', arguments: { summary: id } }], latencyMs: half },
+      },
+    ]),
+  };
+}
+
+try {
+  console.log(
+    `bench/scale: ${TASKS} tasks, ${AGENTS} agents, T = ${T} s, ${availableParallelism()} cores, load ${load()}`,
+  );
+  const { dir: repo, checkoutKb } = generateRepo();
+  console.log(
+    `  repository: ${MODULES * PER_MODULE} files, ${MODULES * PER_MODULE * LINES} lines, checkout ${(checkoutKb / 1024).toFixed(1)} MB`,
+  );
+  const ideal = Math.ceil(TASKS / AGENTS) * T * 1000;
+  const base = await baseline();
+  console.log(
+    `  baseline (${TASKS} × sleep ${T}, ${AGENTS} at a time, no maestro): ${fmt(base)}, load ${load()}`,
+  );
+  const counter = countingGit();
+  if (only !== 'builtin') {
+    const agentLog = join(counter.dir, 'agent-starts');
+    writeFileSync(agentLog, '');
+    const script = `date +%s%N >> '${agentLog}'; sleep ${T}; echo "// touched by $MAESTRO_TASK_ID" >> "\${MAESTRO_TASK_ID%-index-js}/index.js"`;
+    const m = await runMaestro(repo, { command: ['sh', '-c', script] }, {}, [], agentLog, counter);
+    report('external command agents', m, ideal, base, checkoutKb);
+  }
+  if (only !== 'external') {
+    const server = await startFakeServer(builtinScenario(repo), { port: 0 });
+    try {
+      const env = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: 'bench-key' };
+      const m = await runMaestro(
+        repo,
+        'builtin',
+        env,
+        ['--model', 'gpt-4o', '--provider', 'openai'],
+        null,
+        counter,
+      );
+      report('built-in agent on the fake server', m, ideal, base, checkoutKb);
+    } finally {
+      await server.close();
+    }
+  }
+} finally {
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+}

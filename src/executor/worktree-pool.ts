@@ -1,0 +1,170 @@
+import { availableParallelism } from 'node:os';
+import { WorktreeQueue, type TaskWorktree } from '../orchestrator/task-worktree.js';
+import { moveAsideStrayFolder } from '../orchestrator/worktree-repair.js';
+import { checkoutEnv, pool, type CheckoutEnv, type WorktreeOptions } from '../git/worktree-create.js';
+import { includePatterns } from '../git/worktree-include.js';
+import { taskBranch } from '../git/refs.js';
+import { worktreePath } from '../git/worktree-paths.js';
+import {
+  assertRecyclable,
+  discardWorktree,
+  moveWorktree,
+  ownWorktree,
+  switchWorktree,
+  type OwnWorktree,
+} from '../git/worktree-recycle.js';
+import type { Landed } from './types.js';
+
+export interface WorktreePoolOptions extends WorktreeOptions {
+  /** Agent slots: free worktrees beyond this many are removed rather than kept for the next task. */
+  slots: number;
+}
+
+interface Waiter {
+  taskId: string;
+  commit: string;
+  files: readonly string[];
+  started: number;
+  resolve: (worktree: TaskWorktree) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A run's worktrees, about one per agent slot. A task whose work is done holds its worktree until
+ * the landing says `merged` (the next task's base and branch are switched in, in place) or `kept`
+ * (conflicted: left for review). A new task takes a free worktree, waits for one that is
+ * about to be released, and only when neither is there gets one made from nothing. A retry or a
+ * resumed task gets its own worktree back. `close` removes the free ones; their branches stay.
+ */
+export class WorktreePool {
+  private readonly queue: WorktreeQueue;
+  private readonly free: OwnWorktree[] = [];
+  private readonly waiters: Waiter[] = [];
+  /** Worktrees whose task is done and waits for the landing's verdict. */
+  private finishing = 0;
+  /** Admin folders of the worktrees handed out, by path (read before an agent ran there). */
+  private readonly owned = new Map<string, OwnWorktree>();
+  private readonly env: Promise<CheckoutEnv>;
+  private readonly patterns: Promise<string[]>;
+  private readonly switches: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly removals = new Set<Promise<void>>();
+
+  constructor(private readonly options: WorktreePoolOptions) {
+    this.queue = new WorktreeQueue(options);
+    this.env = checkoutEnv(options.repo);
+    this.patterns = includePatterns(options.repo, options.include ?? []);
+    this.env.catch(() => undefined);
+    this.patterns.catch(() => undefined);
+    this.switches = pool(Math.max(1, availableParallelism()));
+  }
+
+  async acquire(taskId: string, commit: string, files: readonly string[] = []): Promise<TaskWorktree> {
+    // A retry or a resume: its worktree holds the task's work so far.
+    if (await this.queue.hasBranch(taskId)) return this.own(await this.queue.acquire(taskId, commit, files));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ taskId, commit, files, started: Date.now(), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** The task's work in `worktree` is done: the returned function takes the landing's verdict (once). */
+  hold(worktree: Pick<TaskWorktree, 'path'>): (landed: Landed) => Promise<void> {
+    this.finishing += 1;
+    let released = false;
+    return async (landed) => {
+      if (released) return;
+      released = true;
+      this.finishing -= 1;
+      const own = this.owned.get(worktree.path);
+      this.owned.delete(worktree.path);
+      if (landed === 'merged' && own) {
+        if (this.waiters.length > 0 || this.free.length < this.options.slots) this.free.push(own);
+        else this.remove(own);
+      }
+      this.pump();
+    };
+  }
+
+  /** Removes the free worktrees (their tasks merged) and waits for every removal. */
+  async close(): Promise<void> {
+    for (const own of this.free.splice(0)) this.remove(own);
+    while (this.removals.size > 0) await Promise.all([...this.removals]);
+  }
+
+  /** Free worktrees go to waiters first; a waiter beyond the worktrees about to be freed gets a new one. */
+  private pump(): void {
+    for (;;) {
+      const waiter = this.waiters[0];
+      if (!waiter) return;
+      const own = this.free.shift();
+      if (own) {
+        this.waiters.shift();
+        void this.recycle(waiter, own);
+      } else if (this.waiters.length > this.finishing) {
+        // The newest waiter: the older ones are first in line for the worktrees being released.
+        this.create(this.waiters.pop() as Waiter);
+      } else return;
+    }
+  }
+
+  private create(waiter: Waiter): void {
+    this.queue
+      .acquire(waiter.taskId, waiter.commit, waiter.files)
+      .then((worktree) => this.own(worktree).then(waiter.resolve, waiter.reject), waiter.reject);
+  }
+
+  private async recycle(waiter: Waiter, previous: OwnWorktree): Promise<void> {
+    const { root, runId } = this.options;
+    const path = worktreePath(root, runId, waiter.taskId);
+    const branch = taskBranch(runId, waiter.taskId);
+    let moved: OwnWorktree;
+    try {
+      await assertRecyclable(previous);
+      // Left by a crash (git does not know it): out of the way, kept.
+      await moveAsideStrayFolder(root, path, `${runId}-${waiter.taskId}`);
+      moved = await moveWorktree(previous, path);
+    } catch {
+      // Not switchable in place (submodules, a changed .git pointer, hidden index entries): made afresh.
+      this.remove(previous);
+      return this.create(waiter);
+    }
+    this.owned.set(path, moved);
+    await this.queue.noteBranch(branch).catch(() => undefined);
+    const ready = this.switches(async () => {
+      const options = { env: await this.env, patterns: await this.patterns };
+      return switchWorktree(
+        moved,
+        { branch, commit: waiter.commit },
+        {
+          repo: this.options.repo,
+          ...options,
+          linkDependencies: this.options.linkDependencies ?? [],
+          setup: this.options.setup,
+          checkoutWorkers: this.options.checkoutWorkers ?? availableParallelism(),
+          signal: this.options.signal,
+        },
+      );
+    }).then(
+      (switched) => ({ linked: switched.linked, ms: Date.now() - waiter.started }),
+      async (error: unknown) => {
+        // Half switched: gone, so a retry of the task starts afresh at its path.
+        this.owned.delete(path);
+        this.remove(moved);
+        throw error;
+      },
+    );
+    ready.catch(() => undefined);
+    waiter.resolve({ branch, path, commit: waiter.commit, reused: false, early: null, ready });
+  }
+
+  private async own(worktree: TaskWorktree): Promise<TaskWorktree> {
+    this.owned.set(worktree.path, await ownWorktree(worktree.path));
+    return worktree;
+  }
+
+  private remove(own: OwnWorktree): void {
+    const removal = discardWorktree(this.options.root, own).catch(() => undefined);
+    this.removals.add(removal);
+    void removal.finally(() => this.removals.delete(removal));
+  }
+}
