@@ -14,6 +14,7 @@ import { registerStatus } from './commands/status.js';
 import { registerRuns } from './commands/runs.js';
 import { registerClean } from './commands/clean.js';
 import { registerResume } from './commands/resume.js';
+import { registerWorker } from './commands/worker.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerClean(program);
   registerResume(program);
+  registerWorker(program);
   return program;
 }
 

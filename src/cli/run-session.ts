@@ -7,11 +7,14 @@ import {
   planFromFlags,
   prepareModel,
   printRejectedPlan,
+  parseProvider,
   type ModelSetup,
   type PlanFlags,
 } from './commands/run-shared.js';
 import { runJob, type StartedRun } from '../orchestrator/run-job.js';
-import { createLocalExecutor } from '../executor/local.js';
+import { buildExecutor, executorSetting, parseExecutorKind, type BuiltExecutor } from '../executor/select.js';
+import type { ExecutorSetting } from '../config/schema.js';
+import { resolveModel } from '../llm/resolve.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, type RepoInfo } from '../git/repo.js';
 import { worktreeRoot } from '../git/worktree-paths.js';
@@ -38,6 +41,8 @@ export interface RunFlags extends PlanFlags {
   checkout?: boolean;
   push?: boolean;
   pr?: boolean;
+  /** `local` or `queue` (default: the config's executor.kind). */
+  executor?: string;
 }
 
 /** A run with its config, plugins and repository checked, before anything is planned. */
@@ -51,6 +56,8 @@ export interface PreparedRun {
   worktreeRoot: string;
   maxAgents: number;
   runId: string;
+  /** Where tasks run: this machine, or workers taking jobs from a queue. */
+  executor: ExecutorSetting;
   /** The LLM service for the run's model; created (and its key checked) on first use. */
   model(): ModelSetup;
   setup(): ModelSetup | undefined;
@@ -69,6 +76,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     budget: { ...loaded.config.budget, ...(budgetFlag !== undefined ? { runUsd: budgetFlag } : {}) },
   };
   const info = await inspectRepo(repo.root);
+  const executor = executorSetting(config, parseExecutorKind(flags.executor));
   let setup: ModelSetup | undefined;
   return {
     repo,
@@ -80,6 +88,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     worktreeRoot: worktreeRoot(info, config.worktreeDir),
     maxAgents,
     runId: newRunId(),
+    executor,
     model: () => (setup ??= prepareModel(config, flags)),
     setup: () => setup,
   };
@@ -104,8 +113,9 @@ export async function planRun(
     run.maxAgents,
   ).catch(printRejectedPlan);
   const plan = await runAfterPlan(run.plugins, { runId: run.runId, plan: obtained.plan });
-  // Agents need the model too: check its key now, before the first worktree exists.
-  if (run.config.agent === 'builtin') run.model();
+  // Agents need the model too: check its key now, before the first worktree exists. Queue workers
+  // hold their own keys, so a queue run needs one here only if the model plans.
+  if (run.config.agent === 'builtin' && run.executor.kind === 'local') run.model();
   return { plan, obtained };
 }
 
@@ -123,43 +133,66 @@ export async function executeRun(
   hooks: ExecuteHooks,
 ): Promise<RunState> {
   const setup = run.setup();
-  const { state } = await runJob({
-    repo: run.repo.root,
-    commonDir: run.repo.commonDir,
-    runId: run.runId,
-    plan: planned.plan,
-    planSource: planned.obtained.source,
-    planUsage: planned.obtained.usage && {
-      usage: planned.obtained.usage,
-      costUsd: planned.obtained.costUsd ?? 0,
-    },
-    baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
-    maxAgents: run.maxAgents,
-    model: setup?.resolved.model ?? 'external',
-    provider: setup?.resolved.provider ?? 'external',
-    budget: run.config.budget,
-    serializeOverlaps: flags.serializeOverlaps,
-    signal: hooks.signal,
-    redact: setup?.llm.redact,
-    observe: { excludePaths: run.config.excludePaths },
-    onJournal: hooks.onJournal,
-    onScheduler: hooks.onScheduler,
-    executor: async (started) =>
-      createLocalExecutor({
-        repo: run.repo.root,
-        runId: started.runId,
-        plan: started.plan,
-        config: run.config,
-        worktreeRoot: run.worktreeRoot,
-        sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
-        memory: new SharedMemory(),
-        llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),
-        state: () => started.scheduler.current,
-        plugins: run.plugins,
-        pluginTools: run.pluginTools,
-      }),
-  });
-  return state;
+  const agentModel = builtinModel(run, flags, setup);
+  let built: BuiltExecutor | undefined;
+  try {
+    const { state } = await runJob({
+      repo: run.repo.root,
+      commonDir: run.repo.commonDir,
+      runId: run.runId,
+      plan: planned.plan,
+      planSource: planned.obtained.source,
+      planUsage: planned.obtained.usage && {
+        usage: planned.obtained.usage,
+        costUsd: planned.obtained.costUsd ?? 0,
+      },
+      baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
+      maxAgents: run.maxAgents,
+      model: setup?.resolved.model ?? agentModel?.model ?? 'external',
+      provider: setup?.resolved.provider ?? agentModel?.provider ?? 'external',
+      budget: run.config.budget,
+      serializeOverlaps: flags.serializeOverlaps,
+      signal: hooks.signal,
+      redact: setup?.llm.redact,
+      observe: { excludePaths: run.config.excludePaths },
+      onJournal: hooks.onJournal,
+      onScheduler: hooks.onScheduler,
+      executor: async (started) => {
+        const deps = {
+          repo: run.repo.root,
+          runId: started.runId,
+          plan: started.plan,
+          config: run.config,
+          worktreeRoot: run.worktreeRoot,
+          sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
+          memory: new SharedMemory(),
+          llmFor:
+            run.executor.kind === 'local' && setup
+              ? agentLlmFor(setup.llm, setup.resolved, run.config, started.runId)
+              : undefined,
+          state: () => started.scheduler.current,
+          plugins: run.plugins,
+          pluginTools: run.pluginTools,
+        };
+        built = await buildExecutor(deps, run.executor, agentModel);
+        return built.executor;
+      },
+    });
+    return state;
+  } finally {
+    await built?.close();
+  }
+}
+
+/** The built-in agents' model: the run's LLM service's, or for a queue run resolved without a key. */
+function builtinModel(
+  run: PreparedRun,
+  flags: RunFlags,
+  setup: ModelSetup | undefined,
+): { model: string; provider: string } | null {
+  if (run.config.agent !== 'builtin') return null;
+  if (setup) return setup.resolved;
+  return resolveModel(flags.model ?? run.config.defaultModel, run.config, parseProvider(flags.provider));
 }
 
 /**

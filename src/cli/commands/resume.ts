@@ -11,7 +11,12 @@ import {
 } from './run-shared.js';
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
 import { resumeJob } from '../../orchestrator/resume-job.js';
-import { createLocalExecutor } from '../../executor/local.js';
+import {
+  buildExecutor,
+  executorSetting,
+  parseExecutorKind,
+  type BuiltExecutor,
+} from '../../executor/select.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
@@ -29,10 +34,11 @@ export function registerResume(program: Command): void {
     .option('--provider <name>', 'openai, anthropic, ollama or auto')
     .option('--budget <usd>', 'a new run budget, above what the run has spent (default: as the run started)')
     .option('--json', 'print every event as one JSON line (NDJSON)')
+    .option('--executor <kind>', 'local or queue (default: executor.kind from the config)')
     .action(
       async (
         runId: string | undefined,
-        flags: { agents?: string; provider?: string; budget?: string; json?: boolean },
+        flags: { agents?: string; provider?: string; budget?: string; json?: boolean; executor?: string },
         command: Command,
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
@@ -44,11 +50,18 @@ export function registerResume(program: Command): void {
         const maxAgents = flags.agents === undefined ? undefined : parseAgents(flags.agents, 1);
         const runBudgetUsd = parseBudget(flags.budget);
         const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
+        const setting = executorSetting(config, parseExecutorKind(flags.executor));
         const model = record.state.model;
+        const builtin = config.agent === 'builtin' && model && model !== 'external';
+        // Queue workers hold the keys; here the model is only named.
         const setup: ModelSetup | undefined =
-          config.agent === 'builtin' && model && model !== 'external'
+          builtin && setting.kind === 'local'
             ? prepareModel(config, { model, provider: flags.provider ?? record.state.provider })
             : undefined;
+        const agentModel = builtin
+          ? { model, provider: flags.provider ?? record.state.provider ?? 'auto' }
+          : null;
+        let built: BuiltExecutor | undefined;
         const interrupt = interruptController();
         try {
           const { state } = await resumeJob({
@@ -61,25 +74,32 @@ export function registerResume(program: Command): void {
             redact: setup?.llm.redact,
             observe: { excludePaths: config.excludePaths },
             onJournal: (journal) => attachReporter(journal, flags.json === true),
-            executor: async (run) =>
-              createLocalExecutor({
-                repo: repo.root,
-                runId: run.runId,
-                plan: run.plan,
-                // Agents enforce the task cap in force (journaled), not the one the config has now.
-                config: { ...config, budget: run.scheduler.current.budget },
-                worktreeRoot: root,
-                sharedPrefix: await buildSharedPrefix(repo.root, config),
-                memory: memoryFromEvents(run.journal.history()),
-                llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
-                state: () => run.scheduler.current,
-                plugins,
-                pluginTools: tools,
-              }),
+            executor: async (run) => {
+              built = await buildExecutor(
+                {
+                  repo: repo.root,
+                  runId: run.runId,
+                  plan: run.plan,
+                  // Agents enforce the task cap in force (journaled), not the one the config has now.
+                  config: { ...config, budget: run.scheduler.current.budget },
+                  worktreeRoot: root,
+                  sharedPrefix: await buildSharedPrefix(repo.root, config),
+                  memory: memoryFromEvents(run.journal.history()),
+                  llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
+                  state: () => run.scheduler.current,
+                  plugins,
+                  pluginTools: tools,
+                },
+                setting,
+                agentModel,
+              );
+              return built.executor;
+            },
           });
           (flags.json ? process.stderr : process.stdout).write(`${formatSummary(state)}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
+          await built?.close();
           interrupt.dispose();
         }
       },
