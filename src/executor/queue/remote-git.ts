@@ -118,29 +118,38 @@ export async function cacheClone(dataDir: string, remote: string): Promise<strin
 export async function prepareTaskRefs(
   cache: string,
   remote: string,
-  job: { runId: string; taskId: string; baseCommit: string },
+  job: { runId: string; taskId: string; baseCommit: string; firstAttempt: boolean },
   worktreeOf: (taskId: string) => string,
 ): Promise<{ resumedFrom: string | null }> {
   const { runId, taskId } = job;
   const baseRef = remoteRefs.base(runId, job.baseCommit);
   const taskRef = remoteRefs.task(runId, taskId);
-  let found: Map<string, string>;
-  try {
-    found = await lsRemote(cache, remote, [baseRef, taskRef]);
-  } catch (error) {
-    throw remoteFailure('reading the git remote', remote, error);
+  // A first attempt has no branch on the remote yet: one fetch of the base (none if it is here).
+  let remoteHead: string | null = null;
+  if (!job.firstAttempt) {
+    try {
+      remoteHead = (await lsRemote(cache, remote, [taskRef])).get(taskRef) ?? null;
+    } catch (error) {
+      throw remoteFailure('reading the git remote', remote, error);
+    }
   }
-  if (found.get(baseRef) !== job.baseCommit)
-    throw new RemoteError(
-      `the remote has no base ${job.baseCommit.slice(0, 12)} for task ${taskId} (${baseRef})`,
-    );
-  const specs = [`+${baseRef}:${baseRef}`];
-  const remoteHead = found.get(taskRef) ?? null;
-  if (remoteHead) specs.push(`+${taskRef}:${taskRef}`);
-  try {
-    await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: cache, timeoutMs: networkMs });
-  } catch (error) {
-    throw remoteFailure(`fetching task ${taskId} from`, remote, error);
+  const haveBase =
+    (await git(['cat-file', '-e', `${job.baseCommit}^{commit}`], { cwd: cache, okExitCodes: [1, 128] }))
+      .exitCode === 0;
+  const specs = [
+    ...(haveBase ? [] : [`+${baseRef}:${baseRef}`]),
+    ...(remoteHead ? [`+${taskRef}:${taskRef}`] : []),
+  ];
+  if (specs.length > 0) {
+    try {
+      await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: cache, timeoutMs: networkMs });
+    } catch (error) {
+      throw remoteFailure(
+        `fetching task ${taskId} (base ${job.baseCommit.slice(0, 12)}) from`,
+        remote,
+        error,
+      );
+    }
   }
   if (!remoteHead) return { resumedFrom: null };
   const branch = taskBranch(runId, taskId);

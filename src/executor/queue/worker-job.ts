@@ -99,8 +99,12 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
   }
   const cache = await cacheClone(scope.dataDir, remote);
   const worktreeRoot = join(scope.dataDir, 'worktrees');
-  await prepareTaskRefs(cache, remote, { runId: data.runId, taskId, baseCommit: data.baseCommit }, (id) =>
-    worktreePath(worktreeRoot, data.runId, id),
+  const firstAttempt = data.attempt === 1 && job.started === 1;
+  await prepareTaskRefs(
+    cache,
+    remote,
+    { runId: data.runId, taskId, baseCommit: data.baseCommit, firstAttempt },
+    (id) => worktreePath(worktreeRoot, data.runId, id),
   );
   const job_ = { runId: data.runId, taskId };
   let registered: () => void = () => undefined;
