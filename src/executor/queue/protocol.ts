@@ -37,6 +37,8 @@ export interface TaskJob {
   /** Shared memory as the orchestrator knows it when the job is queued. */
   findings: Omit<Finding, 'seq'>[];
   dependencies: DependencyReport[];
+  /** Queued again after Redis lost the job: an earlier attempt may have pushed the task branch. */
+  requeued?: boolean;
 }
 
 /** The job's return value: the work's outcome (`done` means the head is pushed under tasks/). */

@@ -62,11 +62,16 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     return pushed;
   };
 
-  const enqueue = async (task: Task, ctx: TaskContext): Promise<Job<TaskJob, JobResult>> => {
+  const enqueue = async (
+    task: Task,
+    ctx: TaskContext,
+    requeued = false,
+  ): Promise<Job<TaskJob, JobResult>> => {
     await pushBaseOnce(ctx.baseCommit);
     const jobId = jobIdOf(deps.runId, task.id, ctx.attempt, randomBytes(3).toString('hex'));
     await client.hset(runKeys.jobs(deps.runId), task.id, jobId);
-    const job = await queue.add('task', jobData(deps, options, task, ctx), {
+    const data = { ...jobData(deps, options, task, ctx), ...(requeued ? { requeued } : {}) };
+    const job = await queue.add('task', data, {
       jobId,
       attempts: jobAttempts,
       backoff: { type: 'fixed', delay: 1000 },
@@ -123,7 +128,7 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
         level: 'warn',
         message: `job ${lost.id ?? ''} of task ${task.id} vanished from Redis; queued again`,
       });
-      return enqueue(task, ctx);
+      return enqueue(task, ctx, true);
     },
   };
 

@@ -99,7 +99,7 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
   }
   const cache = await cacheClone(scope.dataDir, remote);
   const worktreeRoot = join(scope.dataDir, 'worktrees');
-  const firstAttempt = data.attempt === 1 && job.started === 1;
+  const firstAttempt = data.attempt === 1 && job.started === 1 && data.requeued !== true;
   await prepareTaskRefs(
     cache,
     remote,
