@@ -14,7 +14,7 @@ const uiOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/merge-corpus/cases/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

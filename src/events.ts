@@ -100,13 +100,22 @@ export type RunEventBody =
       exitCode: number | null;
       output: string;
     }
-  | { type: 'task.merged'; taskId: string; commit: string; resultBranch: string }
+  | {
+      type: 'task.merged';
+      taskId: string;
+      commit: string;
+      resultBranch: string;
+      /** Files git conflicted on that the structured merge settled (`merge.structured`). */
+      structured?: string[];
+    }
   | {
       type: 'task.conflicted';
       taskId: string;
       files: ConflictSummary[];
       taskCommit: string;
       resultCommit: string;
+      /** Files of this merge the structured merge settled; the rest (`files`) await review. */
+      structured?: string[];
     }
   | { type: 'task.failed'; taskId: string; reason: string }
   | { type: 'task.blocked'; taskId: string; by: string[] }

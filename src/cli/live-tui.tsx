@@ -1,3 +1,4 @@
+import { StructuredMerger } from '../git/structured/structured-merge.js';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { runTui } from '../ui/tui.js';
 import { ConflictReview } from '../ui/review/index.js';
@@ -105,7 +106,13 @@ function LiveReview(
   const { run, started, source, finished } = props;
   // Stable across renders: ConflictReview reloads whenever `load` changes.
   const load = useCallback(
-    () => openReviewSessions(run.repo.root, run.repo.commonDir, foldRun(started.runId, source.history())),
+    () =>
+      openReviewSessions(
+        run.repo.root,
+        run.repo.commonDir,
+        foldRun(started.runId, source.history()),
+        run.config.merge.structured ? new StructuredMerger() : undefined,
+      ),
     [run, started, source],
   );
   const services = useMemo(() => {

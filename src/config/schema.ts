@@ -101,6 +101,12 @@ export const configSchema = z.strictObject({
     .nullable()
     .default(null),
   commitHooks: z.boolean().default(true),
+  merge: z
+    .strictObject({
+      /** Settle git's content conflicts by syntax where both sides provably touched different nodes. */
+      structured: z.boolean().default(true),
+    })
+    .default({ structured: true }),
   budget: z
     .strictObject({
       runUsd: z.number().positive().nullable().default(null),

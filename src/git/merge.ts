@@ -5,6 +5,8 @@ import { classifyConflicts, parseMergeTreeOutput } from './merge-output.js';
 import { casUpdateBranch, commitTree, isAncestor, readBranch } from './plumbing.js';
 import { resultBranch } from './refs.js';
 import { MaestroError } from '../errors.js';
+import { settleByStructure } from './structured-tree.js';
+import type { StructuredMerger } from './structured/structured-merge.js';
 
 /**
  * Merges into `maestro/<runId>/result` entirely in memory: `merge-tree --write-tree`, then
@@ -37,12 +39,29 @@ export interface MergeRequest {
   /** The tree of `expected`, when the caller knows it (saves looking it up). */
   expectedTree?: string;
   env?: Record<string, string>;
+  /** Settle git's content conflicts by syntax where provably safe (`merge.structured`). */
+  structured?: StructuredMerger;
 }
 
 export type MergeResult =
-  | { status: 'merged'; commit: string; tree: string; previous: string; theirs: string }
+  | {
+      status: 'merged';
+      commit: string;
+      tree: string;
+      previous: string;
+      theirs: string;
+      /** Files git conflicted on that the structured merge settled. */
+      structured: string[];
+    }
   | { status: 'up-to-date'; commit: string; theirs: string }
-  | { status: 'conflicted'; ours: string; theirs: string; tree: string; conflicts: ConflictFile[] }
+  | {
+      status: 'conflicted';
+      ours: string;
+      theirs: string;
+      tree: string;
+      conflicts: ConflictFile[];
+      structured: string[];
+    }
   /** Someone moved the result branch meanwhile: nothing was written; merge again from `actual`. */
   | { status: 'race-lost'; expected: string; actual: string | null; theirs: string };
 
@@ -55,11 +74,13 @@ export async function mergeIntoResult(repo: string, request: MergeRequest): Prom
   const theirs = await commitOf(repo, request.theirs);
   const knownTree = request.expected !== undefined ? request.expectedTree : undefined;
   const [merged, oursTree] = await Promise.all([
-    mergeTrees(repo, ours, theirs),
+    mergeTrees(repo, ours, theirs, request.structured),
     knownTree ?? treeOf(repo, ours),
   ]);
-  if (!merged.clean)
-    return { status: 'conflicted', ours, theirs, tree: merged.tree, conflicts: merged.conflicts };
+  if (!merged.clean) {
+    const { tree, conflicts, structured } = merged;
+    return { status: 'conflicted', ours, theirs, tree, conflicts, structured };
+  }
   // Same tree as ours: theirs may already be merged; only then is the ancestry walk worth its cost.
   if (merged.tree === oursTree && (await isAncestor(repo, theirs, ours))) {
     return { status: 'up-to-date', commit: ours, theirs };
@@ -67,7 +88,14 @@ export async function mergeIntoResult(repo: string, request: MergeRequest): Prom
   const commit = await commitTree(repo, merged.tree, [ours, theirs], request.message, request.env);
   const update = await casUpdateBranch(repo, branch, commit, ours, `maestro: merge task ${request.taskId}`);
   if (!update.ok) return { status: 'race-lost', expected: ours, actual: update.actual, theirs };
-  return { status: 'merged', commit, tree: merged.tree, previous: ours, theirs };
+  return {
+    status: 'merged',
+    commit,
+    tree: merged.tree,
+    previous: ours,
+    theirs,
+    structured: merged.structured,
+  };
 }
 
 export interface BatchMergeTask {
@@ -146,19 +174,35 @@ export interface TreeMerge {
   clean: boolean;
   tree: string;
   conflicts: ConflictFile[];
+  /** Files git conflicted on that the structured merge settled (their merged text is in `tree`). */
+  structured: string[];
 }
 
-/** Three-way merge of two commits into a tree; conflicted content comes back parsed into hunks. */
-export async function mergeTrees(repo: string, ours: string, theirs: string): Promise<TreeMerge> {
+/**
+ * Three-way merge of two commits into a tree; conflicted content comes back parsed into hunks.
+ * With `structured`, content conflicts it can settle by syntax are written into the tree instead.
+ */
+export async function mergeTrees(
+  repo: string,
+  ours: string,
+  theirs: string,
+  structured?: StructuredMerger,
+): Promise<TreeMerge> {
   const result = await git(
     ['-c', 'merge.conflictStyle=zdiff3', 'merge-tree', '--write-tree', '-z', '--messages', ours, theirs],
     { cwd: repo, okExitCodes: [1] },
   );
   const output = parseMergeTreeOutput(result.stdout);
-  if (result.exitCode === 0) return { clean: true, tree: output.tree, conflicts: [] };
+  if (result.exitCode === 0) return { clean: true, tree: output.tree, conflicts: [], structured: [] };
   const conflicts = classifyConflicts(output);
+  if (structured) {
+    const settled = await settleByStructure(repo, { tree: output.tree, conflicts }, structured);
+    await attachMarkedText(repo, output.tree, settled.conflicts);
+    const { tree, structured: paths } = settled;
+    return { clean: settled.conflicts.length === 0, tree, conflicts: settled.conflicts, structured: paths };
+  }
   await attachMarkedText(repo, output.tree, conflicts);
-  return { clean: false, tree: output.tree, conflicts };
+  return { clean: false, tree: output.tree, conflicts, structured: [] };
 }
 
 /** Read the marker-carrying files git wrote into the merged tree and parse their hunks. */

@@ -39,6 +39,8 @@ export interface SessionFile {
   /** Whole texts of each side (text files only), for whole-file picks and display. */
   sides: { ours?: string; theirs?: string };
   history: FileState[];
+  /** Settled by the structured merge: its result is the second state; undo turns it back into git's conflict. */
+  structured?: boolean;
 }
 
 export interface PickRecord {
@@ -89,6 +91,8 @@ export interface SessionInput {
   files: ConflictFile[];
   /** Whole texts of the sides of each text file, by path (read from the stage blobs). */
   sideTexts: Record<string, { ours?: string; theirs?: string }>;
+  /** Texts the structured merge settled, by path: those files start resolved, one undo from git's conflict. */
+  settled?: Record<string, string>;
 }
 
 /** Content and add/add conflicts carrying markers are resolved as text; the rest by sides. */
@@ -102,6 +106,19 @@ export function isTextConflict(file: ConflictFile): boolean {
 }
 
 export function createSession(input: SessionInput): ResolutionSession {
+  const session = openedSession(input);
+  for (const [index, file] of session.files.entries()) {
+    const settled = input.settled?.[file.path];
+    if (settled === undefined || !file.text) continue;
+    file.history.push({ kind: 'text', text: settled });
+    file.structured = true;
+    session.order.push(index);
+    session.picks.push({ path: file.path, hunk: -1, pick: 'structured' });
+  }
+  return session;
+}
+
+function openedSession(input: SessionInput): ResolutionSession {
   return {
     version: 1,
     runId: input.runId,

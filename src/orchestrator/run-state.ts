@@ -21,6 +21,8 @@ export interface TaskView {
   commits: string[];
   mergedCommit?: string;
   conflict?: { files: ConflictSummary[]; taskCommit: string; resultCommit: string };
+  /** Files of its merge that git conflicted on and the structured merge settled. */
+  structured: string[];
   usage: Usage;
   costUsd: number;
   /** Why it failed or stopped. */
@@ -124,6 +126,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
             state: 'pending' as const,
             attempt: 0,
             commits: [],
+            structured: [],
             usage: emptyUsage(),
             costUsd: 0,
           },
@@ -179,7 +182,12 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
       });
     case 'task.merged':
       return {
-        ...task(event.taskId, { state: 'merged', mergedCommit: event.commit, finishedAt: event.time }),
+        ...task(event.taskId, {
+          state: 'merged',
+          mergedCommit: event.commit,
+          finishedAt: event.time,
+          structured: event.structured ?? [],
+        }),
         resultHead: event.commit,
       };
     case 'task.conflicted':
@@ -187,6 +195,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         state: 'conflicted',
         finishedAt: event.time,
         conflict: { files: event.files, taskCommit: event.taskCommit, resultCommit: event.resultCommit },
+        structured: event.structured ?? [],
       });
     case 'conflict.resolved': {
       const next = {

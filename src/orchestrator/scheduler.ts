@@ -32,8 +32,14 @@ export interface TaskContext {
 }
 
 export type TaskOutcome =
-  | { kind: 'merged'; commit: string }
-  | { kind: 'conflicted'; files: ConflictSummary[]; taskCommit: string; resultCommit: string }
+  | { kind: 'merged'; commit: string; structured?: string[] }
+  | {
+      kind: 'conflicted';
+      files: ConflictSummary[];
+      taskCommit: string;
+      resultCommit: string;
+      structured?: string[];
+    }
   | { kind: 'failed'; reason: string }
   | { kind: 'stopped'; reason: string };
 
@@ -264,7 +270,13 @@ export function stopReason(signal: AbortSignal): string {
 function terminalEvent(taskId: string, outcome: TaskOutcome, resultBranch: string): RunEventBody {
   switch (outcome.kind) {
     case 'merged':
-      return { type: 'task.merged', taskId, commit: outcome.commit, resultBranch };
+      return {
+        type: 'task.merged',
+        taskId,
+        commit: outcome.commit,
+        resultBranch,
+        ...(outcome.structured?.length && { structured: outcome.structured }),
+      };
     case 'conflicted':
       return {
         type: 'task.conflicted',
@@ -272,6 +284,7 @@ function terminalEvent(taskId: string, outcome: TaskOutcome, resultBranch: strin
         files: outcome.files,
         taskCommit: outcome.taskCommit,
         resultCommit: outcome.resultCommit,
+        ...(outcome.structured?.length && { structured: outcome.structured }),
       };
     case 'failed':
       return { type: 'task.failed', taskId, reason: outcome.reason };

@@ -6,6 +6,7 @@ import { mergeIntoResult } from '../git/merge.js';
 import { withTrailers } from '../git/snapshot.js';
 import type { ConflictFile } from '../git/conflict-types.js';
 import { MaestroError } from '../errors.js';
+import type { StructuredMerger } from '../git/structured/structured-merge.js';
 
 export interface MergeCredits {
   agentId: string;
@@ -33,6 +34,7 @@ export async function mergeTask(
   theirs: string,
   credits: MergeCredits,
   hint: MergeHint = {},
+  structured?: StructuredMerger,
 ): Promise<TaskOutcome> {
   const message = mergeMessage(ctx.runId, task, credits);
   return ctx.serializeMerge(async () => {
@@ -43,12 +45,13 @@ export async function mergeTask(
         taskId: task.id,
         theirs,
         message,
+        ...(structured && { structured }),
         ...(hint.resultHead !== undefined && { expected: hint.resultHead, expectedTree: hint.resultTree }),
       });
       switch (result.status) {
         case 'merged':
           Object.assign(hint, { resultHead: result.commit, resultTree: result.tree });
-          return { kind: 'merged', commit: result.commit };
+          return { kind: 'merged', commit: result.commit, structured: result.structured };
         case 'up-to-date':
           return { kind: 'merged', commit: result.commit };
         case 'conflicted':
@@ -57,6 +60,7 @@ export async function mergeTask(
             files: result.conflicts.map(summarize),
             taskCommit: result.theirs,
             resultCommit: result.ours,
+            structured: result.structured,
           };
         case 'race-lost':
           Object.assign(hint, { resultHead: result.actual ?? undefined, resultTree: undefined });

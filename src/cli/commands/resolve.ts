@@ -1,3 +1,4 @@
+import { StructuredMerger } from '../../git/structured/structured-merge.js';
 import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import { readRun } from '../../orchestrator/runs.js';
@@ -43,7 +44,8 @@ export function registerResolve(program: Command): void {
         );
       }
       const { config } = await loadRepoConfig(repo, command.optsWithGlobals<GlobalOptions>());
-      const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state);
+      const structured = config.merge.structured ? new StructuredMerger() : undefined;
+      const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state, structured);
       await runReview({
         sessions,
         services: configuredReviewServices({

@@ -41,7 +41,9 @@ export function formatStatus(state: RunState): string {
         ? `blocked by ${task.blockedBy.join(', ')}`
         : task.conflict
           ? `conflict in ${task.conflict.files.map((f) => f.path).join(', ')}`
-          : '');
+          : task.structured.length > 0
+            ? `merged by structure: ${task.structured.join(', ')}`
+            : '');
     return `  ${id.padEnd(width)}  ${task.state.padEnd(10)}  ${usd(task.costUsd).padStart(8)}  ${task.worker ? `@${task.worker}  ` : ''}${task.attempt > 1 ? `attempt ${task.attempt}  ` : ''}${why}`.trimEnd();
   });
   return [`${state.objective || '(no objective)'}`, ...rows, formatSummary(state)].join('\n');

@@ -26,9 +26,9 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
         ? undefined
         : `${event.taskId}: validation failed: ${event.command} (exit ${event.exitCode ?? 'signal'})`;
     case 'task.merged':
-      return `${event.taskId}: merged ${event.commit.slice(0, 8)} ${cost}`;
+      return `${event.taskId}: merged ${event.commit.slice(0, 8)} ${cost}${byStructure(event.structured)}`;
     case 'task.conflicted':
-      return `${event.taskId}: CONFLICT in ${event.files.map((f) => f.path).join(', ')} — waits for review`;
+      return `${event.taskId}: CONFLICT in ${event.files.map((f) => f.path).join(', ')} — waits for review${byStructure(event.structured)}`;
     case 'task.failed':
       return `${event.taskId}: FAILED: ${event.reason}`;
     case 'task.blocked':
@@ -84,6 +84,10 @@ export function createLineReporter(write: (line: string) => void): (event: RunEv
 /** `--json`: every event as one JSON line (NDJSON), as journaled. */
 export function createJsonReporter(write: (line: string) => void): (event: RunEvent) => void {
   return (event) => write(`${JSON.stringify(event)}\n`);
+}
+
+function byStructure(files: string[] | undefined): string {
+  return files?.length ? ` (merged by structure: ${files.join(', ')})` : '';
 }
 
 function firstLine(text: string): string {

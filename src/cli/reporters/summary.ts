@@ -38,6 +38,8 @@ export function formatSummary(state: RunState): string {
     `run ${state.runId} ${state.outcome ?? state.phase}: ${merged.length}/${state.order.length} tasks merged into ${branch}`,
   ];
   if (merged.length > 0) lines.push(`  merged:     ${merged.join(', ')}`);
+  const structured = structuredFiles(state);
+  if (structured.length > 0) lines.push(`  merged by structure: ${structured.join(', ')}`);
   if (conflicted.length > 0) {
     const files = conflicted.map(
       (id) => `${id} (${(state.tasks[id]?.conflict?.files ?? []).map((f) => f.path).join(', ')})`,
@@ -58,6 +60,11 @@ export function formatSummary(state: RunState): string {
   lines.push(`  cost ${usd(state.costUsd)}${cap}, time ${duration(elapsed)}`);
   lines.push(`  next: ${nextStep(state, branch)}`);
   return lines.join('\n');
+}
+
+/** `path (task)` for every file a structured merge settled, in run order. */
+export function structuredFiles(state: RunState): string[] {
+  return state.order.flatMap((id) => (state.tasks[id]?.structured ?? []).map((path) => `${path} (${id})`));
 }
 
 function nextStep(state: RunState, branch: string): string {

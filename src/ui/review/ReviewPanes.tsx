@@ -23,6 +23,12 @@ const tokenColor: Record<TokenKind, string | undefined> = {
 
 const statusGlyph = { resolved: ['✓', 'green'], unresolved: ['✗', 'red'], broken: ['!', 'red'] } as const;
 
+function resolvedLabel(file: SessionFile): string {
+  if (currentState(file).kind === 'delete') return 'deleted';
+  // Undoing a structured merge gives back git's conflict, hunks and all.
+  return file.structured && file.history.length === 2 ? 'merged by structure' : 'resolved';
+}
+
 export function resolvedCount(session: ResolutionSession): number {
   return session.files.filter((file) => fileStatus(file) === 'resolved').length;
 }
@@ -234,8 +240,7 @@ export function FileDetail(props: {
     return <Text color="red">The conflict markers are broken: E edits the whole file.</Text>;
   return (
     <Text>
-      <Text color="green">✓</Text> {currentState(file).kind === 'delete' ? 'deleted' : 'resolved'}: z undoes,
-      E edits the whole file
+      <Text color="green">✓</Text> {resolvedLabel(file)}: z undoes, E edits the whole file
     </Text>
   );
 }

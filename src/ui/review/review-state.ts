@@ -277,6 +277,8 @@ export function describeFile(file: SessionFile): string {
       const hunks = currentHunks(file).length;
       if (fileStatus(file) === 'broken') return 'broken markers: edit with E';
       if (hunks > 0) return `${hunks} hunk${hunks === 1 ? '' : 's'} left`;
+      if (file.structured && file.history.length === 2)
+        return 'merged by structure (z: back to the conflict)';
       return file.history.length > 1 ? 'resolved' : 'no markers';
     }
     case 'side':

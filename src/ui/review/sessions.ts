@@ -2,6 +2,8 @@ import type { RunEventBody } from '../../events.js';
 import type { RunState } from '../../orchestrator/run-state.js';
 import type { ConflictHunk } from '../../git/conflict-types.js';
 import { mergeTrees } from '../../git/merge.js';
+import { settleByStructure } from '../../git/structured-tree.js';
+import type { StructuredMerger } from '../../git/structured/structured-merge.js';
 import { git } from '../../git/runner.js';
 import {
   commitResolution,
@@ -53,12 +55,14 @@ async function branchHead(repo: string, ref: string): Promise<string | null> {
 
 /**
  * One session per pending conflict: the task merged again onto the result branch as it is now
- * (git's merge is deterministic, so an unchanged branch resumes the saved picks).
+ * (git's merge is deterministic, so an unchanged branch resumes the saved picks). With
+ * `structured`, the files it settles are listed already resolved, one undo from git's conflict.
  */
 export async function openReviewSessions(
   repo: string,
   commonDir: string,
   state: RunState,
+  structured?: StructuredMerger,
 ): Promise<ResolutionSession[]> {
   const ours = oursLabel(state);
   const sessions: ResolutionSession[] = [];
@@ -66,6 +70,7 @@ export async function openReviewSessions(
     const head = (await branchHead(repo, resultRef(pending.runId))) ?? pending.resultCommit;
     const merge = await mergeTrees(repo, head, pending.taskCommit);
     if (merge.clean) continue;
+    const settled = structured ? (await settleByStructure(repo, merge, structured)).settled : {};
     sessions.push(
       await openSession(repo, commonDir, {
         runId: pending.runId,
@@ -75,6 +80,7 @@ export async function openReviewSessions(
         taskCommit: pending.taskCommit,
         mergeTree: merge.tree,
         files: merge.conflicts,
+        settled,
       }),
     );
   }

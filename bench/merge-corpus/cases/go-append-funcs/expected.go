@@ -1,0 +1,7 @@
+package util
+
+func One() int { return 1 }
+
+func Two() int { return 2 }
+
+func Three() int { return 3 }

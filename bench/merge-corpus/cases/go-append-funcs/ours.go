@@ -1,0 +1,5 @@
+package util
+
+func One() int { return 1 }
+
+func Two() int { return 2 }

@@ -1,0 +1,6 @@
+package main
+
+func run() {
+	auth()
+	start()
+}

@@ -1,0 +1,5 @@
+package main
+
+var codes = map[string]int{
+	"ok": 200,
+}

@@ -1,0 +1,6 @@
+package main
+
+var codes = map[string]int{
+	"ok": 200,
+	"created": 201,
+}

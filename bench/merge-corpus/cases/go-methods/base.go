@@ -1,0 +1,5 @@
+package store
+
+type S struct{}
+
+func (s *S) Get() {}

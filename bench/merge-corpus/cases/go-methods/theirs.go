@@ -1,0 +1,7 @@
+package store
+
+type S struct{}
+
+func (s *S) Get() {}
+
+func (s *S) Delete() {}

@@ -1,0 +1,5 @@
+package main
+
+func a() {}
+
+func helper() int { return 2 }

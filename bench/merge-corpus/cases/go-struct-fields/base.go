@@ -1,0 +1,5 @@
+package model
+
+type User struct {
+	ID string
+}

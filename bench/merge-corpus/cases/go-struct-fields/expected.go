@@ -1,0 +1,7 @@
+package model
+
+type User struct {
+	ID string
+	Name string
+	Email string
+}

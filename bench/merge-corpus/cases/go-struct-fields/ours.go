@@ -1,0 +1,6 @@
+package model
+
+type User struct {
+	ID string
+	Name string
+}

@@ -1,0 +1,7 @@
+export function one() {
+  return 1;
+}
+
+export function three() {
+  return 3;
+}

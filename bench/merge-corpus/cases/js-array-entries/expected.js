@@ -1,0 +1,5 @@
+export const plugins = [
+  'a',
+  'b',
+  'c',
+];

@@ -1,0 +1,3 @@
+export function run(app) {
+  app.start();
+}

@@ -1,0 +1,4 @@
+export function run(app) {
+  app.use(logger);
+  app.start();
+}

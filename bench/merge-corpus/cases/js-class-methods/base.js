@@ -1,0 +1,5 @@
+export class Cart {
+  constructor() {
+    this.items = [];
+  }
+}

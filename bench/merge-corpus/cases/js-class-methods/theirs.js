@@ -1,0 +1,9 @@
+export class Cart {
+  constructor() {
+    this.items = [];
+  }
+
+  clear() {
+    this.items = [];
+  }
+}

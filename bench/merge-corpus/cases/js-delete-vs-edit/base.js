@@ -1,0 +1,7 @@
+export function a() {
+  return 1;
+}
+
+export function b() {
+  return 2;
+}

@@ -1,0 +1,3 @@
+export function area(w) {
+  return w * w;
+}

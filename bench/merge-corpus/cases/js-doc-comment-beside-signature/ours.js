@@ -1,0 +1,4 @@
+/** The area of a square. */
+export function area(w) {
+  return w * w;
+}

@@ -1,0 +1,3 @@
+export function area(w, h = w) {
+  return w * h;
+}

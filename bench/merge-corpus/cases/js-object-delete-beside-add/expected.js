@@ -1,0 +1,4 @@
+export const flags = {
+  a: true,
+  c: true,
+};

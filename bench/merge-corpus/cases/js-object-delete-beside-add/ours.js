@@ -1,0 +1,3 @@
+export const flags = {
+  a: true,
+};

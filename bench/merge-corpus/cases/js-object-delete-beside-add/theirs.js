@@ -1,0 +1,5 @@
+export const flags = {
+  a: true,
+  b: false,
+  c: true,
+};

@@ -1,0 +1,2 @@
+export function one() { return 1; }
+export function two() { return 2; }

@@ -1,0 +1,4 @@
+export const all = {
+  ...base,
+  ...extra,
+};

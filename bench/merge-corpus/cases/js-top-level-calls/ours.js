@@ -1,0 +1,2 @@
+app.use(a);
+app.use(b);

@@ -1,0 +1,3 @@
+def run(app):
+    app.use('log')
+    app.start()

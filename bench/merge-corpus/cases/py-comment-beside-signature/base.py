@@ -1,0 +1,2 @@
+def area(w):
+    return w * w

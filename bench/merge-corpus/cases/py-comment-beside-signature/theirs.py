@@ -1,0 +1,2 @@
+def area(w, h=None):
+    return w * (h or w)

@@ -1,0 +1,4 @@
+class Api:
+    @route('/')
+    def index(self):
+        return 'ok'

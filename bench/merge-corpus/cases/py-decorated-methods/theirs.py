@@ -1,0 +1,8 @@
+class Api:
+    @route('/')
+    def index(self):
+        return 'ok'
+
+    @route('/b')
+    def b(self):
+        return 'b'

@@ -1,0 +1,5 @@
+ROUTES = {
+    'home': '/',
+    'about': '/about',
+    'blog': '/blog',
+}

@@ -1,0 +1,4 @@
+ROUTES = {
+    'home': '/',
+    'blog': '/blog',
+}

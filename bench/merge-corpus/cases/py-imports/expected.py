@@ -1,0 +1,7 @@
+import os
+import sys
+import json
+
+
+def main():
+    return os.getcwd()

@@ -1,0 +1,5 @@
+APPS = [
+    'core',
+    'auth',
+    'blog',
+]

@@ -1,0 +1,7 @@
+export type Id = string;
+
+export type Name = string;
+
+export interface Point {
+  x: number;
+}

@@ -1,0 +1,3 @@
+export type Id = string;
+
+export type Name = string;

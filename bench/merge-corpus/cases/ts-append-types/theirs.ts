@@ -1,0 +1,5 @@
+export type Id = string;
+
+export interface Point {
+  x: number;
+}

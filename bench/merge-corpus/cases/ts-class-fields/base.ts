@@ -1,0 +1,3 @@
+export class Store {
+  private items: string[] = [];
+}

@@ -1,0 +1,4 @@
+export class Store {
+  private items: string[] = [];
+  private size = 0;
+}

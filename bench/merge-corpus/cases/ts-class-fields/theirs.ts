@@ -1,0 +1,4 @@
+export class Store {
+  private items: string[] = [];
+  readonly name = 'store';
+}

@@ -1,0 +1,5 @@
+export enum Color {
+  Red,
+  Green,
+  Blue,
+}

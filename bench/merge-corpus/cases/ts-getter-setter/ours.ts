@@ -1,0 +1,6 @@
+export class Box {
+  #v = 0;
+  get value() {
+    return this.#v;
+  }
+}

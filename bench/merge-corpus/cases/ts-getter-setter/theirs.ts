@@ -1,0 +1,6 @@
+export class Box {
+  #v = 0;
+  set value(v: number) {
+    this.#v = v;
+  }
+}

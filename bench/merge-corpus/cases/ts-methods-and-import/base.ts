@@ -1,0 +1,5 @@
+import { Db } from './db.js';
+
+export class Repo {
+  constructor(private db: Db) {}
+}

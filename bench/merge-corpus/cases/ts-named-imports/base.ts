@@ -1,0 +1,3 @@
+import { a } from './m.js';
+
+export const x = a;

@@ -1,0 +1,3 @@
+import { a, b } from './m.js';
+
+export const x = a + b;

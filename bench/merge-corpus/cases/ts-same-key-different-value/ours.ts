@@ -1,0 +1,4 @@
+export const env = {
+  mode: 'dev',
+  port: 3000,
+};
