@@ -61,6 +61,8 @@ export type RunEventBody =
       worktree: string;
       baseCommit: string;
       attempt: number;
+      /** The `maestro worker` that runs the task (queue executor); absent for this machine. */
+      worker?: string;
     }
   | { type: 'task.worktree_ready'; taskId: string; worktree: string; ms: number }
   /** `kind: 'thinking'`: the model's visible reasoning, shown apart from what it says. */

@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status.js';
 import { registerRuns } from './commands/runs.js';
 import { registerClean } from './commands/clean.js';
 import { registerResume } from './commands/resume.js';
+import { registerWorker } from './commands/worker.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerClean(program);
   registerResume(program);
   registerDoctor(program);
+  registerWorker(program);
   return program;
 }
 

@@ -7,12 +7,15 @@ import {
   planFromFlags,
   prepareModel,
   printRejectedPlan,
+  parseProvider,
   type ModelSetup,
   type PlanFlags,
 } from './commands/run-shared.js';
 import { runJob, type StartedRun } from '../orchestrator/run-job.js';
-import { createLocalExecutor } from '../executor/local.js';
 import { AgentProcessRecords } from '../orchestrator/agent-processes.js';
+import { buildExecutor, executorSetting, parseExecutorKind, type BuiltExecutor } from '../executor/select.js';
+import type { ExecutorSetting } from '../config/schema.js';
+import { resolveModel } from '../llm/resolve.js';
 import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, resolveCommit, type RepoInfo } from '../git/repo.js';
 import { assertRunRefsFree } from '../git/refs.js';
@@ -36,7 +39,7 @@ import {
   type DeliverOptions,
 } from '../orchestrator/deliver.js';
 import { formatSummary } from './reporters/summary.js';
-import { openRunSandbox, type RunSandbox } from './run-sandbox.js';
+import { openRunSandbox, type RunSandbox } from '../sandbox/open-run.js';
 import { describeSensitive, sensitiveChanges } from '../orchestrator/sensitive-changes.js';
 import { UsageError } from '../errors.js';
 
@@ -49,6 +52,8 @@ export interface RunFlags extends PlanFlags {
   checkout?: boolean;
   push?: boolean;
   pr?: boolean;
+  /** `local` or `queue` (default: the config's executor.kind). */
+  executor?: string;
 }
 
 /** A run with its config, plugins and repository checked, before anything is planned. */
@@ -64,6 +69,8 @@ export interface PreparedRun {
   runId: string;
   /** How agents' processes run (checked before anything is planned). */
   sandbox: RunSandbox;
+  /** Where tasks run: this machine, or workers taking jobs from a queue. */
+  executor: ExecutorSetting;
   /** The LLM service for the run's model; created (and its key checked) on first use. */
   model(): ModelSetup;
   setup(): ModelSetup | undefined;
@@ -96,6 +103,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
   await prepareWorktreeRoot(info, root);
   const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
   if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
+  const executor = executorSetting(config, parseExecutorKind(flags.executor));
   let setup: ModelSetup | undefined;
   return {
     repo,
@@ -108,6 +116,7 @@ export async function prepareRun(flags: RunFlags, globals: GlobalOptions, cwd: s
     sandbox,
     maxAgents,
     runId,
+    executor,
     model: () => (setup ??= prepareModel(config, flags)),
     setup: () => setup,
   };
@@ -133,8 +142,9 @@ export async function planRun(
     () => Promise.resolve(run.sandbox.confiner),
   ).catch(printRejectedPlan);
   const plan = await runAfterPlan(run.plugins, { runId: run.runId, plan: obtained.plan });
-  // Agents need the model too: check its key now, before the first worktree exists.
-  if (run.config.agent === 'builtin') run.model();
+  // Agents need the model too: check its key now, before the first worktree exists. Queue workers
+  // hold their own keys, so a queue run needs one here only if the model plans.
+  if (run.config.agent === 'builtin' && run.executor.kind === 'local') run.model();
   return { plan, obtained };
 }
 
@@ -169,50 +179,71 @@ async function executeWith(
   setup: ReturnType<PreparedRun['setup']>,
   memoryServer: MemoryMcpServer | undefined,
 ): Promise<RunState> {
-  const { state } = await runJob({
-    repo: run.repo.root,
-    commonDir: run.repo.commonDir,
-    runId: run.runId,
-    plan: planned.plan,
-    planSource: planned.obtained.source,
-    planUsage: planned.obtained.usage && {
-      usage: planned.obtained.usage,
-      costUsd: planned.obtained.costUsd ?? 0,
-    },
-    baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
-    maxAgents: run.maxAgents,
-    model: setup?.resolved.model ?? 'external',
-    provider: setup?.resolved.provider ?? 'external',
-    budget: run.config.budget,
-    confinement: run.sandbox.confinement,
-    serializeOverlaps: flags.serializeOverlaps,
-    signal: hooks.signal,
-    redact: setup?.llm.redact,
-    observe: { excludePaths: run.config.excludePaths },
-    onJournal: hooks.onJournal,
-    onScheduler: hooks.onScheduler,
-    executor: async (started) =>
-      createLocalExecutor({
-        repo: run.repo.root,
-        runId: started.runId,
-        plan: started.plan,
-        config: run.config,
-        worktreeRoot: run.worktreeRoot,
-        slots: run.maxAgents,
-        sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
-        memory: new SharedMemory(),
-        llmFor: setup && agentLlmFor(setup.llm, setup.resolved, run.config, started.runId),
-        state: () => started.scheduler.current,
-        plugins: run.plugins,
-        pluginTools: run.pluginTools,
-        sandbox: run.sandbox.confiner,
+  const agentModel = builtinModel(run, flags, setup);
+  let built: BuiltExecutor | undefined;
+  try {
+    const { state } = await runJob({
+      repo: run.repo.root,
+      commonDir: run.repo.commonDir,
+      runId: run.runId,
+      plan: planned.plan,
+      planSource: planned.obtained.source,
+      planUsage: planned.obtained.usage && {
+        usage: planned.obtained.usage,
+        costUsd: planned.obtained.costUsd ?? 0,
+      },
+      baseRef: flags.base ?? run.info.head.branch ?? 'HEAD',
+      maxAgents: run.maxAgents,
+      model: setup?.resolved.model ?? agentModel?.model ?? 'external',
+      provider: setup?.resolved.provider ?? agentModel?.provider ?? 'external',
+      budget: run.config.budget,
+      confinement: run.sandbox.confinement,
+      serializeOverlaps: flags.serializeOverlaps,
+      signal: hooks.signal,
+      redact: setup?.llm.redact,
+      observe: { excludePaths: run.config.excludePaths },
+      onJournal: hooks.onJournal,
+      onScheduler: hooks.onScheduler,
+      executor: async (started) => {
+        const deps = {
+          repo: run.repo.root,
+          runId: started.runId,
+          plan: started.plan,
+          config: run.config,
+          worktreeRoot: run.worktreeRoot,
+          sharedPrefix: await buildSharedPrefix(run.repo.root, run.config),
+          memory: new SharedMemory(),
+          llmFor:
+            run.executor.kind === 'local' && setup
+              ? agentLlmFor(setup.llm, setup.resolved, run.config, started.runId)
+              : undefined,
+          state: () => started.scheduler.current,
+          plugins: run.plugins,
+          pluginTools: run.pluginTools,
+          slots: run.maxAgents,
+          sandbox: run.sandbox.confiner,
+          agentProcesses: new AgentProcessRecords(started.dir),
+          ...(memoryServer && { memoryServer }),
+        };
+        built = await buildExecutor(deps, run.executor, agentModel);
+        return built.executor;
+      },
+    });
+    return state;
+  } finally {
+    await built?.close();
+  }
+}
 
-        agentProcesses: new AgentProcessRecords(started.dir),
-
-        ...(memoryServer && { memoryServer }),
-      }),
-  });
-  return state;
+/** The built-in agents' model: the run's LLM service's, or for a queue run resolved without a key. */
+function builtinModel(
+  run: PreparedRun,
+  flags: RunFlags,
+  setup: ModelSetup | undefined,
+): { model: string; provider: string } | null {
+  if (run.config.agent !== 'builtin') return null;
+  if (setup) return setup.resolved;
+  return resolveModel(flags.model ?? run.config.defaultModel, run.config, parseProvider(flags.provider));
 }
 
 /**

@@ -93,6 +93,25 @@ const agentLimitDefaults = {
 
 const snapshotDefaults = { maxFileBytes: 20 * 1024 * 1024 };
 
+/**
+ * Where tasks run: on this machine (the default), or as BullMQ jobs on Redis that `maestro worker`
+ * processes take, their branches coming back through a shared git remote.
+ */
+const executorSetting = z
+  .strictObject({
+    kind: z.enum(['local', 'queue']).default('local'),
+    /** Redis URL (`redis://…`, `rediss://…` for TLS); `MAESTRO_REDIS_URL` when omitted. */
+    redis: z.string().min(1).optional(),
+    /** The git remote workers fetch bases from and push task branches to (any git URL). */
+    remote: z.string().min(1).optional(),
+    /** The BullMQ queue name: workers of one queue serve every run that names it. */
+    queue: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'queue names are letters, digits, dashes and underscores')
+      .default('maestro'),
+  })
+  .default({ kind: 'local', queue: 'maestro' });
+
 export const configSchema = z.strictObject({
   defaultModel: z.string().min(1).default(DEFAULT_MODEL),
   provider: z.enum(['auto', 'openai', 'anthropic', 'ollama']).default('auto'),
@@ -174,6 +193,7 @@ export const configSchema = z.strictObject({
   allowEnv: z.array(z.string().min(1)).default([]),
   plugins: z.array(z.string().min(1)).default([]),
   templates: z.record(z.string().min(1), templateSetting).default({}),
+  executor: executorSetting,
   hooks: z
     .strictObject({
       postCreate: hookCommand.optional(),
@@ -188,6 +208,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type AgentSetting = MaestroConfig['agent'];
 export type PricingEntry = z.infer<typeof pricingEntry>;
 export type ProviderSettings = z.infer<typeof providerSettings>;
+export type ExecutorSetting = z.infer<typeof executorSetting>;
 
 /** The configuration with every default applied: what maestro uses when no file is found. */
 export function defaultConfig(): MaestroConfig {

@@ -95,7 +95,8 @@ function runCost(runId: string, events: readonly RunEvent[], pricing: Record<str
     } else if (event.type === 'budget.changed') {
       run.budget = event.budget;
     } else if (event.type === 'task.started') {
-      agentOf.set(event.taskId, event.agentId);
+      // An agent on a queue worker is named with its worker: `t1.1@build-3`.
+      agentOf.set(event.taskId, event.worker ? `${event.agentId}@${event.worker}` : event.agentId);
     } else if (event.type === 'agent.usage') {
       charge(event.taskId, event.model, event.usage, event.costUsd);
     } else if (event.type === 'plan.ready' && event.usage) {

@@ -66,7 +66,10 @@ export function startRunObservers(
   const running = (): RadarTask[] =>
     state.order.flatMap((id) => {
       const task = state.tasks[id];
-      return task && live.has(task.state) && task.worktree ? [{ id, worktree: task.worktree }] : [];
+      // A task on a queue worker has its worktree on that machine: nothing here to look at.
+      return task && live.has(task.state) && task.worktree && !task.worker
+        ? [{ id, worktree: task.worktree }]
+        : [];
     });
   const radar = new ConflictRadar({
     repo,
@@ -175,7 +178,7 @@ export function startRunObservers(
     if (event.type === 'task.worktree_ready') {
       // Not before: the checkout would arrive as thousands of changes. A fresh worktree equals its
       // base, so there is nothing for the radar until the agent acts.
-      watch(event.taskId, event.worktree);
+      if (!state.tasks[event.taskId]?.worker) watch(event.taskId, event.worktree);
     } else if (event.type === 'agent.tool_call') {
       acted.add(event.taskId);
     } else if (event.type === 'agent.files_changed') {

@@ -12,6 +12,8 @@ export interface TaskView {
   /** How many times the task was started (1 for the first run). */
   attempt: number;
   agentId?: string;
+  /** The `maestro worker` running (or that ran) the task; absent when it ran on this machine. */
+  worker?: string;
   branch?: string;
   worktree?: string;
   baseCommit?: string;
@@ -157,6 +159,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         state: 'running',
         attempt: event.attempt,
         agentId: event.agentId,
+        worker: event.worker,
         branch: event.branch,
         worktree: event.worktree,
         baseCommit: event.baseCommit,

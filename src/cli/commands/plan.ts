@@ -1,4 +1,4 @@
-import { openRunSandbox } from '../run-sandbox.js';
+import { openRunSandbox } from '../../sandbox/open-run.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 import type { Command } from 'commander';

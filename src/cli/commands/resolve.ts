@@ -7,7 +7,7 @@ import { openReviewSessions, pendingConflicts, type PendingConflict } from '../.
 import { runReview } from '../../ui/review/run-review.js';
 import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
 import { resumeHint } from '../resume-hint.js';
-import { openRunSandbox } from '../run-sandbox.js';
+import { openRunSandbox } from '../../sandbox/open-run.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
 

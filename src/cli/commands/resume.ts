@@ -11,14 +11,19 @@ import {
 } from './run-shared.js';
 import { exitCodeFor, formatSummary } from '../reporters/summary.js';
 import { resumeJob } from '../../orchestrator/resume-job.js';
-import { createLocalExecutor } from '../../executor/local.js';
 import { AgentProcessRecords } from '../../orchestrator/agent-processes.js';
+import {
+  buildExecutor,
+  executorSetting,
+  parseExecutorKind,
+  type BuiltExecutor,
+} from '../../executor/select.js';
 import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../../git/worktree-paths.js';
 import { MemoryMcpServer, buildSharedPrefix } from '../../agent/index.js';
-import { openRunSandbox } from '../run-sandbox.js';
+import { openRunSandbox } from '../../sandbox/open-run.js';
 import { inertText } from '../../util/terminal-text.js';
 
 export function registerResume(program: Command): void {
@@ -33,10 +38,11 @@ export function registerResume(program: Command): void {
     .option('--budget <usd>', 'a new run budget, above what the run has spent (default: as the run started)')
     .option('--headless', 'print progress lines (resume always does; accepted like run --headless)')
     .option('--json', 'print every event as one JSON line (NDJSON)')
+    .option('--executor <kind>', 'local or queue (default: executor.kind from the config)')
     .action(
       async (
         runId: string | undefined,
-        flags: { agents?: string; provider?: string; budget?: string; json?: boolean },
+        flags: { agents?: string; provider?: string; budget?: string; json?: boolean; executor?: string },
         command: Command,
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
@@ -52,11 +58,18 @@ export function registerResume(program: Command): void {
         await prepareWorktreeRoot(info, root);
         const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
         if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
+        const setting = executorSetting(config, parseExecutorKind(flags.executor));
         const model = record.state.model;
+        const builtin = config.agent === 'builtin' && model && model !== 'external';
+        // Queue workers hold the keys; here the model is only named.
         const setup: ModelSetup | undefined =
-          config.agent === 'builtin' && model && model !== 'external'
+          builtin && setting.kind === 'local'
             ? prepareModel(config, { model, provider: flags.provider ?? record.state.provider })
             : undefined;
+        const agentModel = builtin
+          ? { model, provider: flags.provider ?? record.state.provider ?? 'auto' }
+          : null;
+        let built: BuiltExecutor | undefined;
         const interrupt = interruptController();
         // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
         const memoryServer = config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
@@ -72,30 +85,36 @@ export function registerResume(program: Command): void {
             redact: setup?.llm.redact,
             observe: { excludePaths: config.excludePaths },
             onJournal: (journal) => attachReporter(journal, flags.json === true),
-            executor: async (run) =>
-              createLocalExecutor({
-                repo: repo.root,
-                runId: run.runId,
-                plan: run.plan,
-                // Agents enforce the task cap in force (journaled), not the one the config has now.
-                config: { ...config, budget: run.scheduler.current.budget },
-                worktreeRoot: root,
-                slots: run.scheduler.current.maxAgents,
-                sharedPrefix: await buildSharedPrefix(repo.root, config),
-                memory: memoryFromEvents(run.journal.history()),
-                llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
-                state: () => run.scheduler.current,
-                plugins,
-                pluginTools: tools,
-                sandbox: sandbox.confiner,
-                agentProcesses: new AgentProcessRecords(run.dir),
-
-                ...(memoryServer && { memoryServer }),
-              }),
+            executor: async (run) => {
+              built = await buildExecutor(
+                {
+                  repo: repo.root,
+                  runId: run.runId,
+                  plan: run.plan,
+                  // Agents enforce the task cap in force (journaled), not the one the config has now.
+                  config: { ...config, budget: run.scheduler.current.budget },
+                  worktreeRoot: root,
+                  sharedPrefix: await buildSharedPrefix(repo.root, config),
+                  memory: memoryFromEvents(run.journal.history()),
+                  llmFor: setup && agentLlmFor(setup.llm, setup.resolved, config, run.runId),
+                  state: () => run.scheduler.current,
+                  plugins,
+                  pluginTools: tools,
+                  slots: run.scheduler.current.maxAgents,
+                  sandbox: sandbox.confiner,
+                  agentProcesses: new AgentProcessRecords(run.dir),
+                  ...(memoryServer && { memoryServer }),
+                },
+                setting,
+                agentModel,
+              );
+              return built.executor;
+            },
           });
           (flags.json ? process.stderr : process.stdout).write(`${inertText(formatSummary(state))}\n`);
           process.exitCode = exitCodeFor(state.outcome);
         } finally {
+          await built?.close();
           interrupt.dispose();
           await memoryServer?.close();
         }

@@ -59,7 +59,7 @@ export function formatStatus(state: RunState): string {
           : task.structured.length > 0
             ? `merged by structure: ${task.structured.join(', ')}`
             : '');
-    return `  ${id.padEnd(width)}  ${task.state.padEnd(10)}  ${usd(task.costUsd).padStart(8)}  ${task.attempt > 1 ? `attempt ${task.attempt}  ` : ''}${why}`.trimEnd();
+    return `  ${id.padEnd(width)}  ${task.state.padEnd(10)}  ${usd(task.costUsd).padStart(8)}  ${task.worker ? `@${task.worker}  ` : ''}${task.attempt > 1 ? `attempt ${task.attempt}  ` : ''}${why}`.trimEnd();
   });
   return [`${state.objective || '(no objective)'}`, ...rows, formatSummary(state)].join('\n');
 }

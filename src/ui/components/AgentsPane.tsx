@@ -48,7 +48,12 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
         const partners = radarPartners(props.view, id);
         const cursor = id === props.selected;
         const radar = partners.length > 0 ? ` ⚡${partners.join(',')}` : '';
-        const label = fit(`${id === props.focused ? '»' : ''}${task.title}`, titleWidth - 1 - radar.length);
+        // Where a queue worker runs the agent, its name follows the title.
+        const where = task.worker ? ` @${task.worker}` : '';
+        const label = fit(
+          `${id === props.focused ? '»' : ''}${task.title}${where}`,
+          titleWidth - 1 - radar.length,
+        );
         return (
           <Text key={id} wrap="truncate" inverse={cursor && props.active}>
             <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>

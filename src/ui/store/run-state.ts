@@ -134,13 +134,19 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
         ...task,
         state: 'starting',
         attempt: event.attempt,
+        worker: event.worker,
         branch: event.branch,
         worktree: event.worktree,
         baseCommit: event.baseCommit,
         startedAt: at,
         endedAt: undefined,
         reason: undefined,
-        activity: pushActivity(task, status(`attempt ${event.attempt} started on ${event.branch}`)),
+        activity: pushActivity(
+          task,
+          status(
+            `attempt ${event.attempt} started on ${event.branch}${event.worker ? ` (worker ${event.worker})` : ''}`,
+          ),
+        ),
       }));
     case 'task.worktree_ready':
       return withTask(view, event.taskId, (task) => ({

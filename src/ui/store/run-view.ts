@@ -28,6 +28,8 @@ export interface TaskView {
   dependsOn: string[];
   state: TaskState;
   attempt: number;
+  /** The `maestro worker` running the agent (queue executor); absent on this machine. */
+  worker?: string;
   branch?: string;
   worktree?: string;
   baseCommit?: string;

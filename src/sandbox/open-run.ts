@@ -1,9 +1,9 @@
 import type { MaestroConfig } from '../config/schema.js';
 import { MaestroError } from '../errors.js';
-import { AgentSandbox } from '../sandbox/sandbox.js';
-import { parseHostPort, type HostPort } from '../sandbox/policy.js';
-import { probeSandbox, type SandboxProbe } from '../sandbox/probe.js';
-import { unconfinedSandbox, type Confiner } from '../sandbox/run.js';
+import { AgentSandbox } from './sandbox.js';
+import { parseHostPort, type HostPort } from './policy.js';
+import { probeSandbox, type SandboxProbe } from './probe.js';
+import { unconfinedSandbox, type Confiner } from './run.js';
 
 /** The run's sandbox and how to say what it is. */
 export interface RunSandbox {

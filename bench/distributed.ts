@@ -1,0 +1,237 @@
+// Queue executor against local. Run: npm run build && npx tsx bench/distributed.ts [--tasks 48] [--latency-ms 1500]
+// The same 48 tasks (built-in agent, fake OpenAI server, a fixed latency per model turn) run
+// 1) locally with 8 agents, 2) on the queue: redis-server, a bare remote, 3 `maestro worker`
+//    processes with 8 slots each (own data folders), the orchestrator with 24 agents.
+// Reports wall times and the queue's own overhead per task, from the journal's times:
+// enqueue -> agent start (`queued as job` log -> task.started) and push -> merge (the last
+// task.committed, pushed before it is journaled -> task.merged), against the local run's commit -> merge.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, realpathSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as M_fake from '../src/llm/fake/index.js';
+
+// The built copy (a path in a variable, so typechecking does not need dist/ to exist).
+const fakeModule = '../dist/llm/fake/index.js';
+const { startFakeServer } = (await import(fakeModule)) as typeof M_fake;
+const launcher = fileURLToPath(new URL('../bin/maestro.js', import.meta.url));
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+};
+const TASKS = arg('--tasks', 48);
+const LATENCY = arg('--latency-ms', 1500);
+const WORKERS = 3;
+const SLOTS = 8;
+const LOCAL_AGENTS = 8;
+
+const made: string[] = [];
+const tmp = (prefix: string): string => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+};
+const git = (cwd: string, args: string[]): string =>
+  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+const waitOutput = (child: ChildProcess, text: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    let seen = '';
+    const on = (chunk: Buffer): void => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve();
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', on);
+    child.on('exit', () => reject(new Error(`exited before "${text}": ${seen}`)));
+  });
+
+interface Event {
+  type: string;
+  taskId?: string;
+  time: string;
+  message?: string;
+}
+
+function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ events: Event[]; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [launcher, ...args], { cwd, env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`maestro ${args.join(' ')} exited ${code}: ${err}`));
+      const events = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Event);
+      resolve({ events, ms: Date.now() - started });
+    });
+  });
+}
+
+function repoWith(config: Record<string, unknown>): string {
+  const repo = tmp('maestro-bench-dist-repo-');
+  git(repo, ['init', '-q', '-b', 'main']);
+  writeFileSync(join(repo, 'README.md'), '# bench\n');
+  writeFileSync(
+    join(repo, '.maestrorc.json'),
+    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...config }),
+  );
+  git(repo, ['add', '-A']);
+  git(repo, ['-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-qm', 'init']);
+  return repo;
+}
+
+const ids = Array.from({ length: TASKS }, (_, i) => `t${i + 1}`);
+const planFile = join(tmp('maestro-bench-dist-plan-'), 'plan.json');
+writeFileSync(
+  planFile,
+  JSON.stringify({
+    objective: 'fan out',
+    tasks: ids.map((id) => ({
+      id,
+      title: id,
+      instructions: `Write out/${id}.txt.`,
+      files: [`out/${id}.txt`],
+      dependsOn: [],
+    })),
+  }),
+);
+const server = await startFakeServer(
+  {
+    tokenLatencyMs: 0,
+    rules: ids.flatMap((id) => [
+      {
+        match: { anyMessage: `(id ${id})`, turn: 0 },
+        reply: {
+          toolCalls: [{ name: 'write_file', arguments: { path: `out/${id}.txt`, content: `${id}\n` } }],
+          latencyMs: LATENCY,
+        },
+      },
+      {
+        match: { anyMessage: `(id ${id})`, turn: 1 },
+        reply: { toolCalls: [{ name: 'finish', arguments: { summary: id } }] },
+      },
+    ]),
+    fallback: { text: 'unexpected' },
+  },
+  { port: 0 },
+);
+const llmEnv = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: 'sk-bench-fake-key-000000' };
+const at = (e: Event | undefined): number => Date.parse(e?.time ?? 'x');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+const lastOf = (events: Event[], type: string, id: string): Event | undefined =>
+  events.filter((e) => e.type === type && e.taskId === id).at(-1);
+const commitToMerge = (events: Event[]): number[] =>
+  ids.map((id) => at(lastOf(events, 'task.merged', id)) - at(lastOf(events, 'task.committed', id)));
+
+const children: ChildProcess[] = [];
+try {
+  // 1) local, 8 agents
+  const localRepo = repoWith({});
+  const local = await runCli(
+    ['run', '--plan', planFile, '--json', '--agents', String(LOCAL_AGENTS)],
+    localRepo,
+    llmEnv,
+  );
+  const localMerged = local.events.filter((e) => e.type === 'task.merged').length;
+
+  // 2) queue: Redis, remote, 3 workers x 8 slots
+  const port = await freePort();
+  const redis = spawn('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+  children.push(redis);
+  await waitOutput(redis, 'Ready to accept connections');
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const remote = join(tmp('maestro-bench-dist-remote-'), 'r.git');
+  const queueRepo = repoWith({});
+  git(queueRepo, ['init', '-q', '--bare', remote]);
+  git(queueRepo, ['push', '-q', remote, 'main']);
+  for (let w = 1; w <= WORKERS; w += 1) {
+    const worker = spawn(
+      process.execPath,
+      [
+        launcher,
+        'worker',
+        '--redis',
+        redisUrl,
+        '--remote',
+        remote,
+        '--name',
+        `w${w}`,
+        '--data',
+        tmp(`maestro-bench-dist-w${w}-`),
+        '--slots',
+        String(SLOTS),
+      ],
+      { env: { ...process.env, ...llmEnv } },
+    );
+    children.push(worker);
+    await waitOutput(worker, 'taking jobs');
+  }
+  const queueRc = { executor: { kind: 'queue', redis: redisUrl, remote } };
+  writeFileSync(
+    join(queueRepo, '.maestrorc.json'),
+    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...queueRc }),
+  );
+  const queued = await runCli(
+    ['run', '--plan', planFile, '--json', '--agents', String(WORKERS * SLOTS)],
+    queueRepo,
+    { OPENAI_API_KEY: 'sk-orchestrator-only-0000' },
+  );
+  const queuedMerged = queued.events.filter((e) => e.type === 'task.merged').length;
+  const enqueueToStart = ids.map((id) => {
+    const enq = queued.events.find(
+      (e) => e.type === 'log' && e.message?.startsWith(`task ${id} queued as job`),
+    );
+    return at(queued.events.find((e) => e.type === 'task.started' && e.taskId === id)) - at(enq);
+  });
+  const queuePushToMerge = commitToMerge(queued.events);
+  const localCommitToMerge = commitToMerge(local.events);
+  const perTask = median(enqueueToStart) + median(queuePushToMerge) - median(localCommitToMerge);
+  const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ')[0];
+  console.log(`distributed bench: ${TASKS} tasks, ${LATENCY} ms per first model turn, load ${load}`);
+  console.log(
+    `  local   ${LOCAL_AGENTS} agents:            ${(local.ms / 1000).toFixed(1)} s wall, ${localMerged}/${TASKS} merged`,
+  );
+  console.log(
+    `  queue   ${WORKERS} workers x ${SLOTS} slots:     ${(queued.ms / 1000).toFixed(1)} s wall, ${queuedMerged}/${TASKS} merged`,
+  );
+  console.log(`  ratio   local / queue wall: ${(local.ms / queued.ms).toFixed(2)}x`);
+  console.log(
+    `  queue overhead per task (median): enqueue -> agent start ${median(enqueueToStart)} ms, push -> merge ${median(queuePushToMerge)} ms`,
+  );
+  console.log(
+    `  baseline: local commit -> merge ${median(localCommitToMerge)} ms; the queue adds ${perTask} ms per task (goal < 500 ms)`,
+  );
+} finally {
+  for (const child of children) child.kill('SIGKILL');
+  await server.close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Task } from '../../orchestrator/plan.js';
+import { stopReason, type TaskContext } from '../../orchestrator/scheduler.js';
+import type { RunEventBody } from '../../events.js';
+import type { EventRelay } from './relay.js';
+import { runKeys, type ControlMessage, type JobResult, type TaskJob } from './protocol.js';
+
+export interface JobWatch {
+  job: Job<TaskJob, JobResult>;
+  task: Task;
+  ctx: TaskContext;
+  queue: Queue<TaskJob, JobResult>;
+  client: Redis;
+  relay: EventRelay;
+  runId: string;
+  forward(ctx: TaskContext, body: RunEventBody): Promise<void>;
+  /** The job is gone from Redis: its outcome from the remote, or a new job for the task. */
+  requeue(
+    task: Task,
+    ctx: TaskContext,
+    lost: Job<TaskJob, JobResult>,
+  ): Promise<JobResult | Job<TaskJob, JobResult>>;
+}
+
+/** How often Redis is asked for the state of a job (the stream brings outcomes sooner). */
+const pollMs = 1000;
+const waiting = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Wait for a job's outcome while relaying its events: the run stream's `end` entry is the fast
+ * path; a poll catches what the stream cannot say (the job failed for good, vanished with a Redis
+ * restart, finished while the stream entry was lost). Stop and pause requests go to its worker.
+ */
+export function waitForJob(watch: JobWatch): Promise<JobResult> {
+  const { task, ctx, client, queue } = watch;
+  let job = watch.job;
+  return new Promise<JobResult>((resolve, reject) => {
+    let settled = false;
+    let unroute = (): void => undefined;
+    let completedPolls = 0;
+    let polling = false;
+    const send = (message: ControlMessage): Promise<unknown> =>
+      client.publish(runKeys.control(watch.runId), JSON.stringify(message)).catch(() => undefined);
+    const finish = (result: JobResult | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      unroute();
+      unpause();
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const follow = (current: Job<TaskJob, JobResult>): void => {
+      unroute();
+      completedPolls = 0;
+      unroute = watch.relay.route(current.id ?? '', async (entry) => {
+        if (settled) return;
+        if (entry.kind === 'event') await watch.forward(ctx, entry.body);
+        else finish(entry.body);
+      });
+    };
+    const poll = async (): Promise<void> => {
+      if (polling || settled) return;
+      polling = true;
+      try {
+        const found = await queue.getJob(job.id ?? '');
+        if (!found) {
+          const next = await watch.requeue(task, ctx, job);
+          if ('kind' in next) finish(next);
+          else {
+            job = next;
+            follow(job);
+          }
+          return;
+        }
+        const state = await found.getState();
+        if (state === 'failed') {
+          finish({
+            kind: 'failed',
+            reason: found.failedReason || 'the job failed',
+            worker: found.processedBy ?? '',
+          });
+        } else if (state === 'completed') {
+          // The end entry normally comes first; give the stream one more poll to deliver the last events.
+          completedPolls += 1;
+          if (completedPolls > 1 && found.returnvalue) finish(found.returnvalue);
+        } else if (ctx.signal.aborted && waiting.has(state)) {
+          await found.remove().catch(() => undefined);
+          finish({ kind: 'stopped', reason: stopReason(ctx.signal), worker: '' });
+        }
+      } catch {
+        // Redis is away (restarting): ask again at the next poll.
+      } finally {
+        polling = false;
+      }
+    };
+    const onAbort = (): void => {
+      const jobId = job.id ?? '';
+      const reason = stopReason(ctx.signal);
+      void client.set(runKeys.stop(watch.runId, jobId), reason, 'EX', 86400).catch(() => undefined);
+      void send({ jobId, action: 'stop', reason });
+      void poll();
+    };
+    const unpause = ctx.pause.onChange(
+      (paused) => void send({ jobId: job.id ?? '', action: paused ? 'pause' : 'resume' }),
+    );
+    const timer = setInterval(() => void poll(), pollMs);
+    follow(job);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) onAbort();
+  });
+}

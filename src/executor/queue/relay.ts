@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import { parseEntry, runKeys, type StreamEntry } from './protocol.js';
+
+type Handler = (entry: StreamEntry) => Promise<void>;
+
+/** Entries kept for a job nobody listens to yet (a resumed run adopts its jobs a moment later). */
+const bufferLimit = 2000;
+
+/**
+ * Reads a run's event stream (one Redis stream that every worker appends to) and hands each entry
+ * to the task waiting for that job, in order. The last id handled is kept in Redis after each
+ * batch, so a resumed orchestrator continues where this one stopped.
+ */
+export class EventRelay {
+  private readonly handlers = new Map<string, Handler>();
+  private readonly buffered = new Map<string, StreamEntry[]>();
+  private closed = false;
+  private loop: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly reader: Redis,
+    private readonly client: Redis,
+    private readonly runId: string,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const cursor = (await this.client.get(runKeys.cursor(this.runId))) ?? '0';
+    this.loop = this.read(cursor);
+  }
+
+  /** Entries of `jobId` go to `handler` (any that came before are replayed first). */
+  route(jobId: string, handler: Handler): () => void {
+    this.handlers.set(jobId, handler);
+    const early = this.buffered.get(jobId) ?? [];
+    this.buffered.delete(jobId);
+    this.chain = this.chain.then(async () => {
+      for (const entry of early) await handler(entry).catch((e: unknown) => this.warn(String(e)));
+    });
+    return () => {
+      if (this.handlers.get(jobId) === handler) this.handlers.delete(jobId);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.reader.disconnect();
+    await this.loop;
+    await this.chain;
+  }
+
+  private async read(from: string): Promise<void> {
+    let cursor = from;
+    const key = runKeys.events(this.runId);
+    while (!this.closed) {
+      let reply: [string, [string, string[]][]][] | null;
+      try {
+        reply = (await this.reader.xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          key,
+          cursor,
+        )) as typeof reply;
+      } catch {
+        if (this.closed) break;
+        // Redis is restarting: ioredis reconnects; read again from the same place.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      if (!reply) continue;
+      for (const [, entries] of reply) {
+        for (const [id, fields] of entries) {
+          cursor = id;
+          const entry = parseEntry(id, fields);
+          if (typeof entry === 'string') this.warn(`event stream: ${entry}`);
+          else this.dispatch(entry);
+        }
+      }
+      await this.chain;
+      await this.client.set(runKeys.cursor(this.runId), cursor).catch(() => undefined);
+    }
+  }
+
+  private dispatch(entry: StreamEntry): void {
+    const handler = this.handlers.get(entry.job);
+    if (!handler) {
+      const list = this.buffered.get(entry.job) ?? [];
+      if (list.length < bufferLimit) list.push(entry);
+      this.buffered.set(entry.job, list);
+      return;
+    }
+    this.chain = this.chain.then(() => handler(entry).catch((e: unknown) => this.warn(String(e))));
+  }
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { git, GitError } from '../../git/runner.js';
+import { isAncestor, readBranch } from '../../git/plumbing.js';
+import { taskBranch } from '../../git/refs.js';
+import { MaestroError } from '../../errors.js';
+import { remoteRefs } from './protocol.js';
+
+/**
+ * The git transport of the queue executor. The orchestrator pushes each task's base and fetches
+ * finished task branches; workers fetch bases into a cache clone and push task branches. Only refs
+ * under `refs/maestro/<runId>/` are ever written on the remote; task refs move fast-forward only,
+ * so no pushed commit is ever lost to a second worker.
+ */
+const networkMs = 120_000;
+
+/** A remote URL for messages: any `user:password@` part is left out. */
+export function displayRemote(remote: string): string {
+  return remote.replace(/\/\/[^/@]*@/, '//');
+}
+
+export class RemoteError extends MaestroError {}
+
+function remoteFailure(what: string, remote: string, error: unknown): RemoteError {
+  const detail =
+    error instanceof GitError
+      ? (error.stderr
+          .trim()
+          .split('\n')
+          .find((l) => l.trim() !== '') ?? error.message)
+      : String(error);
+  return new RemoteError(
+    `${what} ${displayRemote(remote)} failed: ${detail.replaceAll(remote, displayRemote(remote))}`,
+  );
+}
+
+/** The orchestrator: a base commit of the run on the remote, under its own name. */
+export async function pushBase(repo: string, remote: string, runId: string, commit: string) {
+  const ref = remoteRefs.base(runId, commit);
+  try {
+    await git(['push', '--quiet', '--no-verify', remote, `+${commit}:${ref}`], {
+      cwd: repo,
+      timeoutMs: networkMs,
+    });
+  } catch (error) {
+    throw remoteFailure(`pushing base ${commit.slice(0, 12)} to`, remote, error);
+  }
+}
+
+/** Done refs of a task on the remote, newest attempt first. */
+export async function doneRefs(cwd: string, remote: string, runId: string, taskId: string) {
+  const found = await lsRemote(cwd, remote, [`refs/maestro/${runId}/done/*`]);
+  const mine: { attempt: number; head: string }[] = [];
+  for (const [ref, head] of found) {
+    const match = /\/done\/(\d+)\/(.+)$/.exec(ref);
+    if (match?.[2] === taskId) mine.push({ attempt: Number(match[1]), head });
+  }
+  return mine.sort((a, b) => b.attempt - a.attempt);
+}
+
+/** Remote refs by name (only those that exist). */
+export async function lsRemote(cwd: string, remote: string, refs: string[]): Promise<Map<string, string>> {
+  const { stdout } = await git(['ls-remote', remote, ...refs], { cwd, timeoutMs: networkMs });
+  const found = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const [sha, ref] = line.split('\t');
+    if (sha && ref) found.set(ref, sha);
+  }
+  return found;
+}
+
+/** The orchestrator: bring a finished task's branch home as `maestro/<runId>/tasks/<taskId>`. */
+export async function fetchTask(repo: string, remote: string, runId: string, taskId: string, head: string) {
+  const local = `refs/heads/${taskBranch(runId, taskId)}`;
+  try {
+    await git(['fetch', '--quiet', '--no-tags', remote, `+${remoteRefs.task(runId, taskId)}:${local}`], {
+      cwd: repo,
+      timeoutMs: networkMs,
+    });
+  } catch (error) {
+    throw remoteFailure(`fetching the branch of task ${taskId} from`, remote, error);
+  }
+  const ok = await git(['cat-file', '-e', `${head}^{commit}`], { cwd: repo, okExitCodes: [1, 128] });
+  if (ok.exitCode !== 0)
+    throw new RemoteError(`the remote's branch of task ${taskId} does not contain its reported head ${head}`);
+}
+
+/** A worker: can the remote be read at all? One clear line when not. */
+export async function checkRemote(cwd: string, remote: string): Promise<void> {
+  try {
+    await git(['ls-remote', '--quiet', remote, 'HEAD'], { cwd, timeoutMs: 30_000 });
+  } catch (error) {
+    throw remoteFailure('reading the git remote', remote, error);
+  }
+}
+
+/** A worker's cache clone of `remote` under its data folder (created once, reused by every job). */
+export async function cacheClone(dataDir: string, remote: string): Promise<string> {
+  const key = createHash('sha256').update(remote).digest('hex').slice(0, 16);
+  const path = join(dataDir, 'repos', key);
+  const exists = await access(join(path, '.git')).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await mkdir(path, { recursive: true });
+    await git(['init', '--quiet', path], { cwd: dataDir });
+  }
+  return path;
+}
+
+/**
+ * A worker, before a task: fetch its base, and its branch when an earlier attempt pushed one.
+ * The local branch follows the remote unless it is ahead of it (this worker's unpushed commits);
+ * a worktree left on an older head is removed so the task starts from what the remote holds.
+ */
+export async function prepareTaskRefs(
+  cache: string,
+  remote: string,
+  job: { runId: string; taskId: string; baseCommit: string; firstAttempt: boolean },
+  worktreeOf: (taskId: string) => string,
+): Promise<{ resumedFrom: string | null }> {
+  const { runId, taskId } = job;
+  const baseRef = remoteRefs.base(runId, job.baseCommit);
+  const taskRef = remoteRefs.task(runId, taskId);
+  // A first attempt has no branch on the remote yet: one fetch of the base (none if it is here).
+  let remoteHead: string | null = null;
+  if (!job.firstAttempt) {
+    try {
+      remoteHead = (await lsRemote(cache, remote, [taskRef])).get(taskRef) ?? null;
+    } catch (error) {
+      throw remoteFailure('reading the git remote', remote, error);
+    }
+  }
+  const haveBase =
+    (await git(['cat-file', '-e', `${job.baseCommit}^{commit}`], { cwd: cache, okExitCodes: [1, 128] }))
+      .exitCode === 0;
+  const specs = [
+    ...(haveBase ? [] : [`+${baseRef}:${baseRef}`]),
+    ...(remoteHead ? [`+${taskRef}:${taskRef}`] : []),
+  ];
+  if (specs.length > 0) {
+    try {
+      await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: cache, timeoutMs: networkMs });
+    } catch (error) {
+      throw remoteFailure(
+        `fetching task ${taskId} (base ${job.baseCommit.slice(0, 12)}) from`,
+        remote,
+        error,
+      );
+    }
+  }
+  if (!remoteHead) return { resumedFrom: null };
+  const branch = taskBranch(runId, taskId);
+  const local = await readBranch(cache, branch);
+  if (local === remoteHead || (local && (await isAncestor(cache, remoteHead, local))))
+    return { resumedFrom: remoteHead };
+  if (local) {
+    const path = worktreeOf(taskId);
+    await git(['worktree', 'remove', '--force', '--force', path], { cwd: cache, okExitCodes: [128] });
+    await git(['worktree', 'prune'], { cwd: cache });
+  }
+  await git(['update-ref', `refs/heads/${branch}`, remoteHead], { cwd: cache });
+  return { resumedFrom: remoteHead };
+}
+
+/** A worker: push the task branch (fast-forward only) and, when the work is ready, its done ref. */
+export async function pushTask(
+  cache: string,
+  remote: string,
+  job: { runId: string; taskId: string },
+  head: string,
+  doneAttempt?: number,
+): Promise<void> {
+  const refspecs = [`${head}:${remoteRefs.task(job.runId, job.taskId)}`];
+  if (doneAttempt !== undefined)
+    refspecs.push(`+${head}:${remoteRefs.done(job.runId, job.taskId, doneAttempt)}`);
+  try {
+    await git(['push', '--quiet', '--no-verify', '--atomic', remote, ...refspecs], {
+      cwd: cache,
+      timeoutMs: networkMs,
+    });
+  } catch (error) {
+    throw remoteFailure(`git push of task ${job.taskId} to`, remote, error);
+  }
+}

@@ -1,0 +1,225 @@
+import { describe, expect, it, vi } from 'vitest';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { runGit, tempDir } from '../helpers/repo.js';
+import { refusePushesWhenFlagged, startWorker } from './cluster.js';
+import { cluster, finished, orchestrate, type Cluster } from './fixture.js';
+import type { JsonEvent } from '../e2e/harness.js';
+
+const minutes = 60_000;
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** An external agent that logs its start and end, and (for `waits`) holds until GATE exists. */
+async function gatedAgent(waits: 'agent' | 'validate-t1') {
+  const dir = await tempDir('maestro-gate-');
+  const gate = join(dir, 'GATE');
+  const log = join(dir, 'agents.log');
+  const hold = `while [ ! -f ${gate} ]; do sleep 0.1; done`;
+  const body = [
+    `echo "start $MAESTRO_TASK_ID $MAESTRO_WORKTREE" >> ${log}`,
+    waits === 'agent' ? `touch ${dir}/started-$MAESTRO_TASK_ID; ${hold}` : 'true',
+    'mkdir -p out && echo "task $MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"',
+    `echo "end $MAESTRO_TASK_ID $MAESTRO_WORKTREE" >> ${log}`,
+  ].join('; ');
+  // Only t1's worktree has out/t1.txt: its validation (after its commit was pushed) holds.
+  const validate = [`if [ -f out/t1.txt ] && [ ! -f ${gate} ]; then pwd > ${dir}/validating; ${hold}; fi`];
+  return {
+    dir,
+    open: () => writeFile(gate, ''),
+    started: async (ids: string[]) => {
+      for (const id of ids) if (!(await exists(join(dir, `started-${id}`)))) return false;
+      return true;
+    },
+    log: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    config: {
+      agent: { command: ['sh', '-c', body] },
+      ...(waits === 'validate-t1' ? { validate } : {}),
+    },
+  };
+}
+
+function expectAllMerged(events: JsonEvent[], count: number): void {
+  const done = events.find((e) => e.type === 'run.finished');
+  expect(done?.status, JSON.stringify(events.filter((e) => e.type === 'log'))).toBe('merged');
+  expect((done?.merged as string[]).length).toBe(count);
+}
+
+/** Per worktree, agents ran one after another: never a start before the previous one ended. */
+function expectNoOverlap(lines: string[]): void {
+  const open = new Set<string>();
+  for (const line of lines) {
+    const [what, , worktree = ''] = line.split(' ');
+    if (what === 'start') {
+      expect(open.has(worktree), `two agents at once in ${worktree}`).toBe(false);
+      open.add(worktree);
+    } else open.delete(worktree);
+  }
+}
+
+const tasksOf = (events: JsonEvent[], type: string, id: string) =>
+  events.filter((e) => e.type === type && e.taskId === id);
+
+describe('queue executor faults', () => {
+  it(
+    'a worker killed (-9) mid-task: the task finishes on another worker from its pushed commit',
+    async () => {
+      const agent = await gatedAgent('validate-t1');
+      const c = await cluster({
+        tasks: 3,
+        workers: ['w1', 'w2'],
+        slots: 2,
+        stallSeconds: 4,
+        config: agent.config,
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
+      const validating = join(agent.dir, 'validating');
+      await vi.waitFor(async () => expect(await exists(validating)).toBe(true), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      const where = (await readFile(validating, 'utf8')).trim();
+      const victim = c.workers.find((w) => where.startsWith(w.data));
+      expect(victim, where).toBeDefined();
+      victim?.kill('SIGKILL');
+      await victim?.exited;
+      await agent.open();
+      const run = await finished(proc);
+      expect(run.code, run.stderr).toBe(0);
+      expectAllMerged(run.events, 3);
+      const starts = tasksOf(run.events, 'task.started', 't1');
+      expect(starts.map((e) => e.worker)).toEqual([victim?.name, c.workers.find((w) => w !== victim)?.name]);
+      expect(Number(starts[1]?.attempt)).toBeGreaterThan(Number(starts[0]?.attempt));
+      expect(
+        run.events.some((e) => e.type === 'log' && String(e.message).includes('attempt 2 on worker')),
+      ).toBe(true);
+      // The commit the killed worker pushed is part of what merged.
+      const firstCommit = String(tasksOf(run.events, 'task.committed', 't1')[0]?.commit);
+      const result = String(run.events[0]?.resultBranch);
+      runGit(c.repo, ['merge-base', '--is-ancestor', firstCommit, result]);
+      expectNoOverlap(await agent.log());
+    },
+    4 * minutes,
+  );
+
+  it(
+    'the orchestrator killed (-9), then resume: running jobs re-adopted, finished ones collected, none run twice',
+    async () => {
+      const agent = await gatedAgent('agent');
+      const c = await cluster({ tasks: 3, workers: ['w1', 'w2'], slots: 2, config: agent.config });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
+      await vi.waitFor(async () => expect(await agent.started(['t1', 't2', 't3'])).toBe(true), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      proc.kill('SIGKILL');
+      await proc.exited;
+      await agent.open();
+      // While nobody orchestrates, the workers finish: their branches wait on the remote.
+      await vi.waitFor(() => expect(doneRefs(c)).toBe(3), { timeout: 2 * minutes, interval: 200 });
+      const resumed = await finished(orchestrate(c, ['resume']));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expectAllMerged(resumed.events, 3);
+      const adopted = resumed.events.filter(
+        (e) => e.type === 'log' && String(e.message).includes('re-adopted job'),
+      );
+      expect(adopted).toHaveLength(3);
+      const starts = (await agent.log()).filter((line) => line.startsWith('start'));
+      expect(starts).toHaveLength(3);
+    },
+    4 * minutes,
+  );
+
+  it(
+    'Redis restarted mid-run (every key lost): the run still merges every task',
+    async () => {
+      const agent = await gatedAgent('agent');
+      const c = await cluster({
+        tasks: 3,
+        workers: ['w1', 'w2'],
+        slots: 2,
+        stallSeconds: 4,
+        config: agent.config,
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
+      await vi.waitFor(async () => expect(await agent.started(['t1', 't2', 't3'])).toBe(true), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      await c.redis.restart();
+      await agent.open();
+      const run = await finished(proc);
+      expect(run.code, run.stderr).toBe(0);
+      expectAllMerged(run.events, 3);
+      expectNoOverlap(await agent.log());
+    },
+    4 * minutes,
+  );
+
+  it(
+    'a worker that cannot reach the remote takes no job; one whose push is refused fails clearly and the job is retried',
+    async () => {
+      let remote = '';
+      const c = await cluster({
+        tasks: 2,
+        workers: [],
+        config: {
+          agent: {
+            command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
+          },
+        },
+        beforeWorkers: async (r) => {
+          remote = r;
+          await refusePushesWhenFlagged(r);
+        },
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '2']);
+      await proc.waitFor(/queued as job[\s\S]*queued as job/, 2 * minutes);
+      const lost = await startWorker({
+        name: 'lost',
+        redis: c.redis.url,
+        remote: '/nonexistent/shared.git',
+        env: {},
+        wait: false,
+      });
+      expect(await lost.exited).toBe(1);
+      expect(lost.stderr()).toMatch(
+        /^maestro: reading the git remote \/nonexistent\/shared\.git failed: .+\n$/,
+      );
+      const queue = new Queue('maestro', { connection: { url: c.redis.url }, prefix: 'maestro' });
+      try {
+        expect(await queue.getJobCounts('waiting', 'active')).toEqual({ waiting: 2, active: 0 });
+      } finally {
+        await queue.close();
+      }
+      const refused = await startWorker({
+        name: 'refused',
+        redis: c.redis.url,
+        remote,
+        env: { MAESTRO_TEST_REFUSE_PUSH: '1' },
+      });
+      await refused.waitFor('refused by the test hook', 2 * minutes);
+      await startWorker({ name: 'good', redis: c.redis.url, remote, env: {} });
+      const run = await finished(proc);
+      expect(run.code, run.stderr).toBe(0);
+      expectAllMerged(run.events, 2);
+      const failure = run.events.find(
+        (e) => e.type === 'log' && String(e.message).includes('refused by the test hook'),
+      );
+      expect(failure?.message).toMatch(
+        /on worker refused: git push of task t\d to .+ failed: .*refused by the test hook/,
+      );
+      const merges = run.events.filter((e) => e.type === 'task.started').map((e) => e.worker);
+      expect(merges).toContain('good');
+    },
+    4 * minutes,
+  );
+});
+
+function doneRefs(c: Cluster): number {
+  return runGit(c.repo, ['ls-remote', c.remote, 'refs/maestro/*/done/*']).split('\n').filter(Boolean).length;
+}
