@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runJob, type StartedRun } from '../../src/orchestrator/run-job.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import { appendCommand } from '../../src/ui/attach/commands-file.js';
-import { tempDir, tempRepo, runGit } from '../helpers/repo.js';
+import { tempRepo, runGit } from '../helpers/repo.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';
 
 const write = (path: string, content: string) => ({ name: 'write_file', arguments: { path, content } });
@@ -130,7 +130,8 @@ describe('graceful stop, attached commands and hooks with the real executor', ()
 
   it("starts the agent's first model turn while the worktree is still being prepared; tools wait for it", async () => {
     const repo = await tempRepo();
-    const gate = join(await tempDir('maestro-gate-'), 'open');
+    // Inside the hook's sandbox the repository's .git is readable; other folders in /tmp are hidden.
+    const gate = join(repo, '.git', 'test-gate-open');
     const server = await fakeServer({ tokenLatencyMs: 0, rules: taskRules('ta', write('a.txt', 'A\n')) });
     const config = await e2eConfig({
       // postCreate holds the worktree until the test has seen the model asked.

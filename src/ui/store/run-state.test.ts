@@ -21,6 +21,14 @@ const reduceAll = (bodies: RunEventBody[]) => {
 };
 
 describe('run view reducer', () => {
+  it('warns in the log when the agents run unconfined, and only then', () => {
+    const started = busyRun()[0]!;
+    const off = reduceRun(initialRunView(), { ...started, confinement: 'unconfined' } as typeof started);
+    expect(off.log.map((entry) => entry.message).join('\n')).toContain('UNCONFINED');
+    const on = reduceRun(initialRunView(), { ...started, confinement: 'sandboxed' } as typeof started);
+    expect(on.log).toEqual([]);
+  });
+
   it('builds tasks from the plan and the agents from their events', () => {
     const view = reduceRunBatch(initialRunView(), busyRun());
     expect(view.order).toEqual(['api', 'cli', 'docs']);

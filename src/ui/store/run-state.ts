@@ -99,6 +99,11 @@ export function reduceRunBatch(view: RunView, events: readonly RunEvent[]): RunV
   return next;
 }
 
+const unconfinedWarning = {
+  level: 'warn' as const,
+  message: 'sandbox off: agent commands, validation, hooks and agent CLIs run UNCONFINED',
+};
+
 function applyEvent(view: RunView, event: RunEvent): RunView {
   const at = time(event);
   switch (event.type) {
@@ -113,9 +118,15 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
         budget: event.budget,
         phase: view.order.length > 0 ? 'running' : 'planning',
         startedAt: view.startedAt ?? at,
+        log: event.confinement === 'unconfined' ? [...view.log, unconfinedWarning] : view.log,
       };
     case 'run.resumed':
-      return { ...view, phase: 'running', finishedAt: undefined };
+      return {
+        ...view,
+        phase: 'running',
+        finishedAt: undefined,
+        log: event.confinement === 'unconfined' ? [...view.log, unconfinedWarning] : view.log,
+      };
     case 'plan.ready': {
       const tasks = new Map(view.tasks);
       for (const task of event.plan.tasks) {
