@@ -1,5 +1,5 @@
 import { access, readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { gitLine } from './runner.js';
 
 /**
@@ -26,7 +26,8 @@ export async function forgetMissingWorktrees(
 /**
  * Admin folders a `kill -9` during `git worktree add` left without `commondir` or `HEAD` (git then
  * fails every later worktree command). Only maestro's own (`gitdir` names a path `isOurs` accepts)
- * are removed: no agent ever ran in an incomplete worktree.
+ * and those without any `gitdir` (no worktree can work without it) are removed: no agent ever ran
+ * in an incomplete worktree. Returns the admin folders' names.
  */
 export async function removeIncompleteWorktreeAdmin(
   repo: string,
@@ -35,11 +36,13 @@ export async function removeIncompleteWorktreeAdmin(
   const admin = join(await commonDirOf(repo), 'worktrees');
   const removed: string[] = [];
   for (const entry of await readAdminEntries(admin)) {
-    if (entry.path === null || !isOurs(entry.path)) continue;
-    const complete = await Promise.all(['commondir', 'HEAD'].map((file) => exists(join(entry.dir, file))));
+    if (entry.path !== null && !isOurs(entry.path)) continue;
+    const complete = await Promise.all(
+      ['gitdir', 'commondir', 'HEAD'].map((file) => exists(join(entry.dir, file))),
+    );
     if (complete.every(Boolean)) continue;
     await rm(entry.dir, { recursive: true, force: true });
-    removed.push(entry.path);
+    removed.push(basename(entry.dir));
   }
   return removed;
 }

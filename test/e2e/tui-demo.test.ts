@@ -75,7 +75,7 @@ describe('maestro demo in a real terminal', () => {
     // Two agent rows in the running state at once.
     let screen = await tmux.waitForText(/ running +\d\d:\d\d [\s\S]* running +\d\d:\d\d /, 20_000);
     expect(screen).toMatch(/Agents [2-5]\/5 active/);
-    const runId = /· (\d{8}-\d{4}-[0-9a-f]{4}) ·/.exec(screen)?.[1] ?? '';
+    const runId = /· (\d{8}-\d{6}-[0-9a-f]{4}) ·/.exec(screen)?.[1] ?? '';
     expect(runId).not.toBe('');
     expect((screen.match(/ running +\d\d:\d\d /g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(screen).toContain('Activity · add-clamp');

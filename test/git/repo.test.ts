@@ -35,7 +35,7 @@ describe('inspectRepo', () => {
     const repo = await tempRepo();
     runGit(repo, ['tag', 'v1']);
     expect(await resolveCommit(repo, 'v1')).toBe(runGit(repo, ['rev-parse', 'HEAD']));
-    await expect(resolveCommit(repo, 'nope')).rejects.toThrow(/"nope" does not name a commit/);
+    await expect(resolveCommit(repo, 'nope')).rejects.toThrow(/"nope" does not name one commit/);
   });
 });
 
