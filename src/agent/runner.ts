@@ -7,7 +7,8 @@ import { scrubEnv } from './env.js';
 import { costOf } from '../llm/pricing.js';
 import { credentialEnv } from './external/presets.js';
 import { renderExternalPrompt } from './external/prompt.js';
-import { MemoryMcpServer } from './mcp/memory-server.js';
+import type { MemoryMcpServer } from './mcp/memory-server.js';
+import { startMemoryServer } from './mcp/start.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -135,7 +136,7 @@ async function runExternal(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<AgentOutcome> {
-  const server = options.memoryServer ?? (await MemoryMcpServer.start());
+  const server = options.memoryServer ?? (await startMemoryServer());
   const registration = server.register({
     taskId: options.taskId,
     agentId: options.agentId,

@@ -16,7 +16,7 @@ import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { worktreeRoot } from '../../git/worktree-paths.js';
-import { MemoryMcpServer, buildSharedPrefix } from '../../agent/index.js';
+import { buildSharedPrefix, startMemoryServer } from '../../agent/index.js';
 
 export function registerResume(program: Command): void {
   program
@@ -51,7 +51,7 @@ export function registerResume(program: Command): void {
             : undefined;
         const interrupt = interruptController();
         // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
-        const memoryServer = config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
+        const memoryServer = config.agent === 'builtin' ? undefined : await startMemoryServer();
         try {
           const { state } = await resumeJob({
             repo: repo.root,
