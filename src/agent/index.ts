@@ -33,7 +33,8 @@ export {
   type ExternalAgentSetting,
 } from './external/presets.js';
 export { renderExternalPrompt, externalAgentPrompt } from './external/prompt.js';
-export { MemoryMcpServer, type MemoryAgent, type MemoryRegistration } from './mcp/memory-server.js';
+export type { MemoryMcpServer, MemoryAgent, MemoryRegistration } from './mcp/memory-server.js';
+export { startMemoryServer } from './mcp/start.js';
 export {
   runInGroup,
   terminateGroup,

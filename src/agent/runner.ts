@@ -10,7 +10,8 @@ import type { Confiner } from '../sandbox/run.js';
 import { costOf } from '../llm/pricing.js';
 import { credentialEnv } from './external/presets.js';
 import { renderExternalPrompt } from './external/prompt.js';
-import { MemoryMcpServer } from './mcp/memory-server.js';
+import type { MemoryMcpServer } from './mcp/memory-server.js';
+import { startMemoryServer } from './mcp/start.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
 import { startToolHost, type ToolHost } from './host/client.js';
@@ -150,7 +151,7 @@ async function runExternal(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<AgentOutcome> {
-  const server = options.memoryServer ?? (await MemoryMcpServer.start());
+  const server = options.memoryServer ?? (await startMemoryServer());
   const registration = server.register({
     taskId: options.taskId,
     agentId: options.agentId,

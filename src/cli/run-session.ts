@@ -20,7 +20,7 @@ import { agentLlmFor } from '../orchestrator/agent-llm.js';
 import { inspectRepo, resolveCommit, type RepoInfo } from '../git/repo.js';
 import { assertRunRefsFree } from '../git/refs.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../git/worktree-paths.js';
-import { MemoryMcpServer, SharedMemory, buildSharedPrefix } from '../agent/index.js';
+import { SharedMemory, buildSharedPrefix, startMemoryServer, type MemoryMcpServer } from '../agent/index.js';
 import type { MaestroConfig } from '../config/schema.js';
 import type { MaestroPlugin } from '../plugins/api.js';
 import type { PluginToolRef } from '../agent/tools/plugin-tools.js';
@@ -163,7 +163,7 @@ export async function executeRun(
 ): Promise<RunState> {
   const setup = run.setup();
   // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
-  const memoryServer = run.config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
+  const memoryServer = run.config.agent === 'builtin' ? undefined : await startMemoryServer();
   try {
     return await executeWith(run, planned, flags, hooks, setup, memoryServer);
   } finally {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runExternalAgent } from '../../src/agent/external/run.js';
 import type { AgentEventBody } from '../../src/agent/events.js';
-import type { TurnStreamer } from '../../src/agent/builtin.js';
 import { startAgent } from '../../src/agent/runner.js';
 import { SharedMemory } from '../../src/agent/shared-memory.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -23,14 +22,6 @@ echo "warning on stderr" >&2
 echo 'export const fixed = true;' > src.mjs
 echo "all done"
 `;
-
-const noModel: TurnStreamer = {
-  stream: () => ({
-    [Symbol.asyncIterator]: () => ({
-      next: () => Promise.resolve({ done: true as const, value: undefined }),
-    }),
-  }),
-};
 
 function procState(pid: number): string {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -198,20 +189,30 @@ describe('external agent CLIs', () => {
       costUsd: 0.0412345,
     });
     expect(outcome.usage.outputTokens).toBe(120);
-    expect((await readFile(join(bin, 'args.txt'), 'utf8')).split('\n').slice(0, 7)).toEqual([
+    const args = (await readFile(join(bin, 'args.txt'), 'utf8')).split('\n');
+    expect(args.slice(0, 6)).toEqual([
       '-p',
       '--output-format',
       'stream-json',
       '--verbose',
       '--permission-mode',
       'acceptEdits',
-      'PREFIX',
     ]);
+    // The run's MCP server for this process only, then the external prompt (with the shared context) last.
+    expect(args).toContain('--strict-mcp-config');
+    expect(args.join('\n')).toMatch(
+      /--mcp-config=\{"mcpServers":\{"maestro":\{"type":"http","url":"http:\/\/127\.0\.0\.1:\d+\/mcp\/[0-9a-f]+"\}\}\}/,
+    );
+    const prompt = args.slice(args.indexOf('--') + 1).join('\n');
+    expect(prompt).toContain('driven by maestro');
+    expect(prompt).toContain('PREFIX');
+    expect(prompt).not.toContain('edit_file');
     expect(events.filter((e) => e.type === 'agent.tool_call').map((e) => e.name)).toEqual([
       'Read',
       'Edit',
       'Bash',
     ]);
+    // The claude preset declares its key: it passes, for this CLI only.
     const env = await readFile(join(bin, 'env.txt'), 'utf8');
     // The preset's own credential passes the allowlist (claude calls its model itself); nothing else does.
     expect(env).toContain('ANTHROPIC_API_KEY=sk-ant-secret\n');
@@ -234,15 +235,18 @@ describe('external agent CLIs', () => {
       taskId: 't1',
       agentId: 'a1',
       worktree,
-      config: configSchema.parse({ agent: 'codex', budget: { taskUsd: 0.5 } }),
+      // No config.toml names codex's model here: the config's price for "codex" applies.
+      config: configSchema.parse({
+        agent: 'codex',
+        budget: { taskUsd: 0.5 },
+        pricing: { codex: { input: 0, output: 1000 } },
+      }),
       system: [{ text: 'PREFIX', cache: true }],
       taskMessage: 'TASK',
       memory: new SharedMemory(),
       sandbox,
       emit: () => undefined,
-      // External CLIs bring their own model; the orchestrator's pricing still applies to what they report.
-      llm: { streamer: noModel, providerName: 'openai', model: 'gpt', costOf: (u) => u.outputTokens / 1000 },
-      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: bin },
     });
     const outcome = await handle.outcome;
     expect(outcome).toMatchObject({

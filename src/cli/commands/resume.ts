@@ -22,7 +22,7 @@ import { agentLlmFor, memoryFromEvents } from '../../orchestrator/agent-llm.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { inspectRepo } from '../../git/repo.js';
 import { prepareWorktreeRoot, worktreeRoot } from '../../git/worktree-paths.js';
-import { MemoryMcpServer, buildSharedPrefix } from '../../agent/index.js';
+import { buildSharedPrefix, startMemoryServer } from '../../agent/index.js';
 import { openRunSandbox } from '../../sandbox/open-run.js';
 import { inertText } from '../../util/terminal-text.js';
 
@@ -72,7 +72,7 @@ export function registerResume(program: Command): void {
         let built: BuiltExecutor | undefined;
         const interrupt = interruptController();
         // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
-        const memoryServer = config.agent === 'builtin' ? undefined : await MemoryMcpServer.start();
+        const memoryServer = config.agent === 'builtin' ? undefined : await startMemoryServer();
         try {
           const { state } = await resumeJob({
             repo: repo.root,
