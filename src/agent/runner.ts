@@ -2,7 +2,7 @@ import type { MaestroConfig } from '../config/schema.js';
 import type { SystemSegment, Usage } from '../llm/types.js';
 import { emptyUsage } from '../llm/types.js';
 import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
-import { renderPromptText, type DependencyReport } from './context/prompt.js';
+import type { DependencyReport } from './context/prompt.js';
 import type { WindowLimits } from './context-window.js';
 import { scrubEnv, withPushesRefused } from './env.js';
 import { declaredEnv } from './external/access.js';

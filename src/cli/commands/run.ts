@@ -30,7 +30,10 @@ export function runOptions(command: Command): Command {
     .option('--checkout', 'switch your checkout to the result branch at the end (clean working tree only)')
     .option('--push', 'push the result branch to the remote at the end')
     .option('--pr', 'push the result branch and open a pull request with gh at the end')
-    .option('--executor <kind>', 'local, or queue: tasks as jobs for maestro worker processes (see executor in the config)');
+    .option(
+      '--executor <kind>',
+      'local, or queue: tasks as jobs for maestro worker processes (see executor in the config)',
+    );
 }
 
 export function registerRun(program: Command): void {
