@@ -110,7 +110,7 @@ export async function runMaestro(
 ): Promise<MaestroResult> {
   const planFile = join(await tempDir('maestro-plan-'), 'plan.json');
   await writeFile(planFile, JSON.stringify(plan));
-  const result = await execa(process.execPath, [launcher, 'run', '--plan', planFile, '--json'], {
+  const result = await execa(process.execPath, [launcher, '--trust-config', 'run', '--plan', planFile, '--json'], {
     cwd: repo,
     env: {
       PATH: `${cliBinDir}${delimiter}${process.env.PATH ?? ''}`,

@@ -203,7 +203,7 @@ export async function startWorker(options: {
 
 /** `maestro <args>` as a long-running child (the orchestrator), stopped after the test. */
 export function startCli(args: string[], cwd: string, env: Record<string, string>): Process {
-  const child = spawn(process.execPath, [launcher, ...args], {
+  const child = spawn(process.execPath, [launcher, '--trust-config', ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },

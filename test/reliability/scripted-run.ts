@@ -33,7 +33,9 @@ export async function scriptedRepo(
   const planFile = join(await tempDir('maestro-plan-'), 'plan.json');
   const tasks = (options.tasks ?? ['t1']).map((id) => ({ id, title: id, instructions: `do ${id}` }));
   await writeFile(planFile, JSON.stringify({ objective: 'scripted', tasks }));
-  const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: repo, env });
+  // The fixture's own config sets agent.command: trusted, as a user who wrote it would.
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(['--trust-config', ...args], { cwd: repo, env });
   return {
     repo,
     worktrees,
