@@ -54,6 +54,19 @@ const routes: Record<string, { provider: ProviderName; view: typeof viewOpenAi }
   '/api/chat': { provider: 'ollama', view: viewOllama },
 };
 
+/** Resolves when `signal` does or the client leaves, whichever is first. */
+function untilOrClosed(signal: Promise<void>, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('close', done);
+      resolve();
+    };
+    res.once('close', done);
+    void signal.then(done);
+  });
+}
+
 function sleep(ms: number, res: ServerResponse): Promise<void> {
   if (ms <= 0 || res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
@@ -91,6 +104,18 @@ export async function startFakeServer(
 ): Promise<FakeServer> {
   let scenario = parseScenario(scenarioInput);
   let used: number[] = [];
+  /** Per rule name: resolved once a reply of that rule has been sent in full (`reply.after`). */
+  let answered = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const answeredSignal = (name: string) => {
+    let entry = answered.get(name);
+    if (!entry) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      entry = { promise, resolve };
+      answered.set(name, entry);
+    }
+    return entry;
+  };
   const seenPrefixes = new Set<string>();
   const seenPrompts: string[] = [];
   const requests: RecordedRequest[] = [];
@@ -160,10 +185,15 @@ export async function startFakeServer(
     view: RequestView,
     reply: FakeReply,
     fault: FakeFault | undefined,
+    ruleName: string | undefined,
   ) {
     const wire = wires[view.provider];
     const resolved = resolveReply(reply, view);
+    if (reply.after !== undefined) await untilOrClosed(answeredSignal(reply.after).promise, res);
     await sleep(reply.latencyMs ?? 0, res);
+    const sent = () => {
+      if (ruleName !== undefined) answeredSignal(ruleName).resolve();
+    };
     const markSeen = () => {
       if (view.cachePrefix === null) return;
       if (view.cacheMode === 'exact') seenPrefixes.add(view.cachePrefix);
@@ -174,6 +204,7 @@ export async function startFakeServer(
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(wire.body(resolved)));
       markSeen();
+      sent();
       return;
     }
     const chunks = wire.chunks(resolved, view.wantsUsage);
@@ -204,6 +235,7 @@ export async function startFakeServer(
       if (index < chunks.length - 1) await sleep(latency, res);
     }
     res.end();
+    sent();
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -256,7 +288,7 @@ export async function startFakeServer(
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, reply, fault);
+    await answer(res, view, reply, fault, rule?.name);
   }
 
   const server = createServer((req, res) => {
@@ -285,6 +317,7 @@ export async function startFakeServer(
     setScenario(next) {
       scenario = parseScenario(next);
       used = [];
+      answered = new Map();
     },
     close() {
       server.closeAllConnections();
