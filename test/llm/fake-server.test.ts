@@ -137,6 +137,24 @@ describe('fake server: rules', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
   });
 
+  it('holds a reply with `after` until the named rule has answered in full, however slow that is', async () => {
+    const server = await fakeServer({
+      rules: [
+        { name: 'slow', match: { lastUser: 'first' }, reply: { text: 'one two three', latencyMs: 300 } },
+        { name: 'held', match: { lastUser: 'second' }, reply: { text: 'after', after: 'slow' } },
+      ],
+    });
+    const provider = providerFor('openai', server);
+    const order: string[] = [];
+    const ask = (text: string) =>
+      collect(provider.stream(request('openai', text))).then((events) => order.push(textOf(events)));
+    // The held request is sent first and would answer at once without `after`.
+    const held = ask('second');
+    await expect.poll(() => server.stats.inFlight).toBe(1);
+    await Promise.all([held, ask('first')]);
+    expect(order).toEqual(['one two three', 'after']);
+  });
+
   it('loads YAML and JSON scenario files and rejects bad ones with the field named', async () => {
     const dir = await tempDir();
     const yamlFile = join(dir, 's.yaml');

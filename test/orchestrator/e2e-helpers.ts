@@ -53,7 +53,13 @@ export const commonDirOf = gitCommonDir;
 export function taskRules(
   id: string,
   first: { name: string; arguments: Record<string, unknown> },
-  options: { latencyMs?: number; summary?: string } = {},
+  options: {
+    latencyMs?: number;
+    summary?: string;
+    /** The finish is held until this rule has answered, then `finishLatencyMs` more. */
+    finishAfter?: string;
+    finishLatencyMs?: number;
+  } = {},
 ): FakeScenario['rules'] {
   return [
     {
@@ -64,7 +70,11 @@ export function taskRules(
     {
       name: `${id}-1`,
       match: { anyMessage: `(id ${id})`, turn: 1 },
-      reply: { toolCalls: [{ name: 'finish', arguments: { summary: options.summary ?? `did ${id}` } }] },
+      reply: {
+        toolCalls: [{ name: 'finish', arguments: { summary: options.summary ?? `did ${id}` } }],
+        after: options.finishAfter,
+        latencyMs: options.finishLatencyMs,
+      },
     },
   ];
 }

@@ -46,8 +46,8 @@ describe('a whole run on a real repository with the fake model server', () => {
         ...taskRules('ta', write('a.txt', 'ALPHA\n'), { latencyMs: 300 }),
         ...taskRules('tb', write('b.txt', 'BETA\n'), { latencyMs: 300 }),
         ...taskRules('tv', write('v.txt', 'BAD\n')),
-        // tx touches b.txt like tb, slower: it merges second and conflicts.
-        ...taskRules('tx', write('b.txt', 'CONFLICT\n'), { latencyMs: 900 }),
+        // tx touches b.txt like tb and finishes well after tb did: it merges second and conflicts.
+        ...taskRules('tx', write('b.txt', 'CONFLICT\n'), { finishAfter: 'tb-1', finishLatencyMs: 1500 }),
       ],
       fallback: { text: 'unexpected' },
     });

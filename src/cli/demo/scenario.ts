@@ -113,7 +113,9 @@ export function demoScenario(): FakeScenario {
         replace: 'A tiny greeting library, now with slugify().\n',
       }),
       {
-        latencyMs: 1500,
+        // After readme-intro finished, so that it lands first and this task is the one in conflict.
+        after: 'readme-intro#1',
+        latencyMs: 1000,
         ...call('publish_finding', {
           text: 'src/strings.js exports slugify(text): lowercase words joined by dashes.',
           files: ['src/strings.js'],

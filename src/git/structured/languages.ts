@@ -200,36 +200,17 @@ const goGrammar: Grammar = {
   key: goKey,
 };
 
-const javascript: LanguageSpec = {
-  name: 'javascript',
-  wasm: { pkg: 'tree-sitter-javascript', file: 'tree-sitter-javascript.wasm' },
-  grammar: jsGrammar,
-};
-const typescript: LanguageSpec = {
-  name: 'typescript',
-  wasm: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-typescript.wasm' },
-  grammar: jsGrammar,
-};
-const tsx: LanguageSpec = {
-  name: 'tsx',
-  wasm: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-tsx.wasm' },
-  grammar: jsGrammar,
-};
-const json: LanguageSpec = {
-  name: 'json',
-  wasm: { pkg: 'tree-sitter-json', file: 'tree-sitter-json.wasm' },
-  grammar: jsonGrammar,
-};
-const python: LanguageSpec = {
-  name: 'python',
-  wasm: { pkg: 'tree-sitter-python', file: 'tree-sitter-python.wasm' },
-  grammar: pyGrammar,
-};
-const go: LanguageSpec = {
-  name: 'go',
-  wasm: { pkg: 'tree-sitter-go', file: 'tree-sitter-go.wasm' },
-  grammar: goGrammar,
-};
+const spec = (name: string, pkg: string, grammar: Grammar): LanguageSpec => ({
+  name,
+  wasm: { pkg, file: `tree-sitter-${name}.wasm` },
+  grammar,
+});
+const javascript = spec('javascript', 'tree-sitter-javascript', jsGrammar);
+const typescript = spec('typescript', 'tree-sitter-typescript', jsGrammar);
+const tsx = spec('tsx', 'tree-sitter-typescript', jsGrammar);
+const json = spec('json', 'tree-sitter-json', jsonGrammar);
+const python = spec('python', 'tree-sitter-python', pyGrammar);
+const go = spec('go', 'tree-sitter-go', goGrammar);
 
 const byExtension: Record<string, LanguageSpec> = {
   js: javascript,

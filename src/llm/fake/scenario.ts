@@ -78,6 +78,11 @@ const replySchema = z.strictObject({
   pings: z.strictObject({ count: z.number().int().positive(), everyMs: z.number().nonnegative() }).optional(),
   /** Overrides for the token counts the server would otherwise estimate (chars / 4). */
   usage: usageSchema.optional(),
+  /**
+   * Held until a reply of the rule with this name has been sent in full, then `latencyMs` more:
+   * orders two conversations without relying on how fast the machine is.
+   */
+  after: z.string().min(1).optional(),
   /** Delay before the first byte of the response. */
   latencyMs: z.number().nonnegative().optional(),
   /** Delay between streamed tokens. */

@@ -9,7 +9,7 @@ import { ollamaTruncate } from './ollama-context.js';
 import { parseScenario, type FakeFault, type FakeReply, type FakeScenario } from './scenario.js';
 import { pickRule, viewAnthropic, viewOllama, type FakeProvider, type RequestView } from './request-view.js';
 import { checkAnthropic, requestThinks } from './strict-anthropic.js';
-import { sleep, writeStream } from './stream-writer.js';
+import { sleep, untilOrClosed, writeStream } from './stream-writer.js';
 import { estimateTokens, type ResolvedReply, type Wire } from './wire.js';
 import { anthropicWire } from './wire-anthropic.js';
 import { ollamaWire } from './wire-ollama.js';
@@ -105,6 +105,18 @@ export async function startFakeServer(
   const routes = createRoutes(modelFacts);
   let used: number[] = [];
   const cache = new CacheSim();
+  /** Per rule name: resolved once a reply of that rule has been sent in full (`reply.after`). */
+  let answered = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const answeredSignal = (name: string) => {
+    let entry = answered.get(name);
+    if (!entry) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      entry = { promise, resolve };
+      answered.set(name, entry);
+    }
+    return entry;
+  };
   const requests: RecordedRequest[] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   let callCounter = 0;
@@ -168,14 +180,20 @@ export async function startFakeServer(
     wire: Wire,
     reply: FakeReply,
     fault: FakeFault | undefined,
+    ruleName: string | undefined,
   ) {
     const resolved = resolveReply(reply, view, body);
+    if (reply.after !== undefined) await untilOrClosed(answeredSignal(reply.after).promise, res);
     await sleep(reply.latencyMs ?? 0, res);
+    const sent = () => {
+      if (ruleName !== undefined) answeredSignal(ruleName).resolve();
+    };
     const markSeen = () => cache.remember(view, minCacheTokens(view));
     if (!view.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(wire.body(resolved)));
       markSeen();
+      sent();
       return;
     }
     res.writeHead(200, { 'content-type': wire.contentType, 'cache-control': 'no-cache', ...reply.headers });
@@ -188,6 +206,7 @@ export async function startFakeServer(
       trickle: reply.trickle,
       onFirstBytes: markSeen,
     });
+    if (res.writableEnded) sent();
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -285,7 +304,7 @@ export async function startFakeServer(
         message: `fake-llm: no scenario rule matched the ${route.provider} request (model ${view.model}, last message "${last}")`,
       });
     }
-    await answer(res, view, seen, wire, reply, fault);
+    await answer(res, view, seen, wire, reply, fault, rule?.name);
   }
 
   const server = createServer((req, res) => {
@@ -315,6 +334,7 @@ export async function startFakeServer(
     setScenario(next) {
       scenario = parseScenario(next);
       used = [];
+      answered = new Map();
     },
     close() {
       server.closeAllConnections();

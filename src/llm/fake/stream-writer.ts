@@ -2,6 +2,19 @@ import type { ServerResponse } from 'node:http';
 import type { FakeFault } from './scenario.js';
 import type { Wire, WireChunk } from './wire.js';
 
+/** Resolves when `signal` does or the client leaves, whichever is first. */
+export function untilOrClosed(signal: Promise<void>, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('close', done);
+      resolve();
+    };
+    res.once('close', done);
+    void signal.then(done);
+  });
+}
+
 export function sleep(ms: number, res: ServerResponse): Promise<void> {
   if (ms <= 0 || res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
