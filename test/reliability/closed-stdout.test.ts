@@ -22,7 +22,7 @@ function withClosedStdout(args: string[], cwd: string): Promise<{ code: number |
 describe('a closed stdout ends the output, never the run (#14 item 16)', () => {
   it('maestro run --json | head -1 still runs to the end and merges', async () => {
     const s = await scriptedRepo('sleep 1; echo work > w.txt', { tasks: ['t1', 't2'] });
-    const result = await withClosedStdout(['run', '--plan', s.planFile, '--json'], s.repo);
+    const result = await withClosedStdout(['--trust-config', 'run', '--plan', s.planFile, '--json'], s.repo);
     expect(result.stderr).not.toMatch(/internal error|EPIPE|\n\s+at /);
     expect(result.code).toBe(0);
     const [branch] = runGit(s.repo, [

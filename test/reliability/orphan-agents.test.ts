@@ -19,7 +19,7 @@ const groupAlive = (pgid: number): boolean => {
 describe('agents orphaned by kill -9 of the orchestrator (#14 item 5)', () => {
   it('are stopped by resume before their tasks run again', async () => {
     const s = await scriptedRepo('if [ -n "$FIRST_RUN" ]; then sleep 600; fi; echo done > out.txt');
-    const orchestrator = execa(process.execPath, [launcher, 'run', '--plan', s.planFile, '--headless'], {
+    const orchestrator = execa(process.execPath, [launcher, '--trust-config', 'run', '--plan', s.planFile, '--headless'], {
       cwd: s.repo,
       env: { NO_COLOR: '1', FIRST_RUN: '1' },
       reject: false,
