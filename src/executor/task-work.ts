@@ -231,18 +231,21 @@ async function commitWork(
       hooks: {
         runner: {
           run: async (file: string, args: string[], env: Record<string, string>) => {
+            // The project's commit hooks are commands like any other: they get the command time limit.
+            const seconds = deps.config.agentLimits.commandTimeoutSeconds;
             const result = await runForAgent(deps.sandbox, worktree, file, args, {
               env,
-              timeoutMs: deps.config.validateTimeoutSeconds * 1000,
+              timeoutMs: seconds * 1000,
               signal: ctx.signal,
             });
-            return { ok: result.exitCode === 0, output: result.output + (result.spawnError ?? '') };
+            const output = result.output + (result.spawnError ?? '');
+            if (result.timedOut) return { ok: false, output: `timed out after ${seconds} s\n${output}` };
+            return { ok: result.exitCode === 0, output };
           },
         },
         env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
       },
     }),
-    // The project's commit hooks are commands like any other: they get the command time limit.
     commitTimeoutMs: deps.config.agentLimits.commandTimeoutSeconds * 1000,
     exclude: linked,
     leaveOut: {
