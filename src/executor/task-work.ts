@@ -10,7 +10,7 @@ import { requireConfigHook } from '../orchestrator/config-hooks.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
 import type { MaestroConfig } from '../config/schema.js';
 import { snapshotWorktree } from '../git/snapshot.js';
-import { checkTaskHead } from '../git/task-head.js';
+import { checkTaskHead, detachHead } from '../git/task-head.js';
 import { capAgentText } from './agent-text-cap.js';
 import { runHooks } from '../plugins/hooks.js';
 import type { WorktreeOptions } from '../git/worktree-create.js';
@@ -64,6 +64,7 @@ export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
     });
     const hooks = taskHooks(deps, task, ctx, worktree);
     const prepared = worktree.ready.then(async (ready) => {
+      await detachHead(worktree.path);
       await ctx.emit({ type: 'task.worktree_ready', taskId: task.id, worktree: worktree.path, ms: ready.ms });
       await hooks.started();
       return ready;
@@ -85,6 +86,8 @@ export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
     let head: string;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
+      // The first round's detach is part of preparing the worktree; a fix round starts on the branch.
+      if (round > 0) await detachHead(worktree.path);
       const outcome = await runAgent(start, deps, task, ctx, agentId, worktree.path, workspace, message);
       // A worktree that could not be prepared has nothing to commit: the task fails with why.
       const { linked } = await prepared;
@@ -96,12 +99,13 @@ export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
         costUsd,
         summary: outcome.summary,
       });
+      // Whatever the ending, the commits on the agent's detached HEAD go back onto the task branch.
+      const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
       if (outcome.status === 'stopped')
         return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
       if (outcome.status === 'failed')
         return { kind: 'failed', reason: outcome.reason || 'the agent failed' };
-      const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
       if (!checked.ok) return { kind: 'failed', reason: checked.reason };
       head = checked.head;
       const failure = await validate(deps, task, ctx, worktree, round + 1, timeoutMs);

@@ -8,6 +8,19 @@ import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
  * leaves the task branch behind. A HEAD that descends from the task branch is brought back onto it
  * (a fast-forward, compare-and-swap); anything else is a task failure that says what happened.
  */
+/**
+ * Before an agent runs: its worktree's HEAD is detached at the branch tip. In the sandbox the
+ * repository's refs are read-only (an agent must not move the user's branches) while the
+ * worktree's own admin folder, where a detached HEAD lives, is writable, so the agent's own
+ * `git commit` works and `checkTaskHead` brings the commits back onto the task branch.
+ */
+export async function detachHead(worktree: string): Promise<void> {
+  const head = (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
+  await git(['update-ref', '--no-deref', '-m', 'maestro: the agent works on a detached HEAD', 'HEAD', head], {
+    cwd: worktree,
+  });
+}
+
 export type TaskHeadCheck = { ok: true; head: string } | { ok: false; reason: string };
 
 export async function checkTaskHead(

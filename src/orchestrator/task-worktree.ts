@@ -9,6 +9,7 @@ import {
 } from '../git/worktree-create.js';
 import { listWorktrees } from '../git/worktree-list.js';
 import { readBranch } from '../git/plumbing.js';
+import { checkTaskHead } from '../git/task-head.js';
 import { runBranchPrefix, taskBranch } from '../git/refs.js';
 import { worktreePath } from '../git/worktree-paths.js';
 import { lockReason } from '../git/locks.js';
@@ -139,10 +140,18 @@ export class WorktreeQueue {
     // The common case, a task's first attempt, costs no git call here.
     if (!(await this.taskBranches()).has(branch)) return undefined;
     const reason = lockReason(this.options.pid ?? process.pid, runId);
+    const path = worktreePath(root, runId, request.taskId);
+    // An agent works on a detached HEAD (`detachHead`): after a crash its worktree is found by its folder.
     const existing = (await listWorktrees(repo)).find(
-      (entry) => entry.branch === `refs/heads/${branch}` || entry.branch === branch,
+      (entry) =>
+        entry.branch === `refs/heads/${branch}` ||
+        entry.branch === branch ||
+        (entry.branch === null && entry.path === path),
     );
     if (existing && !existing.prunable && (await exists(existing.path))) {
+      const tip = await readBranch(repo, branch);
+      // Commits the agent made before the crash go back onto the task branch, never dropped.
+      if (existing.branch === null && tip !== null) await checkTaskHead(repo, existing.path, branch, tip);
       const head = (await readBranch(repo, branch)) ?? request.commit;
       // Nothing else works in a task's worktree between its executors: a lock left is a killed git's.
       await rm(await gitPath(existing.path, 'index.lock'), { force: true });
@@ -155,7 +164,6 @@ export class WorktreeQueue {
         : Promise.resolve({ linked: [], ms: Date.now() - request.started });
       return { ...worktree, reused: true, early: null, ready };
     }
-    const path = worktreePath(root, runId, request.taskId);
     await moveAsideStrayFolder(root, path, `${runId}-${request.taskId}`);
     const branchCommit = await readBranch(repo, branch);
     if (!branchCommit) return undefined;

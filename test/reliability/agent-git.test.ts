@@ -12,14 +12,18 @@ describe("an external agent's own git commands (#14 item 4)", () => {
     expect(result.stdout).not.toMatch(/t1: merged/);
   });
 
-  it('work the agent committed on a branch of its own still reaches the result', async () => {
+  it('commits the agent makes itself reach the result; a branch it makes in the repository is refused', async () => {
+    // Refs are read-only in the sandbox: the agent works on a detached HEAD in its own admin folder.
     const s = await scriptedRepo(
-      'git checkout -q -b agent-side && echo new > c.txt && git add c.txt && git -c user.name=a -c user.email=a@b commit -qm side',
+      'git checkout -q -b agent-side 2>branch.err; echo new > c.txt && git add c.txt && git -c user.name=a -c user.email=a@b commit -qm side',
     );
     const result = await s.run();
     expect(result.exitCode).toBe(0);
     const branch = /into (maestro\/\S+\/result)/.exec(result.stdout)?.[1] as string;
     expect(runGit(s.repo, ['show', `${branch}:c.txt`])).toBe('new');
+    expect(runGit(s.repo, ['log', '--format=%s', branch])).toMatch(/^side$/m);
+    expect(runGit(s.repo, ['show', `${branch}:branch.err`])).toMatch(/cannot lock ref|Read-only file system/);
+    expect(runGit(s.repo, ['branch', '--list', 'agent-side'])).toBe('');
   });
 
   it("a push from an agent's worktree is refused: the remote's main does not move", async () => {
