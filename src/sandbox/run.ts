@@ -56,7 +56,7 @@ export async function runConfined(
     return notStarted(`the sandbox's network bridge could not start: ${(error as Error).message}`);
   }
   try {
-    const wrapped = bwrapArgv(policy, bridge.wrap(argv), bridge.dir);
+    const wrapped = bwrapArgv(policy, bridge.wrap(argv), bridge);
     return await runInGroup(confinement.bwrap, wrapped, { ...options, cwd: policy.cwd });
   } finally {
     await bridge.close();
