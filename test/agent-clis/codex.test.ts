@@ -44,7 +44,7 @@ const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) =>
   events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
 describeCli('codex', () => {
-  it('edits in its workspace-write sandbox, publishes a finding over MCP that the next agent sees, and is priced by its configured model', async () => {
+  it("edits inside maestro's sandbox (codex's own cannot nest in it), publishes a finding over MCP that the next agent sees, and is priced by its configured model", async () => {
     const server = await fakeServer({ rules, fallback: { text: 'ok' } });
     const { repo, home } = await agentRepo({ agent: 'codex' });
     // codex refuses to set up its sandbox helpers with CODEX_HOME below /tmp.
