@@ -5,7 +5,6 @@ import { runBuiltinAgent, type TurnStreamer } from './builtin.js';
 import type { DependencyReport } from './context/prompt.js';
 import type { WindowLimits } from './context-window.js';
 import { scrubEnv, withPushesRefused } from './env.js';
-import { declaredEnv } from './external/access.js';
 import type { Confiner } from '../sandbox/run.js';
 import { costOf } from '../llm/pricing.js';
 import { credentialEnv } from './external/presets.js';
@@ -108,7 +107,7 @@ export function startAgent(options: StartAgentOptions): AgentHandle {
     const env = withPushesRefused(
       scrubEnv(options.env ?? process.env, {
         allowEnv: options.config.allowEnv,
-        declared: [...new Set([...credentialEnv(setting), ...declaredEnv(setting)])],
+        declared: credentialEnv(setting),
       }),
     );
     const control = new ExternalControl();

@@ -14,6 +14,8 @@ import { isLoopbackHost, type HostPort } from './policy.js';
  */
 export interface NetBridge {
   dir: string;
+  /** A loopback port below 1024 is forwarded: the launcher needs to bind it inside (see `bwrapArgv`). */
+  lowPorts: boolean;
   /** The argv that runs `argv` behind the bridge, inside the sandbox. */
   wrap(argv: readonly string[]): string[];
   close(): Promise<void>;
@@ -113,6 +115,7 @@ export async function startNetBridge(hosts: readonly HostPort[]): Promise<NetBri
   const spec = JSON.stringify({ dir: bridgeMountPoint, forward, proxy: remote.length > 0 });
   return {
     dir,
+    lowPorts: forward.some((f) => f.port < 1024),
     wrap: (argv) => [process.execPath, '-e', launcher, '--', spec, ...argv],
     close: async () => {
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));

@@ -57,6 +57,17 @@ describe('buildPolicy', () => {
     expect(argv.indexOf('--tmpfs')).toBeGreaterThan(argv.indexOf('/proc'));
     expect(argv.slice(-3)).toEqual(['--', 'npm', 'test']);
   });
+
+  it('keeps no capability, unless a bridged loopback port below 1024 needs binding inside', () => {
+    const policy = buildPolicy(input);
+    const plain = bwrapArgv(policy, ['npm', 'test'], { dir: '/b', lowPorts: false });
+    expect(plain).not.toContain('--cap-add');
+    expect(plain).not.toContain('--uid');
+    const low = bwrapArgv(policy, ['npm', 'test'], { dir: '/b', lowPorts: true });
+    const added = low.flatMap((arg, i) => (arg === '--cap-add' ? [low[i + 1]] : []));
+    expect(added).toEqual(['CAP_NET_BIND_SERVICE']);
+    expect(low.slice(low.indexOf('--uid'), low.indexOf('--uid') + 4)).toEqual(['--uid', '0', '--gid', '0']);
+  });
 });
 
 describe('hosts', () => {

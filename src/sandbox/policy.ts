@@ -31,7 +31,7 @@ export interface SandboxPolicy {
 }
 
 export interface PolicyInput {
-  /** The task's worktree: the one folder (with a private /tmp) the process may write. */
+  /** The task's worktree: the folder (with a private /tmp, and `writable`) the process may write. */
   worktree: string;
   /** The main repository's git common dir: readable, so git works; never writable as a whole. */
   gitCommonDir: string;
@@ -49,6 +49,8 @@ export interface PolicyInput {
   hidden: readonly string[];
   /** Folders readable again inside hidden ones: dependency folders linked into the worktree, tools on PATH. */
   readable: readonly string[];
+  /** Private folders maestro made for this one process outside the worktree (a CLI's own state): writable. */
+  writable?: readonly string[];
   network: NetworkPolicy;
   /** Where the process starts; default the worktree. */
   cwd?: string;
@@ -84,6 +86,7 @@ export function buildPolicy(input: PolicyInput): SandboxPolicy {
     { kind: 'ro', path: common },
     ...input.readable.map((path) => ({ kind: 'ro' as const, path: clean(path) })),
     { kind: 'rw', path: worktree },
+    ...(input.writable ?? []).map((path) => ({ kind: 'rw' as const, path: clean(path) })),
     // git writes the objects of `git add`/`git stash` here; refs, config and hooks stay read-only.
     { kind: 'rw', path: join(common, 'objects') },
     ...(input.gitAdminDir === null ? [] : [{ kind: 'rw' as const, path: clean(input.gitAdminDir) }]),

@@ -10,12 +10,18 @@ import { runInGroup, type GroupRunOptions, type GroupRunResult } from './process
  */
 export type Confinement = { kind: 'bwrap'; bwrap: string; policy: SandboxPolicy } | { kind: 'unconfined' };
 
+/** Folders outside the worktree one process needs: readable (a prompt file), writable (a CLI's private state). */
+export interface ExtraFolders {
+  readable?: readonly string[];
+  writable?: readonly string[];
+}
+
 /** Whatever hands out confinements: a run's AgentSandbox, or `unconfinedSandbox()` when it is off. */
 export interface Confiner {
   readonly confined: boolean;
   /** Hosts the config lets agent-side programs reach (`sandboxHosts`). */
   readonly hosts: readonly HostPort[];
-  confinement(worktree: string, network?: NetworkPolicy, readable?: readonly string[]): Promise<Confinement>;
+  confinement(worktree: string, network?: NetworkPolicy, extra?: ExtraFolders): Promise<Confinement>;
 }
 
 /** Processes run as plain process groups: what `sandbox: "off"` / `--no-sandbox` chose. */
@@ -56,7 +62,7 @@ export async function runConfined(
     return notStarted(`the sandbox's network bridge could not start: ${(error as Error).message}`);
   }
   try {
-    const wrapped = bwrapArgv(policy, bridge.wrap(argv), bridge.dir);
+    const wrapped = bwrapArgv(policy, bridge.wrap(argv), bridge);
     return await runInGroup(confinement.bwrap, wrapped, { ...options, cwd: policy.cwd });
   } finally {
     await bridge.close();

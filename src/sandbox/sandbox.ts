@@ -2,7 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { alwaysHidden, buildPolicy, type HostPort, type NetworkPolicy } from './policy.js';
-import type { Confiner, Confinement } from './run.js';
+import type { Confiner, Confinement, ExtraFolders } from './run.js';
 
 /**
  * A run's sandbox: the facts every task shares (where git keeps the repository, what stays
@@ -60,11 +60,11 @@ export class AgentSandbox implements Confiner {
     return hosts.length === 0 ? { mode: 'none' } : { mode: 'hosts', hosts: [...hosts] };
   }
 
-  /** How a process in `worktree` runs: writable worktree and private /tmp, read-only rest, hidden secrets. */
+  /** How a process in `worktree` runs: writable worktree (and `extra.writable`) and private /tmp, read-only rest, hidden secrets. */
   async confinement(
     worktree: string,
     network: NetworkPolicy = this.commandNetwork,
-    readable: readonly string[] = [],
+    extra: ExtraFolders = {},
   ): Promise<Confinement> {
     if (this.setup.bwrap === null) return { kind: 'unconfined' };
     const tree = await real(worktree);
@@ -73,7 +73,8 @@ export class AgentSandbox implements Confiner {
       gitCommonDir: await this.common,
       gitAdminDir: await adminDirOf(tree),
       hidden: await this.hidden,
-      readable: [...(await this.readable), ...(await Promise.all(readable.map(real)))],
+      readable: [...(await this.readable), ...(await Promise.all((extra.readable ?? []).map(real)))],
+      writable: await Promise.all((extra.writable ?? []).map(real)),
       network,
     });
     // A folder that is not there has nothing to hide (and bwrap cannot mount over it in a read-only parent).

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -36,7 +37,10 @@ const rules: FakeRule[] = [
   {
     name: 't2-work',
     match: { provider: 'openai', anyMessage: '(id t2)' },
-    reply: exec(patch('second.txt', 'second')),
+    // codex's own sandbox is off under maestro's: a write outside the worktree (the repository's hooks) must still fail.
+    reply: exec(
+      `${patch('second.txt', 'second')}\nawait tools.exec_command({ cmd: 'touch "$(git rev-parse --path-format=absolute --git-common-dir)/hooks/escaped.txt" 2>&1; echo "touch exited $?"' });`,
+    ),
   },
 ];
 
@@ -44,7 +48,7 @@ const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) =>
   events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
 describeCli('codex', () => {
-  it('edits in its workspace-write sandbox, publishes a finding over MCP that the next agent sees, and is priced by its configured model', async () => {
+  it("edits inside maestro's sandbox (codex's own cannot nest in it), publishes a finding over MCP that the next agent sees, and is priced by its configured model", async () => {
     const server = await fakeServer({ rules, fallback: { text: 'ok' } });
     const { repo, home } = await agentRepo({ agent: 'codex' });
     // codex refuses to set up its sandbox helpers with CODEX_HOME below /tmp.
@@ -75,7 +79,15 @@ describeCli('codex', () => {
     expect(fileAt(repo, run.resultBranch, 'hello.txt')).toBe('hello from codex');
     expect(fileAt(repo, run.resultBranch, 'second.txt')).toBe('second');
     const calls = ofType(run.events, 'agent.tool_call').map((e) => `${e.taskId}:${e.name}`);
-    expect(calls).toEqual(['t1:maestro.publish_finding', 't1:file_change', 't2:file_change']);
+    expect(calls).toEqual([
+      't1:maestro.publish_finding',
+      't1:file_change',
+      't2:file_change',
+      't2:command_execution',
+    ]);
+    const escape = ofType(run.events, 'agent.tool_result').find((e) => e.name === 'command_execution');
+    expect(escape?.output).toMatch(/Read-only file system[\s\S]*touch exited 1/);
+    expect(existsSync(join(repo, '.git', 'hooks', 'escaped.txt'))).toBe(false);
     expect(ofType(run.events, 'agent.tool_result').every((e) => e.ok)).toBe(true);
     expect(ofType(run.events, 'finding.published')).toMatchObject([
       { taskId: 't1', text: 'hello.txt greets in English', files: ['hello.txt'] },

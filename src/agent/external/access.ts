@@ -1,61 +1,66 @@
+import { isAbsolute } from 'node:path';
 import type { ExternalAgentSetting } from './presets.js';
 import { hostOfUrl, parseHostPort, type HostPort } from '../../sandbox/policy.js';
 
 /**
- * What an external agent CLI needs from outside its sandbox: the credential and endpoint
- * variables it reads (it calls its own model), and the API hosts it may reach. A base URL set in
- * one of its variables replaces the public host. A custom command declares nothing: `allowEnv`
- * and `sandboxHosts` say what it gets.
+ * What an external agent CLI needs from outside its sandbox, by the role of the variables it reads
+ * (the variables themselves are one table, `presetCredentials` in presets.ts): its public API
+ * hosts, replaced by a base URL set in one of `baseUrlEnv` or in its own settings file, and the
+ * files or folders named by `pathEnv`, which stay readable. A custom command declares nothing:
+ * `allowEnv` and `sandboxHosts` say what it gets.
  */
 interface PresetAccess {
-  env: string[];
   hosts: string[];
   baseUrlEnv: string[];
+  pathEnv: string[];
 }
 
 const access: Record<Exclude<ExternalAgentSetting, object>, PresetAccess> = {
   claude: {
-    env: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'],
     hosts: ['api.anthropic.com:443'],
     baseUrlEnv: ['ANTHROPIC_BASE_URL'],
+    pathEnv: ['CLAUDE_CONFIG_DIR', 'GOOGLE_APPLICATION_CREDENTIALS'],
   },
-  codex: {
-    env: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'],
-    hosts: ['api.openai.com:443'],
-    baseUrlEnv: ['OPENAI_BASE_URL'],
-  },
+  codex: { hosts: ['api.openai.com:443'], baseUrlEnv: ['OPENAI_BASE_URL'], pathEnv: ['CODEX_HOME'] },
   gemini: {
-    env: ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL'],
     hosts: ['generativelanguage.googleapis.com:443'],
     baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
+    pathEnv: ['GEMINI_CLI_HOME', 'GOOGLE_APPLICATION_CREDENTIALS'],
   },
   aider: {
-    env: ['OPENAI_API_KEY', 'OPENAI_API_BASE', 'ANTHROPIC_API_KEY'],
     hosts: ['api.openai.com:443', 'api.anthropic.com:443'],
     baseUrlEnv: ['OPENAI_API_BASE'],
+    pathEnv: [],
   },
 };
 
-/** Credential variables the preset declares: they pass the environment scrub. */
-export function declaredEnv(setting: ExternalAgentSetting): string[] {
-  return typeof setting === 'object' ? [] : access[setting].env;
+/** Absolute paths named by the CLI's path variables (CODEX_HOME, …) in `env`: readable in its sandbox. */
+export function namedPaths(setting: ExternalAgentSetting, env: Readonly<Record<string, string>>): string[] {
+  if (typeof setting === 'object') return [];
+  return access[setting].pathEnv
+    .map((name) => env[name])
+    .filter((value): value is string => value !== undefined && isAbsolute(value));
 }
 
-/** The hosts the CLI may connect to: its API (or the base URL in its environment), plus `extra`. */
+/**
+ * The hosts the CLI may connect to: its API, or the base URLs in its environment and in its own
+ * settings (`configured`, e.g. codex's provider `base_url`), plus `extra`.
+ */
 export function externalAgentHosts(
   setting: ExternalAgentSetting,
   env: Record<string, string | undefined>,
+  configured: readonly string[],
   extra: readonly HostPort[],
 ): HostPort[] {
   const out: HostPort[] = [...extra];
   if (typeof setting !== 'object') {
     const preset = access[setting];
-    const fromEnv = preset.baseUrlEnv.flatMap((name) => {
-      const url = env[name];
+    const urls = [...preset.baseUrlEnv.map((name) => env[name]), ...configured];
+    const set = urls.flatMap((url) => {
       const host = url === undefined ? null : hostOfUrl(url);
       return host === null ? [] : [host];
     });
-    const hosts = fromEnv.length > 0 ? fromEnv : preset.hosts.map((h) => parseHostPort(h)!);
+    const hosts = set.length > 0 ? set : preset.hosts.map((h) => parseHostPort(h)!);
     out.push(...hosts);
   }
   return out;

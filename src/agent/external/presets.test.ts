@@ -3,12 +3,13 @@ import { credentialEnv, externalCommand, type InvocationContext } from './preset
 
 describe('external agent presets', () => {
   const prompt = 'fix "it"; rm -rf / $(x)\nline 2';
-  const bare: InvocationContext = { prompt, mcpUrl: null, commands: [], taskUsd: null };
+  const bare: InvocationContext = { prompt, mcpUrl: null, commands: [], taskUsd: null, confined: true };
   const full: InvocationContext = {
     prompt,
     mcpUrl: 'http://127.0.0.1:9/mcp/abc',
     commands: ['npm test'],
     taskUsd: 0.5,
+    confined: true,
   };
 
   it.each([
@@ -27,7 +28,7 @@ describe('external agent presets', () => {
       ],
       'claude',
     ],
-    ['codex', ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--', prompt], 'codex'],
+    ['codex', ['codex', 'exec', '--json', '--sandbox', 'danger-full-access', '--', prompt], 'codex'],
     ['aider', ['aider', '--yes-always', '--no-auto-commits', '--no-pretty', '--message', prompt], 'lines'],
     [
       'gemini',
@@ -51,6 +52,12 @@ describe('external agent presets', () => {
     ]);
     // The prompt is the last argument, after "--": no option can swallow it.
     expect(argv.slice(-2)).toEqual(['--', prompt]);
+  });
+
+  it("codex: its own workspace-write sandbox only where maestro's does not confine it (the two cannot nest)", () => {
+    const sandboxOf = (argv: string[]) => argv[argv.indexOf('--sandbox') + 1];
+    expect(sandboxOf(externalCommand('codex', { ...bare, confined: true }).argv)).toBe('danger-full-access');
+    expect(sandboxOf(externalCommand('codex', { ...bare, confined: false }).argv)).toBe('workspace-write');
   });
 
   it('codex: the MCP server as a -c override, never a write to ~/.codex', () => {

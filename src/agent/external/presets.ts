@@ -15,6 +15,8 @@ export interface InvocationContext {
   commands: readonly string[];
   /** The task's dollar cap, for CLIs that enforce one themselves. */
   taskUsd: number | null;
+  /** maestro's OS sandbox confines the process (false only when the user turned it off). */
+  confined: boolean;
 }
 
 export interface ExternalCommand {
@@ -167,7 +169,14 @@ function presetArgv(setting: PresetName, ctx: InvocationContext): string[] {
         'exec',
         '--json',
         '--sandbox',
-        'workspace-write',
+        // codex's own sandbox is a bubblewrap of its own, which cannot start inside maestro's (no
+        // capabilities there to map its user namespace: apply_patch fails with "Failed to write
+        // file"; https://github.com/openai/codex/issues/23762). codex's docs: where the container
+        // provides the isolation, run it with danger-full-access inside
+        // (https://github.com/openai/codex/blob/main/docs/sandbox.md, "Sandbox mechanics by
+        // platform", Linux). maestro's sandbox then confines it and every command it runs: only the
+        // worktree writable, the home hidden, only its API and MCP hosts reachable.
+        ctx.confined ? 'danger-full-access' : 'workspace-write',
         // exec's approval policy is "never": without "approve" every MCP call would be refused.
         ...(ctx.mcpUrl
           ? [

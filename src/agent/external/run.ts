@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { Usage } from '../../llm/types.js';
 import { addUsage, emptyUsage } from '../../llm/types.js';
 import type { AgentEmit, AgentOutcome } from '../events.js';
 import { killGroup } from '../../sandbox/process-group.js';
 import { runConfined, type Confiner } from '../../sandbox/run.js';
-import { declaredEnv, externalAgentHosts } from './access.js';
+import { externalAgentHosts, namedPaths } from './access.js';
 import { hostOfUrl } from '../../sandbox/policy.js';
 import { createClaudeParser } from './claude-stream.js';
 import { createCodexParser } from './codex-stream.js';
@@ -20,7 +20,7 @@ import {
   type StreamFormat,
 } from './presets.js';
 import { missingCredentials } from './credentials.js';
-import { codexConfiguredModel } from './codex-config.js';
+import { privateCodexHome, readCodexSettings } from './codex-config.js';
 
 /** Pause/resume of a running CLI: SIGSTOP / SIGCONT to its whole process group. */
 export class ExternalControl {
@@ -99,15 +99,27 @@ async function privateDir(): Promise<string> {
   return mkdtemp(join(root, 'agent-'));
 }
 
-/** Files and variables a CLI needs for this process only (never the user's own config). */
+/**
+ * Files and variables a CLI needs for this process only (never the user's own config), and the
+ * folders in `dir` it must be able to write inside the sandbox.
+ */
 async function processSetup(
   command: ExternalCommand,
   dir: string,
   env: Record<string, string>,
   mcpUrl: string | null,
-): Promise<Record<string, string>> {
-  if (command.format === 'gemini') return writeGeminiSettings(dir, env, mcpUrl);
-  return {};
+): Promise<{ env: Record<string, string>; writable: string[] }> {
+  switch (command.format) {
+    case 'gemini':
+      return { env: await writeGeminiSettings(dir, env, mcpUrl), writable: [] };
+    case 'codex': {
+      const home = await privateCodexHome(dir, env);
+      return { env: { CODEX_HOME: home }, writable: [home] };
+    }
+    case 'claude':
+    case 'lines':
+      return { env: {}, writable: [] };
+  }
 }
 
 const maxArgBytes = 100_000;
@@ -153,10 +165,11 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     mcpUrl,
     commands: options.commands ?? [],
     taskUsd: options.taskUsd ?? null,
+    confined: options.sandbox.confined,
   });
   const priceOf = options.priceOf ?? (() => 0);
-  const codexModel = command.format === 'codex' ? await codexConfiguredModel(options.env) : null;
-  const parser = parserFor(command.format, taskId, priceOf, codexModel ?? 'codex');
+  const codex = command.format === 'codex' ? await readCodexSettings(options.env) : null;
+  const parser = parserFor(command.format, taskId, priceOf, codex?.model ?? 'codex');
   const tail: string[] = [];
   const remember = (line: string): void => {
     if (line.trim() === '') return;
@@ -185,27 +198,27 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
     emit({ type: 'agent.text', taskId, text: `${line}\n` });
   });
   try {
-    const processEnv = await processSetup(command, promptDir, options.env, mcpUrl);
+    const setup = await processSetup(command, promptDir, options.env, mcpUrl);
     // The CLI's API hosts, and the run's MCP server for shared memory, are all it may reach.
     const mcpHost = mcpUrl === null ? null : hostOfUrl(mcpUrl);
-    const hosts = externalAgentHosts(options.setting, options.originalEnv ?? options.env, [
+    const configured = codex?.baseUrl ? [codex.baseUrl] : [];
+    const hosts = externalAgentHosts(options.setting, options.originalEnv ?? options.env, configured, [
       ...options.sandbox.hosts,
       ...(mcpHost ? [mcpHost] : []),
     ]);
     // The prompt file, and folders named by the CLI's own variables (CODEX_HOME), stay readable.
-    const named = declaredEnv(options.setting)
-      .map((name) => options.env[name])
-      .filter((value): value is string => value !== undefined && isAbsolute(value));
-    const confinement = await options.sandbox.confinement(options.worktree, { mode: 'hosts', hosts }, [
-      promptDir,
-      ...named,
-    ]);
+    const named = namedPaths(options.setting, options.env);
+    const confinement = await options.sandbox.confinement(
+      options.worktree,
+      { mode: 'hosts', hosts },
+      { readable: [promptDir, ...named], writable: setup.writable },
+    );
     // The one place an external CLI is started.
     const result = await runConfined(confinement, command.argv[0] ?? '', command.argv.slice(1), {
       cwd: options.worktree,
       env: {
         ...options.env,
-        ...processEnv,
+        ...setup.env,
         MAESTRO_RUN_ID: options.runId,
         MAESTRO_TASK_ID: taskId,
         MAESTRO_WORKTREE: options.worktree,
