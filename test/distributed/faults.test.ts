@@ -157,6 +157,41 @@ describe('queue executor faults', () => {
   );
 
   it(
+    'Redis gone for good mid-run: the waiting task fails with a clear error after redisOutageSeconds, the run ends',
+    async () => {
+      const agent = await gatedAgent('agent');
+      const c = await cluster({
+        tasks: 1,
+        workers: ['w1'],
+        config: agent.config,
+        executor: { redisOutageSeconds: 3 },
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '1']);
+      await vi.waitFor(() => expect([...agent.started()], proc.output().slice(-3000)).toEqual(['t1']), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      await c.redis.stop();
+      // Bounded, with the output in the failure message: each step of the end must come.
+      await proc.waitFor('"type":"task.failed"', minutes);
+      await proc.waitFor('"type":"run.finished"', minutes);
+      // The process exits too: closing the executor does not wait on a Redis that is gone.
+      const timeout = new Promise<'still running'>((resolve) =>
+        setTimeout(resolve, minutes, 'still running'),
+      );
+      expect(await Promise.race([proc.exited, timeout]), proc.stderr()).not.toBe('still running');
+      const run = await finished(proc);
+      expect(run.code, run.stderr).not.toBe(0);
+      const failed = tasksOf(run.events, 'task.failed', 't1')[0];
+      expect(String(failed?.reason)).toMatch(
+        /^Redis has not answered for \d+ s while task t1 waited for job \S+: check that the server runs/,
+      );
+      expect(run.events.find((e) => e.type === 'run.finished')?.status).toBe('failed');
+    },
+    4 * minutes,
+  );
+
+  it(
     'a worker that cannot reach the remote takes no job; one whose push is refused fails clearly and the job is retried',
     async () => {
       let remote = '';
