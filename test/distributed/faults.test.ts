@@ -17,10 +17,10 @@ async function gatedAgent(waits: 'agent' | 'validate-t1') {
   const body = [
     'set -e',
     gate.shell,
-    'gate log "start $MAESTRO_TASK_ID $MAESTRO_WORKTREE"',
-    ...(waits === 'agent' ? ['gate started "$MAESTRO_TASK_ID"', 'gate wait'] : []),
+    // Its start, and its end however it ends: the connection closes when the sandbox is gone.
+    'gate life "$MAESTRO_TASK_ID $MAESTRO_WORKTREE" &',
+    ...(waits === 'agent' ? ['gate wait'] : []),
     'mkdir -p out && echo "task $MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"',
-    'gate log "end $MAESTRO_TASK_ID $MAESTRO_WORKTREE"',
   ].join('\n');
   // Only t1's worktree has out/t1.txt.
   const validate = [`${gate.shell}\nif [ -f out/t1.txt ]; then gate validating "$(pwd)" && gate wait; fi`];
@@ -46,7 +46,7 @@ function expectNoOverlap(lines: string[]): void {
   for (const line of lines) {
     const [what, , worktree = ''] = line.split(' ');
     if (what === 'start') {
-      expect(open.has(worktree), `two agents at once in ${worktree}`).toBe(false);
+      expect(open.has(worktree), `two agents at once in ${worktree}:\n${lines.join('\n')}`).toBe(false);
       open.add(worktree);
     } else open.delete(worktree);
   }

@@ -11,12 +11,16 @@ import { onTestFinished } from 'vitest';
 export interface TestGate {
   /** `host:port` for the config's `sandboxHosts`. */
   host: string;
-  /** Shell lines defining `gate <what> [text]`: `log TEXT`, `started ID`, `validating PATH`, `wait`. */
+  /**
+   * Shell lines defining `gate <what> [text]`: `life "ID WORKTREE" &` (logs `start ID WORKTREE`,
+   * then holds its connection: `end ID WORKTREE` is logged when it closes, i.e. when the sandbox's
+   * last process is gone, however the agent ended), `validating PATH`, and `wait` (held until `open`).
+   */
   shell: string;
   open(): void;
-  /** Lines the agents logged, in order. */
+  /** `start …` and `end …` lines of the agents' lives, in order. */
   log(): string[];
-  /** Task ids whose agents said they started. */
+  /** Task ids whose agents started. */
   started(): Set<string>;
   /** The first folder a validation said it runs in, once one did. */
   validating(): string | undefined;
@@ -32,9 +36,13 @@ export async function testGate(): Promise<TestGate> {
     let text = '';
     for await (const chunk of req) text += String(chunk);
     const what = (req.url ?? '').slice(1);
-    if (what === 'log') lines.push(text);
-    else if (what === 'started') started.add(text);
-    else if (what === 'validating') validating ??= text;
+    if (what === 'life') {
+      lines.push(`start ${text}`);
+      started.add(text.split(' ')[0] ?? '');
+      res.on('close', () => lines.push(`end ${text}`));
+      return;
+    }
+    if (what === 'validating') validating ??= text;
     else if (what === 'wait' && !opened) {
       held.push(res);
       return;
