@@ -179,13 +179,14 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     work,
     close: async () => {
       // With Redis gone, ioredis keeps commands queued while it waits to reconnect, even after
-      // disconnect() (the relay's read, its cursor write): closing waits a bounded time for them.
+      // disconnect() (the relay's read, its cursor write): closing waits a bounded time for them,
+      // and not at all when Redis is away already (nothing more can be saved then).
       await settledWithin(
         (async () => {
           await relay.close();
           await queue.close();
         })(),
-        closeMs,
+        client.status === 'ready' ? closeMs : 0,
       );
       client.disconnect();
     },
