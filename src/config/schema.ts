@@ -109,8 +109,13 @@ const executorSetting = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'queue names are letters, digits, dashes and underscores')
       .default('maestro'),
+    /**
+     * How long the orchestrator waits for a silent Redis while tasks wait on their jobs; then those
+     * tasks fail with a clear error (`maestro resume` re-adopts their jobs once Redis is back).
+     */
+    redisOutageSeconds: z.number().positive().default(300),
   })
-  .default({ kind: 'local', queue: 'maestro' });
+  .default({ kind: 'local', queue: 'maestro', redisOutageSeconds: 300 });
 
 export const configSchema = z.strictObject({
   defaultModel: z.string().min(1).default(DEFAULT_MODEL),

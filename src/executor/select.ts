@@ -49,6 +49,7 @@ export async function buildExecutor(
     remote: setting.remote ?? '',
     queue: setting.queue,
     model,
+    redisOutageMs: setting.redisOutageSeconds * 1000,
   });
   return { executor: landingExecutor(deps, queue.work), close: queue.close };
 }

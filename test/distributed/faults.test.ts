@@ -1,43 +1,34 @@
 import { describe, expect, it, vi } from 'vitest';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { runGit, tempDir } from '../helpers/repo.js';
+import { runGit } from '../helpers/repo.js';
 import { refusePushesWhenFlagged, startWorker } from './cluster.js';
 import { cluster, finished, orchestrate, type Cluster } from './fixture.js';
+import { testGate } from './gate.js';
 import type { JsonEvent } from '../e2e/harness.js';
 
 const minutes = 60_000;
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
-/** An external agent that logs its start and end, and (for `waits`) holds until GATE exists. */
+/**
+ * An external agent that logs its start and end to a test gate and, for `waits`, holds until the
+ * gate opens: the agent itself, or t1's validation (which runs after its commit was pushed).
+ */
 async function gatedAgent(waits: 'agent' | 'validate-t1') {
-  const dir = await tempDir('maestro-gate-');
-  const gate = join(dir, 'GATE');
-  const log = join(dir, 'agents.log');
-  const hold = `while [ ! -f ${gate} ]; do sleep 0.1; done`;
+  const gate = await testGate();
   const body = [
-    `echo "start $MAESTRO_TASK_ID $MAESTRO_WORKTREE" >> ${log}`,
-    waits === 'agent' ? `touch ${dir}/started-$MAESTRO_TASK_ID; ${hold}` : 'true',
+    'set -e',
+    gate.shell,
+    // Its start, and its end however it ends: the connection closes when the sandbox is gone.
+    'gate life "$MAESTRO_TASK_ID $MAESTRO_WORKTREE" &',
+    ...(waits === 'agent' ? ['gate wait'] : []),
     'mkdir -p out && echo "task $MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"',
-    `echo "end $MAESTRO_TASK_ID $MAESTRO_WORKTREE" >> ${log}`,
-  ].join('; ');
-  // Only t1's worktree has out/t1.txt: its validation (after its commit was pushed) holds.
-  const validate = [`if [ -f out/t1.txt ] && [ ! -f ${gate} ]; then pwd > ${dir}/validating; ${hold}; fi`];
+  ].join('\n');
+  // Only t1's worktree has out/t1.txt.
+  const validate = [`${gate.shell}\nif [ -f out/t1.txt ]; then gate validating "$(pwd)" && gate wait; fi`];
   return {
-    dir,
-    open: () => writeFile(gate, ''),
-    started: async (ids: string[]) => {
-      for (const id of ids) if (!(await exists(join(dir, `started-${id}`)))) return false;
-      return true;
-    },
-    log: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    ...gate,
     config: {
       agent: { command: ['sh', '-c', body] },
+      sandboxHosts: [gate.host],
       ...(waits === 'validate-t1' ? { validate } : {}),
     },
   };
@@ -55,7 +46,7 @@ function expectNoOverlap(lines: string[]): void {
   for (const line of lines) {
     const [what, , worktree = ''] = line.split(' ');
     if (what === 'start') {
-      expect(open.has(worktree), `two agents at once in ${worktree}`).toBe(false);
+      expect(open.has(worktree), `two agents at once in ${worktree}:\n${lines.join('\n')}`).toBe(false);
       open.add(worktree);
     } else open.delete(worktree);
   }
@@ -77,17 +68,16 @@ describe('queue executor faults', () => {
         config: agent.config,
       });
       const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
-      const validating = join(agent.dir, 'validating');
-      await vi.waitFor(async () => expect(await exists(validating)).toBe(true), {
+      await vi.waitFor(() => expect(agent.validating(), proc.output().slice(-3000)).toBeDefined(), {
         timeout: 2 * minutes,
         interval: 100,
       });
-      const where = (await readFile(validating, 'utf8')).trim();
+      const where = agent.validating() ?? '';
       const victim = c.workers.find((w) => where.startsWith(w.data));
       expect(victim, where).toBeDefined();
       victim?.kill('SIGKILL');
       await victim?.exited;
-      await agent.open();
+      agent.open();
       const run = await finished(proc);
       expect(run.code, run.stderr).toBe(0);
       expectAllMerged(run.events, 3);
@@ -101,7 +91,7 @@ describe('queue executor faults', () => {
       const firstCommit = String(tasksOf(run.events, 'task.committed', 't1')[0]?.commit);
       const result = String(run.events[0]?.resultBranch);
       runGit(c.repo, ['merge-base', '--is-ancestor', firstCommit, result]);
-      expectNoOverlap(await agent.log());
+      expectNoOverlap(agent.log());
     },
     4 * minutes,
   );
@@ -112,13 +102,16 @@ describe('queue executor faults', () => {
       const agent = await gatedAgent('agent');
       const c = await cluster({ tasks: 3, workers: ['w1', 'w2'], slots: 2, config: agent.config });
       const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
-      await vi.waitFor(async () => expect(await agent.started(['t1', 't2', 't3'])).toBe(true), {
-        timeout: 2 * minutes,
-        interval: 100,
-      });
+      await vi.waitFor(
+        () => expect([...agent.started()].sort(), proc.output().slice(-3000)).toEqual(['t1', 't2', 't3']),
+        {
+          timeout: 2 * minutes,
+          interval: 100,
+        },
+      );
       proc.kill('SIGKILL');
       await proc.exited;
-      await agent.open();
+      agent.open();
       // While nobody orchestrates, the workers finish: their branches wait on the remote.
       await vi.waitFor(() => expect(doneRefs(c)).toBe(3), { timeout: 2 * minutes, interval: 200 });
       const resumed = await finished(orchestrate(c, ['resume']));
@@ -128,7 +121,7 @@ describe('queue executor faults', () => {
         (e) => e.type === 'log' && String(e.message).includes('re-adopted job'),
       );
       expect(adopted).toHaveLength(3);
-      const starts = (await agent.log()).filter((line) => line.startsWith('start'));
+      const starts = agent.log().filter((line) => line.startsWith('start'));
       expect(starts).toHaveLength(3);
     },
     4 * minutes,
@@ -146,16 +139,54 @@ describe('queue executor faults', () => {
         config: agent.config,
       });
       const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']);
-      await vi.waitFor(async () => expect(await agent.started(['t1', 't2', 't3'])).toBe(true), {
-        timeout: 2 * minutes,
-        interval: 100,
-      });
+      await vi.waitFor(
+        () => expect([...agent.started()].sort(), proc.output().slice(-3000)).toEqual(['t1', 't2', 't3']),
+        {
+          timeout: 2 * minutes,
+          interval: 100,
+        },
+      );
       await c.redis.restart();
-      await agent.open();
+      agent.open();
       const run = await finished(proc);
       expect(run.code, run.stderr).toBe(0);
       expectAllMerged(run.events, 3);
-      expectNoOverlap(await agent.log());
+      expectNoOverlap(agent.log());
+    },
+    4 * minutes,
+  );
+
+  it(
+    'Redis gone for good mid-run: the waiting task fails with a clear error after redisOutageSeconds, the run ends',
+    async () => {
+      const agent = await gatedAgent('agent');
+      const c = await cluster({
+        tasks: 1,
+        workers: ['w1'],
+        config: agent.config,
+        executor: { redisOutageSeconds: 3 },
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '1']);
+      await vi.waitFor(() => expect([...agent.started()], proc.output().slice(-3000)).toEqual(['t1']), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      await c.redis.stop();
+      // Bounded, with the output in the failure message: each step of the end must come.
+      await proc.waitFor('"type":"task.failed"', minutes);
+      await proc.waitFor('"type":"run.finished"', minutes);
+      // The process exits too: closing the executor does not wait on a Redis that is gone.
+      const timeout = new Promise<'still running'>((resolve) =>
+        setTimeout(resolve, minutes, 'still running'),
+      );
+      expect(await Promise.race([proc.exited, timeout]), proc.stderr()).not.toBe('still running');
+      const run = await finished(proc);
+      expect(run.code, run.stderr).not.toBe(0);
+      const failed = tasksOf(run.events, 'task.failed', 't1')[0];
+      expect(String(failed?.reason)).toMatch(
+        /^Redis has not answered for \d+ s while task t1 waited for job \S+: check that the server runs/,
+      );
+      expect(run.events.find((e) => e.type === 'run.finished')?.status).toBe('failed');
     },
     4 * minutes,
   );

@@ -52,6 +52,8 @@ export async function cluster(options: {
   tasks: number;
   workers: string[];
   config?: Record<string, unknown>;
+  /** More `executor` settings beside kind, redis and remote. */
+  executor?: Record<string, unknown>;
   workerEnv?: Record<string, string>;
   slots?: number;
   stallSeconds?: number;
@@ -66,7 +68,11 @@ export async function cluster(options: {
   await writeFile(
     rcPath,
     JSON.stringify(
-      { ...rc, executor: { kind: 'queue', redis: redis.url, remote }, ...options.config },
+      {
+        ...rc,
+        executor: { kind: 'queue', redis: redis.url, remote, ...options.executor },
+        ...options.config,
+      },
       null,
       2,
     ),

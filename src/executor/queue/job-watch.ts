@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Task } from '../../orchestrator/plan.js';
 import { stopReason, type TaskContext } from '../../orchestrator/scheduler.js';
 import type { RunEventBody } from '../../events.js';
+import { MaestroError } from '../../errors.js';
 import type { EventRelay } from './relay.js';
 import { runKeys, type ControlMessage, type JobResult, type TaskJob } from './protocol.js';
 
@@ -14,6 +15,8 @@ export interface JobWatch {
   client: Redis;
   relay: EventRelay;
   runId: string;
+  /** Redis unreachable or silent this long: the wait ends with a clear error instead of lasting forever. */
+  outageMs: number;
   forward(ctx: TaskContext, body: RunEventBody): Promise<void>;
   /** The job is gone from Redis: its outcome from the remote, or a new job for the task. */
   requeue(
@@ -31,6 +34,8 @@ const waiting = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children'
  * Wait for a job's outcome while relaying its events: the run stream's `end` entry is the fast
  * path; a poll catches what the stream cannot say (the job failed for good, vanished with a Redis
  * restart, finished while the stream entry was lost). Stop and pause requests go to its worker.
+ * Redis commands wait through a restart (`maxRetriesPerRequest: null`), so a Redis that never comes
+ * back is noticed here: disconnected, or a poll unanswered, for `outageMs`.
  */
 export function waitForJob(watch: JobWatch): Promise<JobResult> {
   const { task, ctx, client, queue } = watch;
@@ -40,6 +45,9 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
     let unroute = (): void => undefined;
     let completedPolls = 0;
     let polling = false;
+    /** Since when the connection is down, and since when the current poll waits for Redis. */
+    let downSince: number | null = null;
+    let askedAt: number | null = null;
     const send = (message: ControlMessage): Promise<unknown> =>
       client.publish(runKeys.control(watch.runId), JSON.stringify(message)).catch(() => undefined);
     const finish = (result: JobResult | Error): void => {
@@ -65,7 +73,9 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
       if (polling || settled) return;
       polling = true;
       try {
+        askedAt = Date.now();
         const found = await queue.getJob(job.id ?? '');
+        askedAt = null;
         if (!found) {
           const next = await watch.requeue(task, ctx, job);
           if ('kind' in next) finish(next);
@@ -75,7 +85,9 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
           }
           return;
         }
+        askedAt = Date.now();
         const state = await found.getState();
+        askedAt = null;
         if (state === 'failed') {
           finish({
             kind: 'failed',
@@ -92,6 +104,7 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
         }
       } catch {
         // Redis is away (restarting): ask again at the next poll.
+        askedAt = null;
       } finally {
         polling = false;
       }
@@ -106,7 +119,19 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
     const unpause = ctx.pause.onChange(
       (paused) => void send({ jobId: job.id ?? '', action: paused ? 'pause' : 'resume' }),
     );
-    const timer = setInterval(() => void poll(), pollMs);
+    const tick = (): void => {
+      const now = Date.now();
+      downSince = client.status === 'ready' ? null : (downSince ?? now);
+      const silentMs = Math.max(now - (downSince ?? now), now - (askedAt ?? now));
+      if (silentMs < watch.outageMs) return void poll();
+      finish(
+        new MaestroError(
+          `Redis has not answered for ${Math.round(silentMs / 1000)} s while task ${task.id} waited for job ${job.id ?? ''}: ` +
+            'check that the server runs (executor.redis); `maestro resume` re-adopts the job once Redis is back',
+        ),
+      );
+    };
+    const timer = setInterval(tick, pollMs);
     follow(job);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) onAbort();

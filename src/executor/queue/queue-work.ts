@@ -19,6 +19,8 @@ export interface QueueWorkOptions {
   queue: string;
   /** The built-in agent's model as resolved here; null for external agent CLIs. */
   model: { model: string; provider: string } | null;
+  /** A task waiting on its job gives up (failed, clear error) after Redis was silent this long. */
+  redisOutageMs: number;
 }
 
 export interface QueueWork {
@@ -29,6 +31,8 @@ export interface QueueWork {
 /** BullMQ retries a job whose worker failed (push refused, remote unreachable) on another worker. */
 const jobAttempts = 5;
 const keepSeconds = 7 * 24 * 3600;
+/** How long closing waits for the relay's last batch and cursor (instant while Redis answers). */
+const closeMs = 10_000;
 
 /**
  * The queue executor's work half: each task becomes a BullMQ job that a `maestro worker` takes;
@@ -98,6 +102,7 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     client,
     relay,
     runId: deps.runId,
+    outageMs: options.redisOutageMs,
     forward: async (ctx: TaskContext, body: RunEventBody) => {
       if (body.type === 'finding.published') {
         deps.memory.publish({
@@ -173,8 +178,16 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
   return {
     work,
     close: async () => {
-      await relay.close();
-      await queue.close();
+      // With Redis gone, ioredis keeps commands queued while it waits to reconnect, even after
+      // disconnect() (the relay's read, its cursor write): closing waits a bounded time for them,
+      // and not at all when Redis is away already (nothing more can be saved then).
+      await settledWithin(
+        (async () => {
+          await relay.close();
+          await queue.close();
+        })(),
+        client.status === 'ready' ? closeMs : 0,
+      );
       client.disconnect();
     },
   };
@@ -214,4 +227,15 @@ function creditsOf(deps: TaskWorkDeps, options: QueueWorkOptions, task: Task): M
     usage: view?.usage ?? emptyUsage(),
     costUsd: view?.costUsd ?? 0,
   };
+}
+
+/** Waits for `work` at most `ms`; its failure is ignored (closing goes on either way). */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
