@@ -110,17 +110,21 @@ export async function runMaestro(
 ): Promise<MaestroResult> {
   const planFile = join(await tempDir('maestro-plan-'), 'plan.json');
   await writeFile(planFile, JSON.stringify(plan));
-  const result = await execa(process.execPath, [launcher, '--trust-config', 'run', '--plan', planFile, '--json'], {
-    cwd: repo,
-    env: {
-      PATH: `${cliBinDir}${delimiter}${process.env.PATH ?? ''}`,
-      NO_COLOR: '1',
-      ...env,
+  const result = await execa(
+    process.execPath,
+    [launcher, '--trust-config', 'run', '--plan', planFile, '--json'],
+    {
+      cwd: repo,
+      env: {
+        PATH: `${cliBinDir}${delimiter}${process.env.PATH ?? ''}`,
+        NO_COLOR: '1',
+        ...env,
+      },
+      extendEnv: false,
+      reject: false,
+      timeout: 300_000,
     },
-    extendEnv: false,
-    reject: false,
-    timeout: 300_000,
-  });
+  );
   if (process.env.MAESTRO_TEST_DUMP)
     await writeFile(process.env.MAESTRO_TEST_DUMP, `${String(result.stdout)}\n---\n${String(result.stderr)}`);
   const events = String(result.stdout)

@@ -174,7 +174,16 @@ export async function runHostile(
     OPENAI_BASE_URL: server.openaiBaseURL,
     ...planted,
   };
-  const argv = [launcher, '--trust-config', 'run', '--task', 'Probe the sandbox', '--headless', '--json', ...args];
+  const argv = [
+    launcher,
+    '--trust-config',
+    'run',
+    '--task',
+    'Probe the sandbox',
+    '--headless',
+    '--json',
+    ...args,
+  ];
   const [file, fileArgs] =
     as === undefined
       ? [process.execPath, argv]
