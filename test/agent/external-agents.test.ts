@@ -147,12 +147,14 @@ describe('external agent CLIs', () => {
     const pid = await vi.waitFor(async () => Number(await readFile(pidFile, 'utf8')), { timeout: 5_000 });
     handle.pause();
     expect(handle.paused).toBe(true);
-    await vi.waitFor(() => expect(procState(pid)).toBe('T'));
+    // A loaded machine can hold the shell in D (a fork, a page fault) for more than waitFor's default second.
+    const settle = { timeout: 10_000, interval: 50 };
+    await vi.waitFor(() => expect(procState(pid)).toBe('T'), settle);
     handle.resume();
-    await vi.waitFor(() => expect(procState(pid)).not.toBe('T'));
+    await vi.waitFor(() => expect(procState(pid)).not.toBe('T'), settle);
     handle.stop('user stop');
     expect(await handle.outcome).toMatchObject({ status: 'stopped', reason: 'user stop' });
-    await vi.waitFor(() => expect(isAlive(pid)).toBe(false));
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), settle);
   });
 
   it('runs the claude preset in stream-json mode and reports its usage and cost', async () => {
@@ -255,6 +257,6 @@ describe('external agent CLIs', () => {
       costUsd: 1,
     });
     const pid = Number(await readFile(join(bin, 'pid'), 'utf8'));
-    await vi.waitFor(() => expect(isAlive(pid)).toBe(false));
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), settle);
   });
 });
