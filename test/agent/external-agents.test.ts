@@ -31,6 +31,8 @@ function procState(pid: number): string {
 // These check the CLI runner itself (argv, streams, process groups, pause, budgets) on stub CLIs in
 // temporary folders; test/security/sandbox-escape.test.ts runs external CLIs inside the sandbox.
 const sandbox = unconfinedSandbox();
+/** Process states settle late on a loaded machine (a shell held in D by a fork or a page fault): up to 10 s. */
+const settle = { timeout: 10_000, interval: 50 };
 
 describe('external agent CLIs', () => {
   it('runs a command template with the prompt as ONE argument, in the worktree, with a scrubbed env', async () => {
@@ -147,8 +149,6 @@ describe('external agent CLIs', () => {
     const pid = await vi.waitFor(async () => Number(await readFile(pidFile, 'utf8')), { timeout: 5_000 });
     handle.pause();
     expect(handle.paused).toBe(true);
-    // A loaded machine can hold the shell in D (a fork, a page fault) for more than waitFor's default second.
-    const settle = { timeout: 10_000, interval: 50 };
     await vi.waitFor(() => expect(procState(pid)).toBe('T'), settle);
     handle.resume();
     await vi.waitFor(() => expect(procState(pid)).not.toBe('T'), settle);
