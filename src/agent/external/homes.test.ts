@@ -7,6 +7,7 @@ import {
   readGeminiKeychainFile,
   savedGeminiApiKey,
 } from '../../../test/helpers/gemini-keychain.js';
+import { externalAgentHosts } from './access.js';
 import { homeSpec } from './homes.js';
 import { privateHome } from './private-home.js';
 
@@ -153,6 +154,17 @@ describe('private CLI homes', () => {
     const other = await temp();
     await privateHome(other, homeSpec('gemini', { HOME: user })!);
     expect(await files(join(other, 'gemini-home'))).toEqual([]);
+  });
+
+  it('gemini may reach what a copied Google login needs (token check, Code Assist); a base URL replaces all of them', () => {
+    expect(externalAgentHosts('gemini', {}, [], []).map((h) => h.host)).toEqual([
+      'generativelanguage.googleapis.com',
+      'oauth2.googleapis.com',
+      'cloudcode-pa.googleapis.com',
+    ]);
+    expect(externalAgentHosts('gemini', { GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:5/' }, [], [])).toEqual([
+      { host: '127.0.0.1', port: 5 },
+    ]);
   });
 
   it('a custom command gets no private home', () => {
