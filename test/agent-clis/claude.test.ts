@@ -1,9 +1,25 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { FakeRule } from '../../src/llm/fake/index.js';
 import { fakeServer } from '../helpers/fake-server.js';
 import { agentRepo, dataHome, describeCli, fileAt, runMaestro, twoTasks, type RunEvent } from './harness.js';
 
 const key = 'sk-ant-test-key-for-the-fake-server';
+const savedKey = 'sk-ant-saved-by-login-for-the-fake-server';
+const savedToken = 'sk-ant-oat01-saved-login-for-the-fake-server';
+
+/** Every file below `home` with its contents, but maestro's own (its record of trusted configs). */
+async function snapshot(home: string): Promise<Record<string, string>> {
+  const entries = await readdir(home, { recursive: true, withFileTypes: true });
+  const out: Record<string, string> = {};
+  for (const e of entries.filter((e) => e.isFile())) {
+    const path = join(e.parentPath, e.name);
+    const name = path.slice(home.length + 1);
+    if (!name.startsWith(join('.config', 'maestro'))) out[name] = await readFile(path, 'utf8');
+  }
+  return out;
+}
 const main = { provider: 'anthropic' as const, hasTool: 'Write' };
 const call = (name: string, args: Record<string, unknown>) => ({ toolCalls: [{ name, arguments: args }] });
 
@@ -142,6 +158,74 @@ describeCli('claude', () => {
     expect(fileAt(repo, committed?.commit ?? '', 'hello.txt')).toBe('partial');
     expect(fileAt(repo, committed?.commit ?? '', 'slow-done.txt')).toBeNull();
   });
+
+  // A login claude saved in the user's home (no key variable): an API key from /login in
+  // ~/.claude.json, or a claude.ai login in ~/.claude/.credentials.json. The sandbox hides that
+  // home; claude runs with a private copy of it.
+  it.each([
+    {
+      login: 'API key saved by /login',
+      save: async (home: string) => {
+        await writeFile(
+          join(home, '.claude.json'),
+          JSON.stringify({ primaryApiKey: savedKey, numStartups: 7 }),
+        );
+      },
+      sent: (headers: Record<string, string | undefined>) => headers['x-api-key'] === savedKey,
+    },
+    {
+      login: 'claude.ai login',
+      save: async (home: string) => {
+        await mkdir(join(home, '.claude'));
+        const oauth = {
+          accessToken: savedToken,
+          refreshToken: 'sk-ant-ort01-refresh-never-used',
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ['user:inference', 'user:profile'],
+          subscriptionType: 'pro',
+        };
+        await writeFile(join(home, '.claude', '.credentials.json'), JSON.stringify({ claudeAiOauth: oauth }));
+      },
+      sent: (headers: Record<string, string | undefined>) => headers.authorization === `Bearer ${savedToken}`,
+    },
+  ])(
+    'uses the $login saved only in the home folder, and leaves that home as it was',
+    async ({ save, sent }) => {
+      const server = await fakeServer({
+        rules: [
+          {
+            name: 'done',
+            match: { ...main, toolResult: { name: 'Write' } },
+            reply: { text: 'Wrote hello.txt.' },
+          },
+          { name: 'write', match: main, reply: call('Write', { file_path: 'hello.txt', content: 'hi\n' }) },
+        ],
+        fallback: { text: 'ok' },
+      });
+      const { repo, home } = await agentRepo({ agent: 'claude' });
+      await save(home);
+      const before = await snapshot(home);
+      const data = await dataHome();
+      const run = await runMaestro(
+        repo,
+        { tasks: [twoTasks.tasks[0]] },
+        {
+          HOME: home,
+          XDG_DATA_HOME: data,
+          ANTHROPIC_BASE_URL: server.url,
+          DISABLE_TELEMETRY: '1',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        },
+      );
+      expect(ofType(run.events, 'run.finished')[0]).toMatchObject({ status: 'merged' });
+      expect(fileAt(repo, run.resultBranch, 'hello.txt')).toBe('hi');
+      expect(server.requests.length).toBeGreaterThanOrEqual(2);
+      expect(server.requests.every((r) => sent(r.headers))).toBe(true);
+      // The user's home is as it was (claude wrote its state into the private copy), and the copy is gone.
+      expect(await snapshot(home)).toEqual(before);
+      expect(await readdir(join(data, 'maestro', 'agents'))).toEqual([]);
+    },
+  );
 
   it('says which variable or login is missing when claude has no credentials', async () => {
     const { repo, home } = await agentRepo({ agent: 'claude' });

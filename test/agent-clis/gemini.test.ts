@@ -1,9 +1,25 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { geminiKeychainFile, savedGeminiApiKey } from '../helpers/gemini-keychain.js';
 import type { FakeRule } from '../../src/llm/fake/index.js';
 import { fakeServer } from '../helpers/fake-server.js';
 import { agentRepo, dataHome, describeCli, fileAt, runMaestro, twoTasks, type RunEvent } from './harness.js';
 
 const key = 'gemini-test-key-for-the-fake-server';
+const savedKey = 'gemini-key-saved-by-its-dialog-for-the-fake-server';
+
+/** Every file below `home` with its contents, but maestro's own (its record of trusted configs). */
+async function snapshot(home: string): Promise<Record<string, string>> {
+  const entries = await readdir(home, { recursive: true, withFileTypes: true });
+  const out: Record<string, string> = {};
+  for (const e of entries.filter((e) => e.isFile())) {
+    const path = join(e.parentPath, e.name);
+    const name = path.slice(home.length + 1);
+    if (!name.startsWith(join('.config', 'maestro'))) out[name] = await readFile(path, 'utf8');
+  }
+  return out;
+}
 const main = { provider: 'gemini' as const, hasTool: 'write_file' };
 const call = (name: string, args: Record<string, unknown>) => ({ toolCalls: [{ name, arguments: args }] });
 
@@ -44,9 +60,9 @@ const rules: FakeRule[] = [
 const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) =>
   events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
-async function geminiEnv(baseUrl: string, withKey = true): Promise<Record<string, string>> {
+async function geminiEnv(baseUrl: string, withKey = true, home?: string): Promise<Record<string, string>> {
   return {
-    HOME: (await agentRepo({})).home,
+    HOME: home ?? (await agentRepo({})).home,
     XDG_DATA_HOME: await dataHome(),
     ...(withKey && { GEMINI_API_KEY: key }),
     GOOGLE_GEMINI_BASE_URL: baseUrl,
@@ -111,6 +127,48 @@ describeCli('gemini', () => {
     expect(ended?.reason).toMatch(/budget of \$0\.50? (is spent|reached)/);
     const committed = ofType(run.events, 'task.committed')[0];
     expect(fileAt(repo, committed?.commit ?? '', 'hello.txt')).toBe('partial');
+  });
+
+  // A Google login cannot be pointed at the fake server: gemini checks a saved one at
+  // https://oauth2.googleapis.com/tokeninfo (fixed in google-auth-library) before it uses it, and
+  // then speaks the Code Assist protocol, not the Gemini API. An API key saved by gemini's own
+  // dialog can: on a machine without a keychain it is in ~/.gemini/gemini-credentials.json.
+  it('uses an API key gemini saved in the home folder (no key variable), and leaves that home as it was', async () => {
+    const server = await fakeServer({
+      rules: [
+        {
+          name: 'done',
+          match: { ...main, toolResult: { name: 'write_file' } },
+          reply: { text: 'Wrote hello.txt.' },
+        },
+        {
+          name: 'write',
+          match: main,
+          reply: call('write_file', { file_path: 'hello.txt', content: 'hi\n' }),
+        },
+      ],
+      fallback: { text: '{}' },
+    });
+    const { repo, home } = await agentRepo({ agent: 'gemini' });
+    await mkdir(join(home, '.gemini'));
+    // What gemini writes when the key is entered in its dialog: the key, and the auth type chosen.
+    await writeFile(
+      join(home, '.gemini', 'gemini-credentials.json'),
+      geminiKeychainFile(savedGeminiApiKey(savedKey)),
+    );
+    await writeFile(
+      join(home, '.gemini', 'settings.json'),
+      JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+    );
+    const before = await snapshot(home);
+    const env = await geminiEnv(server.url, false, home);
+    const run = await runMaestro(repo, { tasks: [twoTasks.tasks[0]] }, env);
+    expect(ofType(run.events, 'run.finished')[0]).toMatchObject({ status: 'merged' });
+    expect(fileAt(repo, run.resultBranch, 'hello.txt')).toBe('hi');
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    expect(server.requests.every((r) => r.headers['x-goog-api-key'] === savedKey)).toBe(true);
+    expect(await snapshot(home)).toEqual(before);
+    expect(await readdir(join(env.XDG_DATA_HOME ?? '', 'maestro', 'agents'))).toEqual([]);
   });
 
   it('says which variable or login is missing when gemini has no credentials', async () => {

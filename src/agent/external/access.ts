@@ -6,8 +6,10 @@ import { hostOfUrl, parseHostPort, type HostPort } from '../../sandbox/policy.js
  * What an external agent CLI needs from outside its sandbox, by the role of the variables it reads
  * (the variables themselves are one table, `presetCredentials` in presets.ts): its public API
  * hosts, replaced by a base URL set in one of `baseUrlEnv` or in its own settings file, and the
- * files or folders named by `pathEnv`, which stay readable. A custom command declares nothing:
- * `allowEnv` and `sandboxHosts` say what it gets.
+ * files or folders named by `pathEnv`, which stay readable. Its home (CLAUDE_CONFIG_DIR,
+ * CODEX_HOME, GEMINI_CLI_HOME) is not among them: the CLI runs with a private copy of what it
+ * needs from there (homes.ts), and the user's own folder stays hidden. A custom command declares
+ * nothing: `allowEnv` and `sandboxHosts` say what it gets.
  */
 interface PresetAccess {
   hosts: string[];
@@ -19,13 +21,20 @@ const access: Record<Exclude<ExternalAgentSetting, object>, PresetAccess> = {
   claude: {
     hosts: ['api.anthropic.com:443'],
     baseUrlEnv: ['ANTHROPIC_BASE_URL'],
-    pathEnv: ['CLAUDE_CONFIG_DIR', 'GOOGLE_APPLICATION_CREDENTIALS'],
+    pathEnv: ['GOOGLE_APPLICATION_CREDENTIALS'],
   },
-  codex: { hosts: ['api.openai.com:443'], baseUrlEnv: ['OPENAI_BASE_URL'], pathEnv: ['CODEX_HOME'] },
+  codex: { hosts: ['api.openai.com:443'], baseUrlEnv: ['OPENAI_BASE_URL'], pathEnv: [] },
   gemini: {
-    hosts: ['generativelanguage.googleapis.com:443'],
+    // The Gemini API (a key), and for a Google login the token check and renewal (google-auth-library's
+    // https://oauth2.googleapis.com/tokeninfo and /token, fixed in its code) and Code Assist
+    // (https://cloudcode-pa.googleapis.com, gemini-cli 0.61 packages/core/src/code_assist/server.ts).
+    hosts: [
+      'generativelanguage.googleapis.com:443',
+      'oauth2.googleapis.com:443',
+      'cloudcode-pa.googleapis.com:443',
+    ],
     baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
-    pathEnv: ['GEMINI_CLI_HOME', 'GOOGLE_APPLICATION_CREDENTIALS'],
+    pathEnv: ['GOOGLE_APPLICATION_CREDENTIALS'],
   },
   aider: {
     hosts: ['api.openai.com:443', 'api.anthropic.com:443'],
@@ -34,7 +43,7 @@ const access: Record<Exclude<ExternalAgentSetting, object>, PresetAccess> = {
   },
 };
 
-/** Absolute paths named by the CLI's path variables (CODEX_HOME, …) in `env`: readable in its sandbox. */
+/** Absolute paths named by the CLI's path variables (GOOGLE_APPLICATION_CREDENTIALS) in `env`: readable in its sandbox. */
 export function namedPaths(setting: ExternalAgentSetting, env: Readonly<Record<string, string>>): string[] {
   if (typeof setting === 'object') return [];
   return access[setting].pathEnv

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { externalAgentHosts } from './access.js';
-import { privateCodexHome, readCodexSettings } from './codex-config.js';
+import { readCodexSettings } from './codex-config.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -45,18 +45,5 @@ describe('codex settings', () => {
     expect(await readCodexSettings({ CODEX_HOME: home })).toEqual({ model: null, baseUrl: null });
     await writeFile(join(home, 'config.toml'), 'model = \n[');
     expect(await readCodexSettings({ CODEX_HOME: home })).toEqual({ model: null, baseUrl: null });
-  });
-
-  it('makes a private home with copies of the settings and login; the user’s home is never written', async () => {
-    const home = await temp();
-    await writeFile(join(home, 'config.toml'), config);
-    await writeFile(join(home, 'auth.json'), '{"OPENAI_API_KEY":"sk-x"}');
-    await writeFile(join(home, 'history.jsonl'), 'old sessions\n');
-    const dir = await temp();
-    const own = await privateCodexHome(dir, { CODEX_HOME: home });
-    expect(own).toBe(join(dir, 'codex-home'));
-    expect((await readdir(own)).sort()).toEqual(['auth.json', 'config.toml']);
-    await writeFile(join(own, 'config.toml'), 'notify = ["sh", "-c", "planted"]\n');
-    expect(await readFile(join(home, 'config.toml'), 'utf8')).toBe(config);
   });
 });

@@ -1,6 +1,7 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
+import type { HomeSpec } from './private-home.js';
 
 /** The user's codex home: `CODEX_HOME`, else `~/.codex`; '' when neither can be known. */
 function userCodexHome(env: Readonly<Record<string, string>>): string {
@@ -50,24 +51,19 @@ export async function readCodexSettings(env: Readonly<Record<string, string>>): 
 const seededFiles = ['config.toml', 'auth.json', 'AGENTS.md'];
 
 /**
- * A codex home for one process, in maestro's private folder `dir`: codex writes its state there
- * at start-up and during a task (sessions, logs, state databases, PATH aliases under tmp/) and
- * stops with "Read-only file system" when it cannot. It gets copies of the user's settings, login
- * and instructions, so a confined agent never writes the user's own codex home (a planted
- * `config.toml` would run commands, e.g. `notify` or an MCP server, in the user's next codex
- * session outside any sandbox). A login codex refreshes during the task is refreshed in the copy
- * and dropped with it; the user's stays as it was.
+ * codex's private home (see private-home.ts): codex writes its state there at start-up and during
+ * a task (sessions, logs, state databases, PATH aliases under tmp/) and stops with "Read-only file
+ * system" when it cannot. It gets copies of the user's settings, login and instructions, so a
+ * confined agent never writes the user's own codex home (a planted `config.toml` would run
+ * commands, e.g. `notify` or an MCP server, in the user's next codex session outside any
+ * sandbox). A login codex refreshes during the task is refreshed in the copy and dropped with it.
  * CODEX_HOME and its files: https://github.com/openai/codex/blob/main/docs/config.md
  */
-export async function privateCodexHome(dir: string, env: Readonly<Record<string, string>>): Promise<string> {
-  const home = join(dir, 'codex-home');
-  await mkdir(home, { mode: 0o700 });
+export function codexHome(env: Readonly<Record<string, string>>): HomeSpec {
   const source = userCodexHome(env);
-  if (source === '') return home;
-  for (const name of seededFiles) {
-    await copyFile(join(source, name), join(home, name)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
-  return home;
+  return {
+    folder: 'codex-home',
+    seeds: source === '' ? [] : seededFiles.map((name) => ({ from: join(source, name), to: name })),
+    env: (home) => ({ CODEX_HOME: home }),
+  };
 }

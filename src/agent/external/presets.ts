@@ -30,7 +30,9 @@ export interface ExternalCommand {
  * What each preset's CLI reads from the environment to reach its model: keys, tokens, base URLs,
  * its home/config dir and cloud-provider switches. These pass maestro's secret scrub for that
  * CLI only (with `allowEnv`); everything else secret stays out. A login saved in the user's home
- * (`~/.claude`, `~/.codex`, `~/.gemini`) needs none of them: HOME is never scrubbed.
+ * (`~/.claude` and `~/.claude.json`, `~/.codex`, `~/.gemini`, or the folder CLAUDE_CONFIG_DIR,
+ * CODEX_HOME or GEMINI_CLI_HOME names) needs none of them: the sandbox hides that home, and the
+ * CLI gets a private home seeded with a copy of the login and settings (homes.ts).
  * Sources: https://docs.claude.com/en/docs/claude-code/settings#environment-variables,
  * https://github.com/openai/codex/blob/main/docs/config.md (model_providers, CODEX_HOME),
  * https://github.com/google-gemini/gemini-cli/blob/main/docs/get-started/authentication.md
@@ -97,17 +99,18 @@ export const loginHints: Readonly<Record<PresetName, LoginHint>> = {
   claude: {
     pattern: /Not logged in|Invalid API key|authentication_failed|Please run \/login/i,
     keys: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'],
-    login: 'run `claude` once and /login (the login in your home is used as it is)',
+    login:
+      'run `claude` once and /login (each agent gets a copy of that login, which it cannot renew: run claude again when it has expired)',
   },
   codex: {
     pattern: /401 Unauthorized|Missing environment variable|not logged in|OPENAI_API_KEY|invalid_api_key/i,
     keys: ['OPENAI_API_KEY', 'CODEX_API_KEY'],
-    login: 'run `codex login` once (the login in ~/.codex is used as it is)',
+    login: 'run `codex login` once (each agent gets a copy of the login in ~/.codex or CODEX_HOME)',
   },
   gemini: {
     pattern: /GEMINI_API_KEY|Invalid auth method|auth method|unregistered callers|API key not valid/i,
     keys: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-    login: 'run `gemini` once and sign in with Google (the login in ~/.gemini is used as it is)',
+    login: 'run `gemini` once and sign in with Google (each agent gets a copy of the login in ~/.gemini)',
   },
   aider: {
     pattern: /API key|AuthenticationError/i,

@@ -20,7 +20,9 @@ import {
   type StreamFormat,
 } from './presets.js';
 import { missingCredentials } from './credentials.js';
-import { privateCodexHome, readCodexSettings } from './codex-config.js';
+import { readCodexSettings } from './codex-config.js';
+import { homeSpec } from './homes.js';
+import { privateHome } from './private-home.js';
 
 /** Pause/resume of a running CLI: SIGSTOP / SIGCONT to its whole process group. */
 export class ExternalControl {
@@ -101,7 +103,8 @@ async function privateDir(): Promise<string> {
 
 /**
  * Files and variables a CLI needs for this process only (never the user's own config), and the
- * folders in `dir` it must be able to write inside the sandbox.
+ * folders in `dir` it must be able to write inside the sandbox: a private home seeded with copies
+ * of the user's login and settings (homes.ts), and gemini's per-process system settings.
  */
 async function processSetup(
   command: ExternalCommand,
@@ -109,17 +112,10 @@ async function processSetup(
   env: Record<string, string>,
   mcpUrl: string | null,
 ): Promise<{ env: Record<string, string>; writable: string[] }> {
-  switch (command.format) {
-    case 'gemini':
-      return { env: await writeGeminiSettings(dir, env, mcpUrl), writable: [] };
-    case 'codex': {
-      const home = await privateCodexHome(dir, env);
-      return { env: { CODEX_HOME: home }, writable: [home] };
-    }
-    case 'claude':
-    case 'lines':
-      return { env: {}, writable: [] };
-  }
+  const spec = homeSpec(command.format, env);
+  const home = spec === null ? { env: {}, writable: [] } : await privateHome(dir, spec);
+  const gemini = command.format === 'gemini' ? await writeGeminiSettings(dir, env, mcpUrl) : {};
+  return { env: { ...home.env, ...gemini }, writable: home.writable };
 }
 
 const maxArgBytes = 100_000;
@@ -206,7 +202,7 @@ export async function runExternalAgent(options: ExternalAgentOptions): Promise<A
       ...options.sandbox.hosts,
       ...(mcpHost ? [mcpHost] : []),
     ]);
-    // The prompt file, and folders named by the CLI's own variables (CODEX_HOME), stay readable.
+    // The prompt file, and files named by the CLI's own variables (GOOGLE_APPLICATION_CREDENTIALS), stay readable.
     const named = namedPaths(options.setting, options.env);
     const confinement = await options.sandbox.confinement(
       options.worktree,
