@@ -10,7 +10,9 @@ import { foldRun } from '../../src/orchestrator/run-state.js';
 import { readJournalFile } from '../../src/orchestrator/journal-file.js';
 import { openReviewSessions, reviewServices } from '../../src/ui/review/sessions.js';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { runCli } from '../helpers/cli.js';
+import { runGit } from '../helpers/repo.js';
 import { conflictRun, fixtureRunId } from './run-fixture.js';
 
 function act(session: ResolutionSession, path: string, action: FileAction): ResolutionSession {
@@ -23,8 +25,8 @@ function act(session: ResolutionSession, path: string, action: FileAction): Reso
   return result.session;
 }
 
-describe('status and resolve --list after a conflict is resolved', () => {
-  it('no longer show the resolved conflict (nor list its files)', async () => {
+describe('the conflict lists of status and resolve --list', () => {
+  it('no longer show a conflict once it is resolved', async () => {
     const fixture = await conflictRun();
     const journal = await Journal.open(fixture.runDir, fixtureRunId);
     const state = foldRun(fixtureRunId, (await readJournalFile(join(fixture.runDir, 'events.jsonl'))).events);
@@ -63,6 +65,31 @@ describe('status and resolve --list after a conflict is resolved', () => {
     const text = await runCli(['status', fixtureRunId], { cwd: fixture.repo });
     expect(text.stdout).toMatch(/2\/2 tasks merged/);
     expect(text.stdout).not.toContain('conflict in');
+    expect(text.stdout).not.toContain('app.ts');
+  });
+
+  it('list the files the review will show once the result branch moved past the conflict', async () => {
+    const fixture = await conflictRun();
+    const result = `maestro/${fixtureRunId}/result`;
+    // A later merge into the result branch takes the task's app.ts: that conflict is gone.
+    runGit(fixture.repo, ['checkout', '-q', result]);
+    await writeFile(
+      join(fixture.repo, 'app.ts'),
+      runGit(fixture.repo, ['show', `${fixture.taskCommit}:app.ts`]) + '\n',
+    );
+    runGit(fixture.repo, ['commit', '-qam', 'a later task merged']);
+    const head = runGit(fixture.repo, ['rev-parse', 'HEAD']);
+    runGit(fixture.repo, ['checkout', '-q', 'main']);
+
+    const list = await runCli(['resolve', '--list', '--json'], { cwd: fixture.repo });
+    expect(list.exitCode).toBe(0);
+    const [pending] = JSON.parse(list.stdout) as { resultCommit: string; files: { path: string }[] }[];
+    expect(pending?.resultCommit).toBe(head);
+    const paths = pending?.files.map((file) => file.path);
+    expect(paths).not.toContain('app.ts');
+    expect(paths).toContain('win.txt');
+    const text = await runCli(['resolve', '--list'], { cwd: fixture.repo });
+    expect(text.stdout).toContain('win.txt  content, 1 hunk(s)');
     expect(text.stdout).not.toContain('app.ts');
   });
 });
