@@ -94,7 +94,12 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
   const next = { ...state, lastSeq: event.seq };
   const task = (id: string, patch: Partial<TaskView>): RunState => {
     const current = next.tasks[id];
-    return current ? { ...next, tasks: { ...next.tasks, [id]: { ...current, ...patch } } } : next;
+    if (!current) return next;
+    // The conflict belongs to the conflicted state: once the task leaves it (resolved, merged by
+    // resume, retried, failed), its files no longer wait for review.
+    const leaves = patch.state !== undefined && patch.state !== 'conflicted';
+    const updated = { ...current, ...patch, ...(leaves && { conflict: undefined }) };
+    return { ...next, tasks: { ...next.tasks, [id]: updated } };
   };
   switch (event.type) {
     case 'run.started':
@@ -166,7 +171,6 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         startedAt: event.time,
         finishedAt: undefined,
         reason: undefined,
-        conflict: undefined,
       });
     case 'task.worktree_ready':
       return task(event.taskId, { worktree: event.worktree });

@@ -140,6 +140,42 @@ describe('the review view, driven by keys', () => {
     expect(onLeave).toHaveBeenCalledOnce();
   });
 
+  it('shows the resolved lines that c will commit once the last hunk is decided', async () => {
+    const { fixture, commonDir, session } = await setup();
+    const ui = mount(
+      <ReviewApp sessions={[session]} services={services(fixture, commonDir)} onLeave={() => undefined} />,
+    );
+    await ui.waitFor('added.md · add/add');
+    for (const [key, next] of [
+      ['t', 'app.ts · content · hunk 1/2'],
+      ['t', 'app.ts · content · hunk 1/1'],
+      ['B', 'gone.txt · modify/delete'],
+      ['o', 'image.bin · binary'],
+      ['>', 'moved-ours.txt · rename'],
+      ['o', 'moved-theirs.txt · rename'],
+      ['d', 'moved.txt · rename'],
+      ['t', 'win.txt · content · hunk 1/1'],
+    ] as const) {
+      await ui.press(key);
+      await ui.waitFor(next);
+    }
+    await ui.press('t'); // the last hunk of the last file
+    let frame = await ui.waitFor('Every file is resolved: c validates and commits.');
+    expect(frame).toMatch(/✓ resolved · c commits these lines[^\n]*\n\s*line 2\n\s*THEIRS\n/);
+    await ui.press(...Array<string>(6).fill('K'));
+    frame = await ui.waitFor('── app.ts · content ');
+    expect(frame).toMatch(/line 3\n\s*THEIRS-1\n\s*lines 15–16\n\s*OURS-2\n\s*THEIRS-2\n/);
+    expect(frame).not.toContain('OURS-1');
+    await ui.press('c');
+    await ui.waitFor('Committed');
+    const committed = execFileSync('git', ['show', `maestro/${fixture.runId}/result:app.ts`], {
+      cwd: fixture.repo,
+      encoding: 'utf8',
+    });
+    expect(committed).toContain('line 2\nTHEIRS-1\nline 4\n');
+    expect(committed).toContain('line 14\nOURS-2\nTHEIRS-2\nline 16\n');
+  });
+
   it('keeps picks when left half-way and resumes there', async () => {
     const { fixture, commonDir, session } = await setup();
     const first = mount(

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import { readRun } from '../../orchestrator/runs.js';
 import { UsageError } from '../../errors.js';
-import { openReviewSessions, pendingConflicts, type PendingConflict } from '../../ui/review/sessions.js';
+import { currentConflicts, openReviewSessions, type PendingConflict } from '../../ui/review/sessions.js';
 import { runReview } from '../../ui/review/run-review.js';
 import { configuredReviewServices, openRunJournal } from '../review-wiring.js';
 import { resumeHint } from '../resume-hint.js';
@@ -30,9 +30,9 @@ export function registerResolve(program: Command): void {
     .action(async (runId: string | undefined, options: ResolveOptions, command: Command) => {
       const repo = await findRepo(process.cwd());
       const run = await readRun(repo.root, runId);
-      const pending = pendingConflicts(run.state);
       if (options.json && !options.list)
         throw new UsageError('--json goes with --list: `maestro resolve --list --json`');
+      const pending = await currentConflicts(repo.root, run.state);
       if (options.list) {
         process.stdout.write(
           options.json
@@ -76,7 +76,9 @@ function listText(runId: string, pending: PendingConflict[]): string {
   if (pending.length === 0) return `No conflicts wait for review in run ${runId}.\n`;
   const lines = [`run ${runId}: ${pending.length} task(s) wait for review (maestro resolve ${runId})`];
   for (const task of pending) {
-    lines.push(`  ${task.taskId}  ${task.title}`);
+    lines.push(
+      `  ${task.taskId}  ${task.title}${task.files.length === 0 ? '  (merges cleanly onto the result branch now)' : ''}`,
+    );
     for (const file of task.files) {
       lines.push(`    ${file.path}  ${file.kind}${file.kind === 'content' ? `, ${file.hunks} hunk(s)` : ''}`);
     }

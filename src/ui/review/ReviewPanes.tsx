@@ -12,6 +12,7 @@ import {
 } from '../../git/resolution-session.js';
 import { highlightLine, languageOf, type TokenKind } from './highlight.js';
 import { describeFile, type Proposal } from './review-state.js';
+import { resolvedRegions } from './resolved-regions.js';
 
 const tokenColor: Record<TokenKind, string | undefined> = {
   plain: undefined,
@@ -239,8 +240,48 @@ export function FileDetail(props: {
   if (status === 'broken')
     return <Text color="red">The conflict markers are broken: E edits the whole file.</Text>;
   return (
-    <Text>
-      <Text color="green">✓</Text> {resolvedLabel(file)}: z undoes, E edits the whole file
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text color="green">✓</Text> {resolvedLabel(file)}
+        {currentState(file).kind === 'text' ? ' · c commits these lines' : ''}: z undoes, E edits the whole
+        file
+      </Text>
+      <ResolvedLines file={file} rows={props.rows - 1} />
+    </Box>
   );
+}
+
+/** The lines the picks and edits wrote into a resolved text file, each block under its line numbers. */
+function ResolvedLines(props: { file: SessionFile; rows: number }): ReactNode {
+  const regions = resolvedRegions(props.file);
+  const language = languageOf(props.file.path);
+  const blocks: ReactNode[] = [];
+  let left = props.rows;
+  for (const [index, region] of regions.entries()) {
+    // A title, at least one line and maybe "… more lines"; else say how many blocks are not shown.
+    if (left < 3) {
+      blocks.push(
+        <Text key="more" dimColor>
+          {`… ${regions.length - index} more changed block(s)`}
+        </Text>,
+      );
+      break;
+    }
+    const first = region.start + 1;
+    const last = region.start + region.lines.length;
+    const where = region.lines.length <= 1 ? `line ${first}` : `lines ${first}–${last}`;
+    const rows = Math.min(Math.max(1, region.lines.length), left - 2);
+    blocks.push(
+      <Box key={region.start} flexDirection="column">
+        <Text dimColor>
+          {region.lines.length === 0 ? `at line ${first}: nothing (the hunk is removed)` : where}
+        </Text>
+        {region.lines.length > 0 ? (
+          <CodeLines lines={region.lines} language={language} rows={rows} prefix="  " />
+        ) : null}
+      </Box>,
+    );
+    left -= 1 + Math.max(1, Math.min(region.lines.length, rows + 1));
+  }
+  return <>{blocks}</>;
 }

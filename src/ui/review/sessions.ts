@@ -41,6 +41,30 @@ export function pendingConflicts(state: RunState): PendingConflict[] {
   });
 }
 
+/**
+ * The pending conflicts as the review opens them: a task the result branch moved past since its
+ * conflict was journaled (later merges, another resolution) is merged again onto the branch as it
+ * is now, so its files are the ones `resolve` shows (none when it merges cleanly now).
+ */
+export async function currentConflicts(repo: string, state: RunState): Promise<PendingConflict[]> {
+  const current: PendingConflict[] = [];
+  for (const pending of pendingConflicts(state)) {
+    const head = (await branchHead(repo, resultRef(pending.runId))) ?? pending.resultCommit;
+    if (head === pending.resultCommit) {
+      current.push(pending);
+      continue;
+    }
+    const merge = await mergeTrees(repo, head, pending.taskCommit);
+    const files = merge.conflicts.map((file) => ({
+      path: file.path,
+      kind: file.kind,
+      hunks: file.hunks.length,
+    }));
+    current.push({ ...pending, resultCommit: head, files });
+  }
+  return current;
+}
+
 /** `result (A, B +2)`: the result branch named by the tasks merged into it so far. */
 export function oursLabel(state: RunState): string {
   const merged = state.order.filter((id) => state.tasks[id]?.state === 'merged');

@@ -211,9 +211,29 @@ describe('run view reducer', () => {
       { type: 'conflict.resolved', taskId: 'cli', commit: 'c2', resolvedBy: 'me' },
     ]);
     expect(view.tasks.get('cli')?.state).toBe('merged');
+    expect(view.tasks.get('cli')?.conflicts).toBeUndefined();
+    expect(view.tasks.get('docs')?.conflicts).toHaveLength(1);
     expect(view.finalStatus).toBe('conflicts');
     const ev = eventFactory();
     const last = ev({ type: 'conflict.resolved', taskId: 'docs', commit: 'c3', resolvedBy: 'me' });
     expect(reduceRun(view, { ...last, seq: 7 }).finalStatus).toBe('merged');
+  });
+  it('drops the conflict files of a task resume finds merged, or that is retried', () => {
+    const conflicted = (taskId: string): RunEventBody => ({
+      type: 'task.conflicted',
+      taskId,
+      files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
+      taskCommit: 't',
+      resultCommit: 'r',
+    });
+    const view = reduceAll([
+      { type: 'plan.ready', plan, source: 'llm' },
+      conflicted('cli'),
+      conflicted('docs'),
+      { type: 'task.merged', taskId: 'cli', commit: 'c', resultBranch: 'r' },
+      { type: 'task.retried', taskId: 'docs' },
+    ]);
+    expect(view.tasks.get('cli')?.conflicts).toBeUndefined();
+    expect(view.tasks.get('docs')?.conflicts).toBeUndefined();
   });
 });

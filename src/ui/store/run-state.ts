@@ -76,7 +76,9 @@ function time(event: RunEvent): number {
 function withTask(view: RunView, taskId: string, update: (task: TaskView) => TaskView): RunView {
   const tasks = new Map(view.tasks);
   const known = tasks.get(taskId);
-  tasks.set(taskId, update(known ?? newTask(taskId)));
+  const updated = update(known ?? newTask(taskId));
+  // As the run's state folds it: conflicts belong to the conflicted state and go when the task leaves it.
+  tasks.set(taskId, updated.state === 'conflicted' ? updated : { ...updated, conflicts: undefined });
   const order = known ? view.order : [...view.order, taskId];
   return { ...view, tasks, order };
 }
@@ -292,14 +294,12 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
         state: 'pending',
         reason: undefined,
         endedAt: undefined,
-        conflicts: undefined,
       }));
     case 'conflict.pick':
       return view;
     case 'conflict.resolved': {
       const next = withTask(view, event.taskId, (task) =>
         ended(task, 'merged', at, {
-          conflicts: undefined,
           activity: pushActivity(task, status(`conflicts resolved by ${event.resolvedBy}`, 'good')),
         }),
       );
