@@ -90,12 +90,15 @@ function repoWith(config: Record<string, unknown>): string {
   writeFileSync(join(repo, 'README.md'), '# bench\n');
   writeFileSync(
     join(repo, '.maestrorc.json'),
-    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...config }),
+    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...responsesApi, ...config }),
   );
   git(repo, ['add', '-A']);
   git(repo, ['-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-qm', 'init']);
   return repo;
 }
+
+// The fake is a custom baseURL (Chat Completions by default); the default model needs Responses for tools.
+const responsesApi = { providers: { openai: { api: 'responses' } } };
 
 const ids = Array.from({ length: TASKS }, (_, i) => `t${i + 1}`);
 const planFile = join(tmp('maestro-bench-dist-plan-'), 'plan.json');
@@ -198,7 +201,7 @@ try {
   const queueRc = { executor: { kind: 'queue', redis: redisUrl, remote } };
   writeFileSync(
     join(queueRepo, '.maestrorc.json'),
-    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...queueRc }),
+    JSON.stringify({ worktreeDir: tmp('maestro-bench-dist-wt-'), ...responsesApi, ...queueRc }),
   );
   const queued = await runCli(
     ['run', '--plan', planFile, '--json', '--agents', String(WORKERS * SLOTS)],

@@ -146,6 +146,8 @@ async function runMaestro(
     JSON.stringify({
       agent,
       worktreeDir,
+      // The fake is a custom baseURL (Chat Completions by default); the default model needs Responses for tools.
+      providers: { openai: { api: 'responses' } },
       maxAgents: AGENTS,
       commitHooks: false,
       agentLimits: { maxTurns: 4 },
