@@ -124,7 +124,7 @@ export function isAdminRace(error: unknown): boolean {
 
 /**
  * Runs a worktree command that reads every worktree's admin folder and dies before changing
- * anything when it meets a half-made one (`list`, `lock`, `unlock`, `remove`): on that race it
+ * anything when it meets a half-made one (`list`, `lock`, `unlock`, `remove`, `switch`): on that race it
  * is run again, a few times, after a short pause. A call that accepts exit 128 (`okExitCodes`)
  * returns the race instead of throwing it; that is retried too.
  */
