@@ -51,7 +51,8 @@ export async function withWorktreeAdminLock<T>(
 
 async function acquire(file: string, content: string, options: AdminLockOptions): Promise<void> {
   const alive = options.alive ?? pidAlive;
-  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  const waitMs = options.waitMs ?? 120_000;
+  const deadline = Date.now() + waitMs;
   // Written whole under a private name, then linked into place: nobody ever reads a half-written lock.
   const draft = `${file}.${randomUUID()}`;
   await writeFile(draft, content, { mode: 0o600 });
@@ -64,20 +65,21 @@ async function acquire(file: string, content: string, options: AdminLockOptions)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
+      // null: released between our link and our read (or unreadable: then the deadline ends it).
       const holder = await readFile(file, 'utf8').catch(() => null);
-      if (holder === null) continue; // released between our link and our read
-      const pid = holderPid(holder);
-      if (pid === null || !alive(pid)) {
+      const pid = holder === null ? null : holderPid(holder);
+      if (holder !== null && (pid === null || !alive(pid))) {
         await takeOver(file, holder);
         continue;
       }
       if (Date.now() >= deadline) {
         throw new MaestroError(
-          `Another maestro process (pid ${pid}) has been changing this repository's worktrees for over ` +
-            `${Math.round((options.waitMs ?? 120_000) / 1000)} s (lock ${file}); wait for it, or delete ` +
+          `Another maestro process (pid ${pid ?? 'unknown'}) has been changing this repository's worktrees for over ` +
+            `${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`} (lock ${file}); wait for it, or delete ` +
             'that file if that process is not maestro.',
         );
       }
+      if (holder === null) continue;
       await sleep(delay);
       delay = Math.min(delay * 2, 50);
     }

@@ -58,7 +58,7 @@ describe('withWorktreeAdminLock', () => {
     await expect(
       withWorktreeAdminLock(common, async () => void (ran = true), { waitMs: 100 }),
     ).rejects.toThrow(
-      `Another maestro process (pid ${process.pid}) has been changing this repository's worktrees`,
+      `Another maestro process (pid ${process.pid}) has been changing this repository's worktrees for over 100 ms`,
     );
     expect(ran).toBe(false);
     expect(await readFile(file, 'utf8')).toBe(held);
