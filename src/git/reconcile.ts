@@ -1,4 +1,5 @@
 import { git } from './runner.js';
+import { retryAdminRace } from './worktree-admin-lock.js';
 import { lockReason } from './locks.js';
 import { applyRemoval, type RemovalPlan } from './removal.js';
 import { gatherTaskFacts, type InventoryOptions, type TaskFacts } from './run-inventory.js';
@@ -58,8 +59,8 @@ export async function applyReconcile(
   const reason = lockReason(options.pid ?? process.pid, options.runId);
   for (const action of actions) {
     if (action.kind !== 'relock') continue;
-    await git(['worktree', 'unlock', action.path], { cwd: repo });
-    await git(['worktree', 'lock', '--reason', reason, action.path], { cwd: repo });
+    await retryAdminRace(() => git(['worktree', 'unlock', action.path], { cwd: repo }));
+    await retryAdminRace(() => git(['worktree', 'lock', '--reason', reason, action.path], { cwd: repo }));
   }
   const removal: RemovalPlan = { remove: [], keep: [] };
   for (const action of actions) {

@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { git } from './runner.js';
+import { retryAdminRace } from './worktree-admin-lock.js';
 import { casDeleteBranch } from './plumbing.js';
 import { isInside, trashDir } from './worktree-paths.js';
 import { forgetMissingWorktrees } from './worktree-forget.js';
@@ -66,11 +67,12 @@ export async function applyRemoval(repo: string, root: string, plan: RemovalPlan
   await mkdir(trash, { recursive: true });
   const trashed: string[] = [];
   for (const action of plan.remove) {
-    if (!action.path) continue;
-    await git(['worktree', 'unlock', action.path], { cwd: repo, okExitCodes: [128] });
+    const path = action.path;
+    if (!path) continue;
+    await retryAdminRace(() => git(['worktree', 'unlock', path], { cwd: repo, okExitCodes: [128] }));
     const target = join(trash, `${action.taskId}-${randomUUID().slice(0, 8)}`);
     try {
-      await rename(action.path, target);
+      await rename(path, target);
       trashed.push(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

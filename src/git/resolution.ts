@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { isResolved } from './conflict-model.js';
 import { git, gitLine } from './runner.js';
 import { forgetMissingWorktrees } from './worktree-forget.js';
+import { commonDirOf, retryAdminRace, withWorktreeAdminLock } from './worktree-admin-lock.js';
 import {
   createSession,
   fileStatus,
@@ -255,11 +256,15 @@ async function validateCommit(options: CommitOptions, commit: string): Promise<V
   const dir = await mkdtemp(join(tmpdir(), 'maestro-validate-'));
   const worktree = join(dir, 'tree');
   try {
-    await git(['worktree', 'add', '--detach', worktree, commit], { cwd: options.repo });
+    await withWorktreeAdminLock(await commonDirOf(options.repo), () =>
+      git(['worktree', 'add', '--detach', worktree, commit], { cwd: options.repo }),
+    );
     await options.prepareWorktree?.(worktree);
     return await options.validate(worktree);
   } finally {
-    await git(['worktree', 'remove', '--force', worktree], { cwd: options.repo, okExitCodes: [128] });
+    await retryAdminRace(() =>
+      git(['worktree', 'remove', '--force', worktree], { cwd: options.repo, okExitCodes: [128] }),
+    );
     await rm(dir, { recursive: true, force: true });
     await forgetMissingWorktrees(options.repo, (path) => path === worktree);
   }

@@ -1,4 +1,5 @@
 import { git } from './runner.js';
+import { retryAdminRace } from './worktree-admin-lock.js';
 import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
 
 /**
@@ -44,7 +45,7 @@ export async function checkTaskHead(
   if (tip !== null && (await isAncestor(repo, tip, head))) {
     const moved = await casUpdateBranch(repo, branch, head, tip, `maestro: work the agent left on ${where}`);
     if (moved.ok) {
-      await git(['switch', '--quiet', branch], { cwd: worktree, okExitCodes: [128] });
+      await retryAdminRace(() => git(['switch', '--quiet', branch], { cwd: worktree, okExitCodes: [128] }));
       return { ok: true, head };
     }
   }

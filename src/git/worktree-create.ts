@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { git } from './runner.js';
 import { lockReason } from './locks.js';
+import { commonDirOf, withWorktreeAdminLock } from './worktree-admin-lock.js';
 import { taskBranch } from './refs.js';
 import { worktreePath } from './worktree-paths.js';
 import { coneOf, conePathspecs, type Cone } from './worktree-cone.js';
@@ -94,13 +95,14 @@ export interface BatchCallbacks {
  * Makes the worktrees of one run. `add` registers a worktree (`worktree add --no-checkout --lock`,
  * milliseconds) and returns at once; the checkout follows in the background: the task's cone
  * first, one cone at a time so every agent gets its own files quickly, then full checkouts in a
- * small pool with parallel checkout workers. Callers run `add`s one after another (git's worktree
- * bookkeeping must not race).
+ * small pool with parallel checkout workers. Callers run `add`s one after another; across makers and
+ * processes each `worktree add` holds the repository's worktree lock (see worktree-admin-lock.ts).
  */
 export class WorktreeMaker {
   private readonly env: Promise<CheckoutEnv>;
   private readonly patterns: Promise<string[]>;
   private readonly conesPayOff: Promise<boolean>;
+  private readonly commonDir: Promise<string>;
   private readonly fills: <T>(task: () => Promise<T>) => Promise<T>;
   private cones: Promise<unknown> = Promise.resolve();
   /** Open unless a batch of adds runs: checkouts wait, so the adds (which agents wait on) go first. */
@@ -109,6 +111,7 @@ export class WorktreeMaker {
   constructor(private readonly options: WorktreeOptions) {
     this.env = handled(checkoutEnv(options.repo));
     this.patterns = handled(includePatterns(options.repo, options.include ?? []));
+    this.commonDir = handled(commonDirOf(options.repo));
     const minFiles = options.coneMinFiles ?? 5_000;
     this.conesPayOff =
       minFiles <= 0 ? Promise.resolve(true) : fileCount(options.repo).then((n) => n >= minFiles);
@@ -129,7 +132,7 @@ export class WorktreeMaker {
 
   async add(spec: WorktreeSpec): Promise<PendingWorktree> {
     const started = Date.now();
-    const added = await addWorktree(spec, this.options);
+    const added = await addWorktree(spec, this.options, await this.commonDir);
     const cone = spec.files && (await this.conesPayOff) ? coneOf(spec.files) : null;
     const early = cone ? { cone, checkedOut: handled(this.checkoutCone(added.path, cone)) } : null;
     return this.fill({ ...added, taskId: spec.taskId, commit: spec.commit }, early, started);
@@ -239,28 +242,15 @@ export async function adminDir(path: string): Promise<string> {
 async function addWorktree(
   spec: WorktreeSpec,
   options: WorktreeOptions,
+  commonDir: string,
 ): Promise<{ branch: string; path: string }> {
   const branch = taskBranch(options.runId, spec.taskId);
   const path = worktreePath(options.root, options.runId, spec.taskId);
   await mkdir(dirname(path), { recursive: true });
   const reason = lockReason(options.pid ?? process.pid, options.runId);
-  await git(
-    [
-      'worktree',
-      'add',
-      '--quiet',
-      '--no-checkout',
-      '--lock',
-      '--reason',
-      reason,
-      '-b',
-      branch,
-      path,
-      spec.commit,
-    ],
-    {
-      cwd: options.repo,
-    },
+  const args = ['worktree', 'add', '--quiet', '--no-checkout', '--lock', '--reason', reason];
+  await withWorktreeAdminLock(commonDir, () =>
+    git([...args, '-b', branch, path, spec.commit], { cwd: options.repo }),
   );
   await writeFile(join(await adminDir(path), CHECKOUT_MARKER), `${process.pid}\n`);
   return { branch, path };

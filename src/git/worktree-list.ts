@@ -1,4 +1,5 @@
 import { git } from './runner.js';
+import { retryAdminRace } from './worktree-admin-lock.js';
 
 /** One entry of `git worktree list --porcelain -z`. */
 export interface WorktreeEntry {
@@ -13,7 +14,8 @@ export interface WorktreeEntry {
 }
 
 export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
-  const result = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo });
+  // Another process's `worktree add` in progress makes git fail the listing for a moment.
+  const result = await retryAdminRace(() => git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo }));
   return parseWorktreeList(result.stdout);
 }
 

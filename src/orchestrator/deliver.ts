@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { git, gitLine } from '../git/runner.js';
+import { retryAdminRace } from '../git/worktree-admin-lock.js';
 import { MaestroError } from '../errors.js';
 
 /**
@@ -70,7 +71,8 @@ async function assertGhReady(root: string, env: NodeJS.ProcessEnv): Promise<void
 /** Switch the user's checkout to the result branch, only when no tracked file has changes. */
 export async function checkoutResult(options: DeliverOptions): Promise<string> {
   await assertCleanTree(options.root, options.branch, `run git switch ${options.branch}`);
-  await git(['switch', options.branch], { cwd: options.root });
+  // `switch` reads every worktree (is the branch checked out elsewhere?): another run may be adding one.
+  await retryAdminRace(() => git(['switch', options.branch], { cwd: options.root }));
   return `switched to ${options.branch}`;
 }
 

@@ -15,6 +15,7 @@ import { worktreePath } from '../git/worktree-paths.js';
 import { lockReason } from '../git/locks.js';
 import { moveAsideStrayFolder } from './worktree-repair.js';
 import { forgetMissingWorktrees } from '../git/worktree-forget.js';
+import { commonDirOf, retryAdminRace, withWorktreeAdminLock } from '../git/worktree-admin-lock.js';
 
 export interface TaskWorktree {
   branch: string;
@@ -156,8 +157,10 @@ export class WorktreeQueue {
       // Nothing else works in a task's worktree between its executors: a lock left is a killed git's.
       await rm(await gitPath(existing.path, 'index.lock'), { force: true });
       // Re-lock under this process: the old lock names the pid of the orchestrator that crashed.
-      await git(['worktree', 'unlock', existing.path], { cwd: repo, okExitCodes: [128] });
-      await git(['worktree', 'lock', '--reason', reason, existing.path], { cwd: repo });
+      await retryAdminRace(() =>
+        git(['worktree', 'unlock', existing.path], { cwd: repo, okExitCodes: [128] }),
+      );
+      await retryAdminRace(() => git(['worktree', 'lock', '--reason', reason, existing.path], { cwd: repo }));
       const worktree = { taskId: request.taskId, branch, path: existing.path, commit: head };
       const ready = (await checkoutUnfinished(existing.path))
         ? readyOf(this.maker.resume(worktree), request.started)
@@ -169,7 +172,9 @@ export class WorktreeQueue {
     if (!branchCommit) return undefined;
     await forgetMissingWorktrees(repo, (entry) => entry === path);
     await mkdir(dirname(path), { recursive: true });
-    await git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo });
+    await withWorktreeAdminLock(await commonDirOf(repo), () =>
+      git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo }),
+    );
     return {
       branch,
       path,

@@ -86,6 +86,21 @@ describe('WorktreeQueue', () => {
     expect(runGit(repo, ['worktree', 'list'])).toContain(made.path);
   });
 
+  it('repairs an admin folder whose commondir a crash left empty (git fails every worktree command on it)', async () => {
+    const { repo, base, queue } = await setup();
+    const made = await queue.acquire('t', base);
+    await made.ready;
+    const common = await gitCommonDir(repo);
+    const half = join(common, 'worktrees', 'empty');
+    await mkdir(half, { recursive: true });
+    await writeFile(join(half, 'gitdir'), `${join(common, 'gone', '.git')}\n`);
+    await writeFile(join(half, 'HEAD'), `${base}\n`);
+    await writeFile(join(half, 'commondir'), '');
+    expect(() => runGit(repo, ['worktree', 'list'])).toThrow(/commondir/);
+    expect(await repairWorktreeAdmin(repo, common)).toEqual(['empty']);
+    expect(runGit(repo, ['worktree', 'list'])).toContain(made.path);
+  });
+
   it("hands out a task's worktree before its files: its own folders first, then all of it", async () => {
     const repo = await tempRepo({
       'README.md': '# r\n',
