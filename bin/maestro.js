@@ -27,6 +27,13 @@ import('../dist/cli/main.js').then(
       process.stderr.write(
         'maestro is not built: run `npm run build` in ' + new URL('..', import.meta.url).pathname + '\n',
       );
+    } else if (error && (error.code === 'EMFILE' || error.code === 'ENFILE')) {
+      // Loading maestro opens a few dozen files at once; under a tiny `ulimit -n` that fails here.
+      process.stderr.write(
+        'maestro: too many open files while starting (' +
+          error.code +
+          '); raise the limit (ulimit -n 1024) and try again\n',
+      );
     } else {
       process.stderr.write(String((error && error.stack) || error) + '\n');
     }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitCommonDir, runsRoot } from '../../src/orchestrator/run-paths.js';
-import { runCli } from '../helpers/cli.js';
-import { runGit, tempDir } from '../helpers/repo.js';
+import { execa } from 'execa';
+import { launcher, runCli } from '../helpers/cli.js';
+import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
 import { scriptedRepo } from './scripted-run.js';
 
 describe('minor defects (#14 items 18, 20)', () => {
@@ -13,6 +14,22 @@ describe('minor defects (#14 items 18, 20)', () => {
     const result = await runCli(['run', '--each', '*.md', '--task', 'x'], { cwd: bare });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^maestro: .* is a bare repository .*git worktree add/);
+  });
+
+  it('a tiny ulimit -n is one line that says to raise it, at every limit Node itself starts under', async () => {
+    // Below about 22 descriptors Node fails before any of maestro runs; from there on maestro speaks.
+    const repo = await tempRepo({ 'a.txt': 'a\n' });
+    for (const limit of [22, 23, 24, 26]) {
+      const result = await execa(
+        'sh',
+        ['-c', `ulimit -n ${limit}; exec "$0" "$@"`, process.execPath, launcher, 'status'],
+        { cwd: repo, reject: false, stdin: 'ignore' },
+      );
+      expect(result.signal).toBeUndefined();
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr.trim().split('\n'), `ulimit -n ${limit}`).toHaveLength(1);
+      expect(result.stderr).toMatch(/^maestro: (too many open files|could not run git).*ulimit -n/);
+    }
   });
 
   it('--provider with an external agent is refused; resume accepts --headless', async () => {
