@@ -14,6 +14,7 @@ import { SharedMemory } from '../../agent/index.js';
 import type { PauseGate } from '../../orchestrator/pause-gate.js';
 import { createTaskWork } from '../task-work.js';
 import { openRunSandbox } from '../../sandbox/open-run.js';
+import type { SandboxProbe } from '../../sandbox/probe.js';
 import type { Confiner } from '../../sandbox/run.js';
 import type { TaskWorkDeps } from '../types.js';
 import { protocolVersion, runKeys, type JobResult, type TaskJob } from './protocol.js';
@@ -32,6 +33,8 @@ export interface WorkerScope {
   /** Held from a job's start until its worktree is registered: git's worktree adds go one at a time. */
   startGate: { chain: Promise<void> };
   llms: Map<string, Llm>;
+  /** Whether and where bubblewrap works on this machine: found once per worker, not per job. */
+  sandboxProbe: () => Promise<SandboxProbe>;
 }
 
 export interface JobHandle {
@@ -138,7 +141,7 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
   try {
     // The worker confines its agents as a local run does (the job's `sandbox` setting, probed here).
     const repo = { root: cache, commonDir: join(cache, '.git') };
-    const sandbox = await openRunSandbox(data.config, undefined, repo, worktreeRoot);
+    const sandbox = await openRunSandbox(data.config, undefined, repo, worktreeRoot, scope.sandboxProbe);
     const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, sandbox.confiner));
     const outcome = await work(data.task, ctx);
     if (outcome.kind === 'done') await pushTask(cache, remote, job_, outcome.head, attempt);

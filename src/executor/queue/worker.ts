@@ -8,6 +8,7 @@ import { checkRedis, connectRedis } from './redis.js';
 import { cacheClone, checkRemote, displayRemote } from './remote-git.js';
 import { queuePrefix, type ControlMessage, type JobResult, type TaskJob } from './protocol.js';
 import { processTaskJob, type WorkerScope } from './worker-job.js';
+import { probeSandbox, type SandboxProbe } from '../../sandbox/probe.js';
 
 export interface WorkerOptions {
   redis: string;
@@ -51,6 +52,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     control.disconnect();
     throw error;
   }
+  let probed: Promise<SandboxProbe> | undefined;
   const scope: WorkerScope = {
     name,
     dataDir: options.dataDir,
@@ -60,6 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     running: new Map(),
     startGate: { chain: Promise.resolve() },
     llms: new Map(),
+    sandboxProbe: () => (probed ??= probeSandbox()),
   };
   const active = new Map<string, { pause: PauseGate; lost: boolean }>();
   let coolDown: NodeJS.Timeout | undefined;
