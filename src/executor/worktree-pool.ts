@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { WorktreeQueue, type TaskWorktree } from '../orchestrator/task-worktree.js';
+import { WorktreeQueue, type TaskWorktree, type WorktreeRequest } from '../orchestrator/task-worktree.js';
 import { moveAsideStrayFolder } from '../orchestrator/worktree-repair.js';
 import { checkoutEnv, pool, type CheckoutEnv, type WorktreeOptions } from '../git/worktree-create.js';
 import { includePatterns } from '../git/worktree-include.js';
@@ -20,15 +20,6 @@ export interface WorktreePoolOptions extends WorktreeOptions {
   slots: number;
 }
 
-interface Waiter {
-  taskId: string;
-  commit: string;
-  files: readonly string[];
-  started: number;
-  resolve: (worktree: TaskWorktree) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * A run's worktrees, about one per agent slot. A task whose work is done holds its worktree until
  * the landing says `merged` (the next task's base and branch are switched in, in place) or `kept`
@@ -39,7 +30,7 @@ interface Waiter {
 export class WorktreePool {
   private readonly queue: WorktreeQueue;
   private readonly free: OwnWorktree[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: WorktreeRequest[] = [];
   /** Worktrees whose task is done and waits for the landing's verdict. */
   private finishing = 0;
   /** Admin folders of the worktrees handed out, by path (read before an agent ran there). */
@@ -102,18 +93,18 @@ export class WorktreePool {
         void this.recycle(waiter, own);
       } else if (this.waiters.length > this.finishing) {
         // The newest waiter: the older ones are first in line for the worktrees being released.
-        this.create(this.waiters.pop() as Waiter);
+        this.create(this.waiters.pop() as WorktreeRequest);
       } else return;
     }
   }
 
-  private create(waiter: Waiter): void {
+  private create(waiter: WorktreeRequest): void {
     this.queue
       .acquire(waiter.taskId, waiter.commit, waiter.files)
       .then((worktree) => this.own(worktree).then(waiter.resolve, waiter.reject), waiter.reject);
   }
 
-  private async recycle(waiter: Waiter, previous: OwnWorktree): Promise<void> {
+  private async recycle(waiter: WorktreeRequest, previous: OwnWorktree): Promise<void> {
     const { root, runId } = this.options;
     const path = worktreePath(root, runId, waiter.taskId);
     const branch = taskBranch(runId, waiter.taskId);

@@ -29,7 +29,8 @@ export interface TaskWorktree {
   ready: Promise<{ linked: string[]; ms: number }>;
 }
 
-interface Request {
+/** A task waiting for its worktree: answered through `resolve` or `reject`. */
+export interface WorktreeRequest {
   taskId: string;
   commit: string;
   files: readonly string[];
@@ -45,7 +46,7 @@ interface Request {
  * as git knows it; the files follow in the background (its own folders first).
  */
 export class WorktreeQueue {
-  private pending: Request[] = [];
+  private pending: WorktreeRequest[] = [];
   private draining: Promise<void> | undefined;
   private readonly maker: WorktreeMaker;
   /** The run's task branches, listed once; the queue adds the ones it creates. */
@@ -96,7 +97,7 @@ export class WorktreeQueue {
     }
   }
 
-  private async create(request: Request): Promise<TaskWorktree> {
+  private async create(request: WorktreeRequest): Promise<TaskWorktree> {
     const { root, runId } = this.options;
     // Left by a crash in the middle of `worktree add` (git no longer knows it): out of the way, kept.
     await moveAsideStrayFolder(root, worktreePath(root, runId, request.taskId), `${runId}-${request.taskId}`);
@@ -135,7 +136,7 @@ export class WorktreeQueue {
     return this.branches;
   }
 
-  private async reuse(request: Request): Promise<TaskWorktree | undefined> {
+  private async reuse(request: WorktreeRequest): Promise<TaskWorktree | undefined> {
     const { repo, runId, root } = this.options;
     const branch = taskBranch(runId, request.taskId);
     // The common case, a task's first attempt, costs no git call here.
