@@ -163,6 +163,8 @@ async function runMaestro(
     [
       ...nodeArgs,
       bin,
+      // The bench's own config sets agent.command: trusted, as its author would trust it.
+      '--trust-config',
       'run',
       '--task',
       'mark every module',
