@@ -1,25 +1,23 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { FakeRule } from '../../src/llm/fake/index.js';
 import { fakeServer } from '../helpers/fake-server.js';
-import { agentRepo, dataHome, describeCli, fileAt, runMaestro, twoTasks, type RunEvent } from './harness.js';
+import {
+  agentRepo,
+  dataHome,
+  describeCli,
+  fileAt,
+  homeSnapshot,
+  runMaestro,
+  twoTasks,
+  type RunEvent,
+} from './harness.js';
 
 const key = 'sk-ant-test-key-for-the-fake-server';
 const savedKey = 'sk-ant-saved-by-login-for-the-fake-server';
 const savedToken = 'sk-ant-oat01-saved-login-for-the-fake-server';
 
-/** Every file below `home` with its contents, but maestro's own (its record of trusted configs). */
-async function snapshot(home: string): Promise<Record<string, string>> {
-  const entries = await readdir(home, { recursive: true, withFileTypes: true });
-  const out: Record<string, string> = {};
-  for (const e of entries.filter((e) => e.isFile())) {
-    const path = join(e.parentPath, e.name);
-    const name = path.slice(home.length + 1);
-    if (!name.startsWith(join('.config', 'maestro'))) out[name] = await readFile(path, 'utf8');
-  }
-  return out;
-}
 const main = { provider: 'anthropic' as const, hasTool: 'Write' };
 const call = (name: string, args: Record<string, unknown>) => ({ toolCalls: [{ name, arguments: args }] });
 
@@ -204,7 +202,7 @@ describeCli('claude', () => {
       });
       const { repo, home } = await agentRepo({ agent: 'claude' });
       await save(home);
-      const before = await snapshot(home);
+      const before = await homeSnapshot(home);
       const data = await dataHome();
       const run = await runMaestro(
         repo,
@@ -222,7 +220,7 @@ describeCli('claude', () => {
       expect(server.requests.length).toBeGreaterThanOrEqual(2);
       expect(server.requests.every((r) => sent(r.headers))).toBe(true);
       // The user's home is as it was (claude wrote its state into the private copy), and the copy is gone.
-      expect(await snapshot(home)).toEqual(before);
+      expect(await homeSnapshot(home)).toEqual(before);
       expect(await readdir(join(data, 'maestro', 'agents'))).toEqual([]);
     },
   );

@@ -1,25 +1,23 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { geminiKeychainFile, savedGeminiApiKey } from '../helpers/gemini-keychain.js';
 import type { FakeRule } from '../../src/llm/fake/index.js';
 import { fakeServer } from '../helpers/fake-server.js';
-import { agentRepo, dataHome, describeCli, fileAt, runMaestro, twoTasks, type RunEvent } from './harness.js';
+import {
+  agentRepo,
+  dataHome,
+  describeCli,
+  fileAt,
+  homeSnapshot,
+  runMaestro,
+  twoTasks,
+  type RunEvent,
+} from './harness.js';
 
 const key = 'gemini-test-key-for-the-fake-server';
 const savedKey = 'gemini-key-saved-by-its-dialog-for-the-fake-server';
 
-/** Every file below `home` with its contents, but maestro's own (its record of trusted configs). */
-async function snapshot(home: string): Promise<Record<string, string>> {
-  const entries = await readdir(home, { recursive: true, withFileTypes: true });
-  const out: Record<string, string> = {};
-  for (const e of entries.filter((e) => e.isFile())) {
-    const path = join(e.parentPath, e.name);
-    const name = path.slice(home.length + 1);
-    if (!name.startsWith(join('.config', 'maestro'))) out[name] = await readFile(path, 'utf8');
-  }
-  return out;
-}
 const main = { provider: 'gemini' as const, hasTool: 'write_file' };
 const call = (name: string, args: Record<string, unknown>) => ({ toolCalls: [{ name, arguments: args }] });
 
@@ -160,14 +158,14 @@ describeCli('gemini', () => {
       join(home, '.gemini', 'settings.json'),
       JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
     );
-    const before = await snapshot(home);
+    const before = await homeSnapshot(home);
     const env = await geminiEnv(server.url, false, home);
     const run = await runMaestro(repo, { tasks: [twoTasks.tasks[0]] }, env);
     expect(ofType(run.events, 'run.finished')[0]).toMatchObject({ status: 'merged' });
     expect(fileAt(repo, run.resultBranch, 'hello.txt')).toBe('hi');
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
     expect(server.requests.every((r) => r.headers['x-goog-api-key'] === savedKey)).toBe(true);
-    expect(await snapshot(home)).toEqual(before);
+    expect(await homeSnapshot(home)).toEqual(before);
     expect(await readdir(join(env.XDG_DATA_HOME ?? '', 'maestro', 'agents'))).toEqual([]);
   });
 

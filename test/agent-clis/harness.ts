@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, it } from 'vitest';
@@ -145,3 +145,15 @@ export function fileAt(repo: string, ref: string, path: string): string | null {
 }
 
 export type { RunEvent };
+
+/** Every file below `home` with its contents, but maestro's own (its record of trusted configs). */
+export async function homeSnapshot(home: string): Promise<Record<string, string>> {
+  const entries = await readdir(home, { recursive: true, withFileTypes: true });
+  const out: Record<string, string> = {};
+  for (const e of entries.filter((e) => e.isFile())) {
+    const path = join(e.parentPath, e.name);
+    const name = path.slice(home.length + 1);
+    if (!name.startsWith(join('.config', 'maestro'))) out[name] = await readFile(path, 'utf8');
+  }
+  return out;
+}
