@@ -50,9 +50,12 @@ export function realExecutor(repo: string, config: MaestroConfig, server: FakeSe
 export const commonDirOf = gitCommonDir;
 
 /** Rules for one task: turn 0 does `first`, the next turn finishes. */
+type ToolCall = { name: string; arguments: Record<string, unknown> };
+
 export function taskRules(
   id: string,
-  first: { name: string; arguments: Record<string, unknown> },
+  /** The tool call(s) of the task's first turn. */
+  first: ToolCall | ToolCall[],
   options: {
     latencyMs?: number;
     summary?: string;
@@ -65,7 +68,7 @@ export function taskRules(
     {
       name: `${id}-0`,
       match: { anyMessage: `(id ${id})`, turn: 0 },
-      reply: { toolCalls: [first], latencyMs: options.latencyMs ?? 0 },
+      reply: { toolCalls: [first].flat(), latencyMs: options.latencyMs ?? 0 },
     },
     {
       name: `${id}-1`,

@@ -4,6 +4,7 @@ import { tasksIn } from '../../src/orchestrator/run-state.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import { formatSummary } from '../../src/cli/reporters/summary.js';
 import { tempRepo, runGit } from '../helpers/repo.js';
+import { runCli } from '../helpers/cli.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';
 
 const base = 'export function one() {\n  return 1;\n}\n';
@@ -11,12 +12,22 @@ const withTwo = `${base}\nexport function two() {\n  return 2;\n}\n`;
 const withThree = `${base}\nexport function three() {\n  return 3;\n}\n`;
 const write = (content: string) => ({ name: 'write_file', arguments: { path: 'src/math.js', content } });
 const task = (id: string) => ({ id, title: `Task ${id}`, instructions: `Do ${id}.`, files: ['src/math.js'] });
+const notes = (line: string) => ({
+  name: 'write_file',
+  arguments: { path: 'NOTES.txt', content: `${line}\n` },
+});
 
-async function runBoth(structured: boolean) {
-  const repo = await tempRepo({ 'src/math.js': base });
+/** Each task's first turn: its function in src/math.js and, with `clash`, its own first line of NOTES.txt. */
+const rules = (clash: boolean) => [
+  ...taskRules('two', [write(withTwo), ...(clash ? [notes('two was here')] : [])]),
+  ...taskRules('three', [write(withThree), ...(clash ? [notes('three was here')] : [])], { latencyMs: 600 }),
+];
+
+async function runBoth(structured: boolean, clash = false) {
+  const repo = await tempRepo({ 'src/math.js': base, 'NOTES.txt': 'nobody yet\n' });
   const server = await fakeServer({
     tokenLatencyMs: 0,
-    rules: [...taskRules('two', write(withTwo)), ...taskRules('three', write(withThree), { latencyMs: 600 })],
+    rules: rules(clash),
     fallback: { text: 'unexpected' },
   });
   const config = await e2eConfig({ merge: { structured } });
@@ -60,5 +71,19 @@ describe('the structured merge in a run', () => {
       { path: 'src/math.js', kind: 'content', hunks: 1 },
     ]);
     expect(state.tasks[conflicted ?? '']?.structured).toEqual([]);
+  });
+
+  it('resolve --list names the file it settles apart from the one still in conflict', async () => {
+    const { repo, state } = await runBoth(true, true);
+    const [conflicted] = tasksIn(state, 'conflicted');
+    expect(state.tasks[conflicted ?? '']?.structured).toEqual(['src/math.js']);
+    const json = await runCli(['resolve', '--list', '--json'], { cwd: repo });
+    expect(json.exitCode).toBe(0);
+    const [pending] = JSON.parse(json.stdout) as { files: { path: string }[]; structured: string[] }[];
+    expect(pending?.files.map((file) => file.path)).toEqual(['NOTES.txt']);
+    expect(pending?.structured).toEqual(['src/math.js']);
+    const text = await runCli(['resolve', '--list'], { cwd: repo });
+    expect(text.stdout).toContain('NOTES.txt  content, 1 hunk(s)');
+    expect(text.stdout).toContain('src/math.js  merged by structure (review can undo it)');
   });
 });

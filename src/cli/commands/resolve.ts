@@ -32,7 +32,10 @@ export function registerResolve(program: Command): void {
       const run = await readRun(repo.root, runId);
       if (options.json && !options.list)
         throw new UsageError('--json goes with --list: `maestro resolve --list --json`');
-      const pending = await currentConflicts(repo.root, run.state);
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const { config } = await loadRepoConfig(repo, globals);
+      const structured = config.merge.structured ? new StructuredMerger() : undefined;
+      const pending = await currentConflicts(repo.root, run.state, structured);
       if (options.list) {
         process.stdout.write(
           options.json
@@ -50,12 +53,9 @@ export function registerResolve(program: Command): void {
           'maestro resolve needs a terminal; scripts can read `maestro resolve --list --json`',
         );
       }
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const { config } = await loadRepoConfig(repo, globals);
       const root = worktreeRoot(await inspectRepo(repo.root), config.worktreeDir);
       const sandbox = await openRunSandbox(config, globals.sandbox, repo, root);
       if (sandbox.notice !== null) process.stderr.write(`${sandbox.notice}\n`);
-      const structured = config.merge.structured ? new StructuredMerger() : undefined;
       const sessions = await openReviewSessions(repo.root, repo.commonDir, run.state, structured);
       await runReview({
         sessions,
@@ -77,11 +77,12 @@ function listText(runId: string, pending: PendingConflict[]): string {
   const lines = [`run ${runId}: ${pending.length} task(s) wait for review (maestro resolve ${runId})`];
   for (const task of pending) {
     lines.push(
-      `  ${task.taskId}  ${task.title}${task.files.length === 0 ? '  (merges cleanly onto the result branch now)' : ''}`,
+      `  ${task.taskId}  ${task.title}${task.files.length + task.structured.length === 0 ? '  (merges cleanly onto the result branch now)' : ''}`,
     );
     for (const file of task.files) {
       lines.push(`    ${file.path}  ${file.kind}${file.kind === 'content' ? `, ${file.hunks} hunk(s)` : ''}`);
     }
+    for (const path of task.structured) lines.push(`    ${path}  merged by structure (review can undo it)`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -29,6 +29,8 @@ export interface PendingConflict {
   taskCommit: string;
   resultCommit: string;
   files: { path: string; kind: string; hunks: number }[];
+  /** Files git conflicted on that the structured merge settles: the review lists them resolved. */
+  structured: string[];
 }
 
 /** Tasks whose latest word in the journal is a conflict, in plan order. */
@@ -37,30 +39,37 @@ export function pendingConflicts(state: RunState): PendingConflict[] {
     const task = state.tasks[taskId];
     if (!task || task.state !== 'conflicted' || !task.conflict) return [];
     const { taskCommit, resultCommit, files } = task.conflict;
-    return [{ runId: state.runId, taskId, title: task.title, taskCommit, resultCommit, files }];
+    const { structured } = task;
+    return [{ runId: state.runId, taskId, title: task.title, taskCommit, resultCommit, files, structured }];
   });
 }
 
 /**
  * The pending conflicts as the review opens them: a task the result branch moved past since its
  * conflict was journaled (later merges, another resolution) is merged again onto the branch as it
- * is now, so its files are the ones `resolve` shows (none when it merges cleanly now).
+ * is now, so its files are the ones `resolve` shows (none when it merges cleanly now). With
+ * `structured` (config `merge.structured`), the files it settles are named apart, as the review shows them.
  */
-export async function currentConflicts(repo: string, state: RunState): Promise<PendingConflict[]> {
+export async function currentConflicts(
+  repo: string,
+  state: RunState,
+  structured?: StructuredMerger,
+): Promise<PendingConflict[]> {
   const current: PendingConflict[] = [];
   for (const pending of pendingConflicts(state)) {
     const head = (await branchHead(repo, resultRef(pending.runId))) ?? pending.resultCommit;
-    if (head === pending.resultCommit) {
+    // The journaled files hold unless the branch moved or the structured merge was turned off since.
+    if (head === pending.resultCommit && (structured || pending.structured.length === 0)) {
       current.push(pending);
       continue;
     }
-    const merge = await mergeTrees(repo, head, pending.taskCommit);
+    const merge = await mergeTrees(repo, head, pending.taskCommit, structured);
     const files = merge.conflicts.map((file) => ({
       path: file.path,
       kind: file.kind,
       hunks: file.hunks.length,
     }));
-    current.push({ ...pending, resultCommit: head, files });
+    current.push({ ...pending, resultCommit: head, files, structured: merge.structured });
   }
   return current;
 }
