@@ -7,6 +7,8 @@ export interface ProcInfo {
   rssBytes: number;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
+  /** cutime + cstime: the CPU of its children that exited and were waited for, in clock ticks. */
+  childTicks: number;
   cmd: string;
 }
 
@@ -23,6 +25,7 @@ function readProc(pid: number): ProcInfo | null {
       ppid: Number(fields[1]),
       rssBytes: rssPages * pageSize,
       cpuTicks: Number(fields[11]) + Number(fields[12]),
+      childTicks: Number(fields[13]) + Number(fields[14]),
       cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(),
     };
   } catch {

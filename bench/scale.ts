@@ -1,11 +1,13 @@
 // Hundreds of tasks on one machine. Run: npm run build && npx tsx bench/scale.ts [--tasks 250]
 //   [--agents 50] [--seconds 4] [--modules 250] [--files-per-module 20] [--only external|builtin] [--profile]
+//   [--git-calls] [--worktrees-in DIR]
 // A generated repository (5,000 files, ~150k lines in 250 modules), one task per module
 // (`maestro run --each 'mod*/index.js'`), 50 agents, through the real CLI:
 //   1) external command agents that take a fixed T seconds and append a line to their module;
 //   2) the built-in agent on the fake OpenAI server (two model turns of T/2).
 // Reported against ceil(tasks/agents) × T and against a baseline measured here: the same number of
 // `sleep T` processes, `agents` at a time, without maestro (what the machine itself gives).
+import { phaseLines, type TimedEvent } from './scale-phases.js';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   mkdtempSync,
@@ -37,6 +39,11 @@ const MODULES = arg('modules', 250);
 const PER_MODULE = arg('files-per-module', 20);
 const LINES = 30;
 const profile = process.argv.includes('--profile');
+/** `--worktrees-in DIR`: the worktrees on another filesystem (a tmpfs, to see maestro apart from the disk). */
+const worktreesIn = (() => {
+  const at = process.argv.indexOf('--worktrees-in');
+  return at === -1 ? tmpdir() : (process.argv[at + 1] ?? tmpdir());
+})();
 const bin = join(import.meta.dirname, '..', 'bin', 'maestro.js');
 const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 const tmp = (prefix: string): string => realpathSync(mkdtempSync(join(tmpdir(), prefix)));
@@ -89,7 +96,21 @@ function countingGit(): { dir: string; count: () => number; calls: () => string;
   cleanup.push(dir);
   const log = join(dir, 'calls');
   writeFileSync(log, '');
-  writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%.100s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+  // Logs each call's subcommand (past the `-c` pairs) and the shell's /proc stat once git exited
+  // (its cutime + cstime are git's CPU): one line, one write, however many calls run at once.
+  const script = [
+    '#!/bin/sh',
+    'sub=; skip=',
+    'for a in "$@"; do',
+    '  if [ -n "$skip" ]; then skip=; continue; fi',
+    '  case "$a" in -c) skip=1 ;; -*) ;; *) sub=$a; break ;; esac',
+    'done',
+    `'${realGit}' "$@"; rc=$?`,
+    'read -r stat < /proc/$$/stat',
+    `printf '%s %s\\n' "$sub" "$stat" >> '${log}'`,
+    'exit $rc',
+  ];
+  writeFileSync(join(dir, 'git'), `${script.join('\n')}\n`);
   chmodSync(join(dir, 'git'), 0o755);
   return {
     dir,
@@ -97,6 +118,22 @@ function countingGit(): { dir: string; count: () => number; calls: () => string;
     calls: () => readFileSync(log, 'utf8'),
     reset: () => writeFileSync(log, ''),
   };
+}
+
+/** Per git subcommand: calls and the CPU (user + system) they took, most expensive first. */
+function gitCallLines(calls: string): string[] {
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const line of calls.split('\n').filter(Boolean)) {
+    const sub = line.slice(0, line.indexOf(' ')) || '?';
+    // After the command name's `)`: state is field 0, cutime and cstime fields 13 and 14 (clock ticks).
+    const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[13]) + Number(fields[14])) * 10;
+    const kind = kinds.get(sub) ?? { n: 0, ms: 0 };
+    kinds.set(sub, { n: kind.n + 1, ms: kind.ms + (Number.isFinite(ms) ? ms : 0) });
+  }
+  return [...kinds]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([sub, { n, ms }]) => `    git ${sub}: ${n} calls, ${fmt(ms)} CPU (${(ms / n).toFixed(1)} ms each)`);
 }
 
 /** The machine's own time for the same work: `tasks` × `sleep T`, `agents` at a time, no maestro. */
@@ -128,6 +165,8 @@ interface Measured {
   peakWorktrees: number;
   endWorktreeKb: number;
   gitCalls: number;
+  /** CPU of the orchestrator's children that exited (git, agents, sandboxes), as last sampled. */
+  childrenCpuMs: number;
   orchestratorCpuMs: number;
 }
 
@@ -139,7 +178,7 @@ async function runMaestro(
   agentLog: string | null,
   counter: ReturnType<typeof countingGit>,
 ): Promise<Measured> {
-  const worktreeDir = tmp('maestro-scale-wt-');
+  const worktreeDir = realpathSync(mkdtempSync(join(worktreesIn, 'maestro-scale-wt-')));
   cleanup.push(worktreeDir);
   writeFileSync(
     join(repo, '.maestrorc.json'),
@@ -192,6 +231,7 @@ async function runMaestro(
   let peakWorktrees = 0;
   let hostRss: number[] = [];
   let orchestratorTicks = 0;
+  let childTicks = 0;
   const sample = (): void => {
     const tree = processTree(pid);
     const sum = tree.reduce((total, info) => total + info.rssBytes, 0);
@@ -206,6 +246,7 @@ async function runMaestro(
     if (self) {
       peakRssOrchestrator = Math.max(peakRssOrchestrator, self.rssBytes);
       orchestratorTicks = self.cpuTicks;
+      childTicks = self.childTicks;
     }
     const hosts = tree.filter((info) => /agent\/host/.test(info.cmd)).map((info) => info.rssBytes);
     if (hosts.length >= hostRss.length) hostRss = hosts;
@@ -219,7 +260,7 @@ async function runMaestro(
   const events = out
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { type: string; time?: string });
+    .map((line) => JSON.parse(line) as TimedEvent);
   const startedTimes = events.filter((e) => e.type === 'task.started').map((e) => Date.parse(e.time ?? ''));
   let firstAgentMs: number | null = null;
   if (agentLog) {
@@ -229,17 +270,11 @@ async function runMaestro(
       .map((line) => Number(line) / 1e6);
     firstAgentMs = starts.length ? Math.min(...starts) - startedAt : null;
   }
+  for (const line of phaseLines(events, startedAt)) console.log(line);
   const endWorktreeKb = Number(execFileSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).split('\t')[0]);
   if (profileDir) summariseProfile(profileDir);
-  if (process.argv.includes('--git-calls')) {
-    const kinds = new Map<string, number>();
-    for (const line of counter.calls().split('\n').filter(Boolean)) {
-      const words = line.split(' ').filter((word) => !word.includes('=') && word !== '-c');
-      const kind = words.slice(0, 2).join(' ');
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    }
-    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`    git ${kind}: ${n}`);
-  }
+  if (process.argv.includes('--git-calls'))
+    for (const line of gitCallLines(counter.calls())) console.log(line);
   return {
     wallMs,
     exitCode,
@@ -255,6 +290,7 @@ async function runMaestro(
     gitCalls: counter.count(),
     // Clock ticks are 100 a second on Linux.
     orchestratorCpuMs: orchestratorTicks * 10,
+    childrenCpuMs: childTicks * 10,
   };
 }
 
@@ -312,7 +348,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB`,
   );
   console.log(
-    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core)`,
+    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), its finished children ${fmt(m.childrenCpuMs)}`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { startGitSpawnHost } from '../git/spawn-host-launch.js';
 import type { RepoContext, GlobalOptions } from './context.js';
 import { findRepo, loadRepoConfig } from './context.js';
 import {
@@ -162,12 +163,14 @@ export async function executeRun(
   hooks: ExecuteHooks,
 ): Promise<RunState> {
   const setup = run.setup();
+  const stopSpawnHost = startGitSpawnHost();
   // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
   const memoryServer = run.config.agent === 'builtin' ? undefined : await startMemoryServer();
   try {
     return await executeWith(run, planned, flags, hooks, setup, memoryServer);
   } finally {
     await memoryServer?.close();
+    stopSpawnHost();
   }
 }
 

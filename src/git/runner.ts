@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { collectProcess, type CollectSpec, type Collected } from '../process/collect.js';
 import { MaestroError } from '../errors.js';
 import { isSecretEnv } from '../util/redact.js';
 
@@ -103,83 +103,54 @@ export function hardenedArgs(args: readonly string[]): string[] {
 }
 const maxBuffer = 512 * 1024 * 1024;
 
+/** How this process starts git: in-process, or through a `SpawnHost` (see `launchGitThrough`). */
+export type GitLauncher = (spec: CollectSpec, signal?: AbortSignal) => Promise<Collected>;
+
+// Process-wide on purpose: the cost of forking belongs to this process (its size), not to a caller.
+let launch: GitLauncher = collectProcess;
+
 /**
- * Plain `child_process.spawn`: a merge spawns git a few times, and every millisecond per spawn
- * counts. git runs in its own process group, so a time limit or an abort also ends the hooks it
- * started; once git exited, pipes a detached grandchild still holds get one second.
+ * From now on git starts through `launcher` (a long-running orchestrator passes its `SpawnHost`);
+ * the returned function restores the previous way.
  */
-export function git(args: string[], options: GitOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', hardenedArgs(args), {
+export function launchGitThrough(launcher: GitLauncher): () => void {
+  const previous = launch;
+  launch = launcher;
+  return () => {
+    launch = previous;
+  };
+}
+
+/**
+ * Runs git to completion in its own process group (`collectProcess`): a time limit or an abort
+ * also ends the hooks it started.
+ */
+export async function git(args: string[], options: GitOptions): Promise<GitResult> {
+  const result = await launch(
+    {
+      file: 'git',
+      args: hardenedArgs(args),
       cwd: options.cwd,
       env: gitEnv(process.env, options.env ?? {}),
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let size = 0;
-    let failure: string | null = null;
-    const killGroup = (why: string): void => {
-      failure ??= why;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const limitMs = options.timeoutMs ?? defaultGitTimeoutMs;
-    const timer = setTimeout(() => killGroup(`timed out after ${Math.round(limitMs / 1000)} s`), limitMs);
-    const onAbort = (): void => killGroup('aborted');
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    let pipeTimer: NodeJS.Timeout | undefined;
-    child.once('exit', (code) => {
-      pipeTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish(code);
-      }, 1_000);
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBuffer) {
-        killGroup('output exceeded the buffer limit');
-      } else stdout.push(chunk);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => {
-      failure = error.message;
-      // A git that never started emits no 'close'.
-      if (child.pid === undefined && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(new GitError(args, failure, undefined));
-      }
-    });
-    if (child.stdin) {
-      // git may exit before reading all input (e.g. on a usage error): the exit code tells.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.input);
-    }
-    let settled = false;
-    const finish = (code: number | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(pipeTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      const err = Buffer.concat(stderr).toString('utf8');
-      const exitCode = failure === null && code !== null ? code : undefined;
-      if (exitCode === undefined || (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))) {
-        const why = failure === null ? err || 'terminated by a signal' : `${failure}\n${err}`;
-        reject(new GitError(args, why, exitCode));
-        return;
-      }
-      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: err, exitCode });
-    };
-    child.on('close', (code) => finish(code));
-  });
+      input: options.input,
+      timeoutMs: options.timeoutMs ?? defaultGitTimeoutMs,
+      maxBuffer,
+    },
+    options.signal,
+  );
+  if (!result.started) throw new GitError(args, result.failure ?? 'git could not be started', undefined);
+  const err = utf8(result.stderr);
+  const exitCode = result.failure === null && result.code !== null ? result.code : undefined;
+  if (exitCode === undefined || (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))) {
+    const why = result.failure === null ? err || 'terminated by a signal' : `${result.failure}\n${err}`;
+    throw new GitError(args, why, exitCode);
+  }
+  return { stdout: utf8(result.stdout), stderr: err, exitCode };
+}
+
+/** The bytes as text, without copying them. */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** stdout without the trailing newline: for single-value answers like `rev-parse`. */

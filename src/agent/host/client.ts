@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childEntry } from '../../process/child-entry.js';
 import { killGroup } from '../../sandbox/process-group.js';
 import type { ToolOutcome } from '../tools/context.js';
 import type { HostToolName } from '../tools/schemas.js';
@@ -21,20 +20,9 @@ export interface StartHostOptions extends HostSettings {
   readyTimeoutMs?: number;
 }
 
-/**
- * Where the host entry is and how to start it: from `dist/` it is plain JavaScript; from `src/`
- * (tests, tsx) it is TypeScript and the child needs tsx's loader.
- */
+/** The tool host's entry (see `childEntry`). */
 export function hostEntry(): { entry: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsx = createRequire(here).resolve('tsx');
-    return {
-      entry: fileURLToPath(new URL('./main.ts', here)),
-      execArgv: [...hostV8Flags, '--import', pathToFileURL(tsx).href],
-    };
-  }
-  return { entry: fileURLToPath(new URL('./main.js', here)), execArgv: hostV8Flags };
+  return childEntry(import.meta.url, 'main', hostV8Flags);
 }
 
 /**

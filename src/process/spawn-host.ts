@@ -1,0 +1,97 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { childEntry } from './child-entry.js';
+import type { CollectSpec, Collected } from './collect.js';
+import type { FromSpawnHost, ToSpawnHost } from './spawn-host-protocol.js';
+
+interface Waiting {
+  /** The host it was sent to. */
+  child: ChildProcess;
+  resolve: (result: Collected) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Starts programs through a small helper process (`spawn-host-main.ts`) instead of forking this one.
+ * libuv forks on Linux, and a fork copies the parent's page tables on the main thread: 10–30 ms
+ * for an orchestrator of several hundred MB, paid for every git call (a fork from a ~50 MB host
+ * costs about 1 ms). See https://github.com/nodejs/node/issues/14917 and libuv/libuv#1715.
+ * The host starts on first use and again after it died; it never holds this process open.
+ */
+export class SpawnHost {
+  private child: ChildProcess | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, Waiting>();
+
+  run(spec: CollectSpec, signal?: AbortSignal): Promise<Collected> {
+    const child = this.host();
+    const id = ++this.nextId;
+    return new Promise<Collected>((resolve, reject) => {
+      const send = (message: ToSpawnHost): void => {
+        if (child.connected) child.send(message);
+      };
+      const onAbort = (): void => send({ kind: 'abort', id });
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.waiting.delete(id);
+        if (this.waiting.size === 0) this.hold(false);
+      };
+      this.waiting.set(id, {
+        child,
+        resolve: (result) => {
+          done();
+          resolve(result);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+      this.hold(true);
+      send({ kind: 'run', id, spec });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Lets the host go: it exits once the programs it runs have finished. */
+  close(): void {
+    const child = this.child;
+    this.child = undefined;
+    if (child?.connected) child.disconnect();
+  }
+
+  private host(): ChildProcess {
+    if (this.child?.connected) return this.child;
+    const { entry, execArgv } = childEntry(import.meta.url, 'spawn-host-main', ['--lite-mode']);
+    const child = fork(entry, [], {
+      execPath: process.execPath,
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    child.on('message', (message: FromSpawnHost) => this.waiting.get(message.id)?.resolve(message.result));
+    // A send racing the host's exit surfaces as 'exit' below; unheard, it would crash this process.
+    child.on('error', () => undefined);
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const why = new Error(`maestro's spawn host exited (${signal ?? `code ${code}`}) while git ran`);
+      for (const waiting of [...this.waiting.values()]) if (waiting.child === child) waiting.reject(why);
+    });
+    this.hold(this.waiting.size > 0);
+    return child;
+  }
+
+  /** The host keeps this process alive only while a program runs. */
+  private hold(busy: boolean): void {
+    const child = this.child;
+    if (!child) return;
+    if (busy) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+}
