@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watch } from 'chokidar';
+import { WalkGate } from '../src/watch/walk-gate.js';
 import { WorktreeWatcher } from '../src/watch/worktree-watcher.js';
 
 const [root, mode] = process.argv.slice(2);
@@ -34,12 +35,15 @@ let changed: (() => void) | undefined;
 const start = performance.now();
 const closers: (() => Promise<void>)[] = [];
 if (mode === 'maestro') {
+  // One gate for all, as a run's observers share one.
+  const walks = new WalkGate();
   await Promise.all(
     worktrees.map(async (dir, index) => {
       const watcher = new WorktreeWatcher({
         taskId: `t${index}`,
         root: dir,
         excludePaths: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**'],
+        walks,
         onChange: () => changed?.(),
       });
       await watcher.start();
