@@ -6,8 +6,8 @@ import type { FileChangeKind } from '../events.js';
 export const within = (rel: string, folder: string): boolean =>
   folder === '' || rel === folder || rel.startsWith(`${folder}/`);
 
-/** Pathspecs per `git ls-files`, well under any argument-length limit. */
-const chunk = 200;
+/** Pathspecs per `git ls-tree`, well under any argument-length limit. */
+const chunk = 1000;
 
 /** The commit checked out in `root`, whose files were there when watching began; undefined outside a checkout. */
 export async function checkedOut(root: string): Promise<string | undefined> {
