@@ -1,11 +1,14 @@
 /**
  * The measured process of bench/watch.ts: watches every worktree under ROOT, then prints JSON with
- * the time until all were ready, resident memory, kernel (inotify) watches and one change's latency.
+ * the time until all were ready, resident memory (and V8's young and old generation within it),
+ * kernel (inotify) watches and one change's latency.
  * Usage: tsx bench/watch-child.ts ROOT maestro|baseline
  */
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { watch } from 'chokidar';
+import { WalkGate } from '../src/watch/walk-gate.js';
 import { WorktreeWatcher } from '../src/watch/worktree-watcher.js';
 
 const [root, mode] = process.argv.slice(2);
@@ -34,12 +37,15 @@ let changed: (() => void) | undefined;
 const start = performance.now();
 const closers: (() => Promise<void>)[] = [];
 if (mode === 'maestro') {
+  // One gate for all, as a run's observers share one.
+  const walks = new WalkGate();
   await Promise.all(
     worktrees.map(async (dir, index) => {
       const watcher = new WorktreeWatcher({
         taskId: `t${index}`,
         root: dir,
         excludePaths: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**'],
+        walks,
         onChange: () => changed?.(),
       });
       await watcher.start();
@@ -59,6 +65,11 @@ if (mode === 'maestro') {
 }
 const readyMs = performance.now() - start;
 const rssMb = process.memoryUsage().rss / 1024 / 1024;
+// Where the RSS is: V8's young generation (sized by how much the walks allocated) and its old one (what is kept).
+const spaceMb = (name: string): number =>
+  (getHeapSpaceStatistics().find((space) => space.space_name === name)?.space_size ?? 0) / 1024 / 1024;
+const newSpaceMb = spaceMb('new_space');
+const oldSpaceMb = spaceMb('old_space');
 const watches = inotifyWatches();
 const t0 = performance.now();
 const latencyMs = await new Promise<number>((resolve) => {
@@ -67,5 +78,14 @@ const latencyMs = await new Promise<number>((resolve) => {
 });
 await Promise.all(closers.map((close) => close()));
 process.stdout.write(
-  JSON.stringify({ mode, worktrees: worktrees.length, readyMs, rssMb, watches, latencyMs }) + '\n',
+  JSON.stringify({
+    mode,
+    worktrees: worktrees.length,
+    readyMs,
+    rssMb,
+    newSpaceMb,
+    oldSpaceMb,
+    watches,
+    latencyMs,
+  }) + '\n',
 );

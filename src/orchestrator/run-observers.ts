@@ -10,6 +10,7 @@ import {
   type FilesChanged,
   type WorktreeWatcherOptions,
 } from '../watch/worktree-watcher.js';
+import { WalkGate } from '../watch/walk-gate.js';
 import { MaestroError } from '../errors.js';
 
 export interface RunObserverOptions {
@@ -53,6 +54,8 @@ export function startRunObservers(
   let closed = false;
   let limitReported = false;
   const watchers = new Map<string, { worktree: string; watcher: TaskWatcher; stopped: boolean }>();
+  // The watchers' first walks take turns: many at once grow the heap far more than one at a time.
+  const walks = new WalkGate();
   // Per task: paths the agent itself reported (builtin write/edit tools), so the watcher does not repeat them.
   const reported = new Map<string, Map<string, { kind: FileChangeKind; at: number }>>();
   const append = (body: RunEventBody): Promise<void> =>
@@ -135,6 +138,7 @@ export function startRunObservers(
       excludePaths: options.excludePaths ?? defaultConfig().excludePaths,
       debounceMs: options.watchDebounceMs,
       maxWaitMs: options.watchMaxWaitMs,
+      walks,
       onChange: (body) => fromWatcher(taskId, body),
       onError: (error) => report(error),
     };

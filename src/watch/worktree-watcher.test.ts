@@ -1,7 +1,8 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tempRepo } from '../../test/helpers/repo.js';
+import { runGit, tempRepo } from '../../test/helpers/repo.js';
+import { WalkGate } from './walk-gate.js';
 import { WatchLimitError, WorktreeWatcher, type FilesChanged } from './worktree-watcher.js';
 
 const watchers: WorktreeWatcher[] = [];
@@ -9,7 +10,12 @@ afterEach(async () => {
   while (watchers.length > 0) await watchers.pop()?.close();
 });
 
-async function watched(files: Record<string, string>, excludePaths: string[] = [], debounceMs = 50) {
+async function watched(
+  files: Record<string, string>,
+  excludePaths: string[] = [],
+  debounceMs = 50,
+  walks?: WalkGate,
+) {
   const root = await tempRepo(files);
   const batches: FilesChanged[] = [];
   const watcher = new WorktreeWatcher({
@@ -18,6 +24,7 @@ async function watched(files: Record<string, string>, excludePaths: string[] = [
     excludePaths,
     debounceMs,
     maxWaitMs: 5000,
+    walks,
     onChange: (event) => batches.push(event),
   });
   watchers.push(watcher);
@@ -174,6 +181,72 @@ describe('worktree watcher', () => {
     });
     await writeFile(join(root, 'packages/api/cache/entry'), 'seen\n');
     await reported('packages/api/cache/entry');
+  });
+
+  it('reports files in folders the agent makes, deep ones too, and the files of folders it removes or moves', async () => {
+    const { root, batches } = await watched({
+      'src/a.ts': 'a\n',
+      'src/lib/b.ts': 'b\n',
+      'docs/guide/readme.md': 'r\n',
+    });
+    await mkdir(join(root, 'new/deep/er'), { recursive: true });
+    await writeFile(join(root, 'new/deep/er/c.ts'), 'c\n');
+    await writeFile(join(root, 'new/top.ts'), 't\n');
+    await rm(join(root, 'src/lib'), { recursive: true });
+    await rename(join(root, 'docs'), join(root, 'archive'));
+    // An atomic save: a temporary file renamed over the original.
+    await writeFile(join(root, 'src/.a.ts.tmp'), 'saved\n');
+    await rename(join(root, 'src/.a.ts.tmp'), join(root, 'src/a.ts'));
+    const expected = new Map([
+      ['archive/guide/readme.md', 'add'],
+      ['docs/guide/readme.md', 'unlink'],
+      ['new/deep/er/c.ts', 'add'],
+      ['new/top.ts', 'add'],
+      ['src/a.ts', 'change'],
+      ['src/lib/b.ts', 'unlink'],
+    ]);
+    await vi.waitFor(() => expect(paths(batches)).toEqual([...expected.keys()]), { timeout: 5000 });
+    for (const file of batches.flatMap((batch) => batch.files))
+      expect(file.kind).toBe(expected.get(file.path));
+  });
+
+  it('tells added from changed from removed across batches', async () => {
+    const { root, batches } = await watched({ 'src/a.ts': 'a\n' });
+    const next = async (path: string, kind: string) => {
+      await vi.waitFor(() => expect(batches.at(-1)?.files).toEqual([{ path, kind }]), { timeout: 5000 });
+      batches.length = 0;
+    };
+    await writeFile(join(root, 'src/a.ts'), 'once\n');
+    await next('src/a.ts', 'change');
+    await writeFile(join(root, 'src/a.ts'), 'twice\n');
+    await next('src/a.ts', 'change');
+    await writeFile(join(root, 'src/n.ts'), 'n\n');
+    await next('src/n.ts', 'add');
+    await writeFile(join(root, 'src/n.ts'), 'n2\n');
+    await next('src/n.ts', 'change');
+    await rm(join(root, 'src/n.ts'));
+    await next('src/n.ts', 'unlink');
+    await rm(join(root, 'src/a.ts'));
+    await next('src/a.ts', 'unlink');
+    await writeFile(join(root, 'src/a.ts'), 'back\n');
+    await next('src/a.ts', 'add');
+    // Committed before the batch went out (as a snapshot commit does): still new to this worktree.
+    await writeFile(join(root, 'src/c.ts'), 'c\n');
+    runGit(root, ['add', '-A']);
+    runGit(root, ['commit', '-q', '-m', 'snapshot']);
+    await next('src/c.ts', 'add');
+  });
+
+  it('walks one worktree at a time through a shared gate, and a watcher closed early frees its turn', async () => {
+    const walks = new WalkGate(1);
+    const first = await tempRepo({ 'a.txt': 'a\n' });
+    const early = new WorktreeWatcher({ taskId: 'early', root: first, walks, onChange: () => undefined });
+    const starting = early.start();
+    await early.close();
+    await starting;
+    const { root, batches } = await watched({ 'b.txt': 'b\n' }, [], 50, walks);
+    await writeFile(join(root, 'b.txt'), 'changed\n');
+    await vi.waitFor(() => expect(paths(batches)).toEqual(['b.txt']), { timeout: 5000 });
   });
 
   it('explains a full kernel watch table with the fix', () => {
