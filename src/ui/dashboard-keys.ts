@@ -2,6 +2,7 @@ import type { RunCommand } from './run-control.js';
 import { commandFor, type KeyPress } from './keymap.js';
 import { activeCount, isActive, type RunView } from './store/run-state.js';
 import type { UiAction, UiState } from './store/ui-state.js';
+import { agentPage } from './agent-list.js';
 
 export type QuitOutcome = 'detach' | 'stop';
 
@@ -26,6 +27,8 @@ export interface KeyContext {
   ids: readonly string[];
   /** Rows of the scrolled area (activity pane or full view), for page keys. */
   pageRows: number;
+  /** Rows of the agents pane's list, so moving the selection scrolls it. */
+  agentRows: number;
   canReview: boolean;
 }
 
@@ -80,12 +83,16 @@ function filterKey(key: KeyPress, ctx: KeyContext): KeyResult {
   if (key.escape) return done([{ type: 'filter-clear' }]);
   if (key.return) return done([{ type: 'close' }]);
   if (key.backspace || key.delete) return done([{ type: 'filter-erase' }]);
-  if (key.upArrow) return done([{ type: 'move', delta: -1, ids: ctx.ids }]);
-  if (key.downArrow) return done([{ type: 'move', delta: 1, ids: ctx.ids }]);
+  if (key.upArrow) return done([move(-1, ctx)]);
+  if (key.downArrow) return done([move(1, ctx)]);
   if (!key.ctrl && key.input && !key.tab && ![...key.input].some((char) => char.charCodeAt(0) < 32)) {
     return done([{ type: 'filter-type', text: key.input }]);
   }
   return done();
+}
+
+function move(delta: number, ctx: KeyContext): UiAction {
+  return { type: 'move', delta, ids: ctx.ids, rows: ctx.agentRows };
 }
 
 function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
@@ -94,15 +101,24 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
   const { ui, view } = ctx;
   const task = ui.selected ? view.tasks.get(ui.selected) : undefined;
   const scrolling = ui.pane === 'activity';
+  // Page keys page the agents list while it has the focus, and the activity log otherwise.
+  const paging = ui.pane === 'agents';
+  const page = agentPage(ctx.agentRows);
   switch (command) {
     case 'up':
-      return done([scrolling ? { type: 'scroll', delta: 1 } : { type: 'move', delta: -1, ids: ctx.ids }]);
+      return done([scrolling ? { type: 'scroll', delta: 1 } : move(-1, ctx)]);
     case 'down':
-      return done([scrolling ? { type: 'scroll', delta: -1 } : { type: 'move', delta: 1, ids: ctx.ids }]);
+      return done([scrolling ? { type: 'scroll', delta: -1 } : move(1, ctx)]);
     case 'page-up':
-      return done([{ type: 'scroll', delta: ctx.pageRows }]);
+      return done([paging ? move(-page, ctx) : { type: 'scroll', delta: ctx.pageRows }]);
     case 'page-down':
-      return done([{ type: 'scroll', delta: -ctx.pageRows }]);
+      return done([paging ? move(page, ctx) : { type: 'scroll', delta: -ctx.pageRows }]);
+    case 'first':
+      return done([move(-ctx.ids.length, ctx)]);
+    case 'last':
+      return done([move(ctx.ids.length, ctx)]);
+    case 'state-filter':
+      return done([{ type: 'state-filter-next' }]);
     case 'next-pane':
       return done([{ type: 'pane', delta: 1 }]);
     case 'prev-pane':
@@ -141,7 +157,7 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
     case 'help':
       return done([{ type: 'open', mode: 'help' }]);
     case 'back':
-      if (ui.filter) return done([{ type: 'filter-clear' }]);
+      if (ui.filter || ui.stateFilter !== 'all') return done([{ type: 'filter-clear' }]);
       if (ui.pinned) return done([{ type: 'unpin' }]);
       return done();
     case 'quit':
@@ -151,14 +167,4 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
     default:
       return ignored;
   }
-}
-
-/** Agent ids matching the filter (task id, title or state), in plan order. */
-export function filterIds(view: RunView, filter: string): string[] {
-  const needle = filter.trim().toLowerCase();
-  if (!needle) return view.order;
-  return view.order.filter((id) => {
-    const task = view.tasks.get(id);
-    return `${id} ${task?.title ?? ''} ${task?.state ?? ''}`.toLowerCase().includes(needle);
-  });
 }
