@@ -1,10 +1,11 @@
 import { memo, type ReactNode } from 'react';
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
+import type { TaskState } from '../../events.js';
 import type { RunView, TaskView } from '../store/run-state.js';
 import { activeCount, radarPartners } from '../store/run-state.js';
 import { fit, formatCost, formatElapsed, formatTokens, pad, stateGlyph } from '../format.js';
 import { agentWindow } from '../agent-list.js';
-import type { Box } from '../layout.js';
+import type { Box as Size } from '../layout.js';
 import { inner, Pane } from './Pane.js';
 
 export interface AgentsPaneProps {
@@ -17,7 +18,7 @@ export interface AgentsPaneProps {
   top: number;
   /** The filters in force ("running /api"), or empty. */
   filter: string;
-  size: Box;
+  size: Size;
   active: boolean;
   now: number;
   tick: number;
@@ -29,48 +30,56 @@ function elapsedOf(task: TaskView, now: number): string {
 }
 
 interface RowProps {
-  task: TaskView;
+  id: string;
+  state: TaskState;
+  /** Title (with "»" when pinned and "@worker"), cut to fit beside the radar mark. */
+  label: string;
+  radar: string;
   cursor: boolean;
   /** The pane has the keyboard (the cursor row is drawn inverse). */
   active: boolean;
-  focused: boolean;
-  radar: string;
   elapsed: string;
   glyph: string;
+  /** Files, tokens and cost, or empty on a narrow pane. */
+  stats: string;
   titleWidth: number;
-  wide: boolean;
 }
 
 /**
- * One agent: glyph, task, state, elapsed, files changed, tokens, cost, radar pair. Memoised on
- * what it shows, so a frame re-renders only the rows whose agent changed (at 50 agents and 1,000
- * events a second, most rows are the same from one frame to the next).
+ * One agent: glyph, task, state, elapsed, files changed, tokens, cost, radar pair. Its props are
+ * what it shows, so a frame re-renders only the rows whose text changed: at 50 agents and 1,000
+ * events a second every agent's view changes each frame, while its row mostly does not.
  */
 const AgentRow = memo(function AgentRow(props: RowProps): ReactNode {
-  const { task, cursor, radar, titleWidth } = props;
-  const { color } = stateGlyph(task.state, 0);
-  // Where a queue worker runs the agent, its name follows the title.
-  const where = task.worker ? ` @${task.worker}` : '';
-  const label = fit(`${props.focused ? '»' : ''}${task.title}${where}`, titleWidth - 1 - radar.length);
+  const { cursor, radar, label } = props;
+  const { color } = stateGlyph(props.state, 0);
+  const inverse = cursor && props.active;
+  // Two texts, so the long one stays plain ASCII: Ink measures every distinct line of a frame with
+  // string-width, whose fast path is ASCII-only, and the glyphs repeat from row to row.
   return (
-    <Text wrap="truncate" inverse={cursor && props.active}>
-      <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>
-      <Text color={color}>{props.glyph} </Text>
-      <Text>{label}</Text>
-      <Text color="red">{radar}</Text>
-      <Text>{' '.repeat(Math.max(0, titleWidth - label.length - radar.length))}</Text>
-      <Text color={color}>{pad(task.state, 11)}</Text>
-      <Text dimColor>{pad(props.elapsed, 6)}</Text>
-      {props.wide ? (
-        <>
-          <Text>{pad(`${task.filesChanged.size}f`, 5)}</Text>
-          <Text dimColor>{pad(formatTokens(task.tokens.input + task.tokens.output), 7)}</Text>
-          <Text>{formatCost(task.costUsd).padStart(7)}</Text>
-        </>
-      ) : null}
-    </Text>
+    <Box height={1}>
+      <Text inverse={inverse}>
+        <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>
+        <Text color={color}>{props.glyph}</Text>
+      </Text>
+      <Text wrap="truncate" inverse={inverse}>
+        {' '}
+        {label}
+        <Text color="red">{radar}</Text>
+        {' '.repeat(Math.max(0, props.titleWidth - label.length - radar.length))}
+        <Text color={color}>{pad(props.state, 11)}</Text>
+        <Text dimColor>{pad(props.elapsed, 6)}</Text>
+        {props.stats}
+      </Text>
+    </Box>
   );
 });
+
+function stats(task: TaskView): string {
+  const files = pad(`${task.filesChanged.size}f`, 5);
+  const tokens = pad(formatTokens(task.tokens.input + task.tokens.output), 7);
+  return `${files}${tokens}${formatCost(task.costUsd).padStart(7)}`;
+}
 
 /** The agents that pass the filters, scrolled so the selected one is always in view. */
 export function AgentsPane(props: AgentsPaneProps): ReactNode {
@@ -96,18 +105,23 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
         const task = props.view.tasks.get(id);
         if (!task) return null;
         const partners = radarPartners(props.view, id);
+        const radar = partners.length > 0 ? ` ⚡${partners.join(',')}` : '';
+        // Where a queue worker runs the agent, its name follows the title.
+        const where = task.worker ? ` @${task.worker}` : '';
+        const pinned = id === props.focused ? '»' : '';
         return (
           <AgentRow
             key={id}
-            task={task}
+            id={id}
+            state={task.state}
+            label={fit(`${pinned}${task.title}${where}`, titleWidth - 1 - radar.length)}
+            radar={radar}
             cursor={id === props.selected}
             active={props.active}
-            focused={id === props.focused}
-            radar={partners.length > 0 ? ` ⚡${partners.join(',')}` : ''}
             elapsed={elapsedOf(task, props.now)}
             glyph={stateGlyph(task.state, props.tick).glyph}
+            stats={wide ? stats(task) : ''}
             titleWidth={titleWidth}
-            wide={wide}
           />
         );
       })}

@@ -14,7 +14,7 @@ import { runSuspended, shellRun } from '../suspend.js';
 import { gitDiffLoader, type DiffLoader } from '../diff.js';
 import { AgentsPane } from './AgentsPane.js';
 import { inner } from './Pane.js';
-import { ActivityPane } from './ActivityPane.js';
+import { ActivityPane, LineCache } from './ActivityPane.js';
 import { PlanPane } from './PlanPane.js';
 import { FeedPane } from './FeedPane.js';
 import { Footer } from './Footer.js';
@@ -101,6 +101,7 @@ function Dashboard(props: TuiAppProps): ReactNode {
   const view = useRunView(props.source, { maxFps: props.maxFps, onLive });
   const [stored, dispatch, uiRef] = useUiStore();
   const [diff, setDiff] = useState<DiffState | undefined>();
+  const [lineCache] = useState(() => new LineCache());
   const active = activeCount(view);
   const tick = useTick(active > 0 && view.phase !== 'finished');
   const now = Date.now();
@@ -223,8 +224,9 @@ function Dashboard(props: TuiAppProps): ReactNode {
         ),
         activity: (
           <ActivityPane
-            view={view}
-            taskId={ui.focused}
+            task={ui.focused ? view.tasks.get(ui.focused) : undefined}
+            radar={view.radar}
+            cache={lineCache}
             size={layout.activity}
             active={ui.pane === 'activity'}
             scroll={ui.scroll}
