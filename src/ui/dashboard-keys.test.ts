@@ -153,4 +153,22 @@ describe('dashboard keys', () => {
     filtered.ui = { ...filtered.ui, stateFilter: 'all' };
     expect(dashboardKey(key('', { escape: true }), filtered).actions).toEqual([{ type: 'unpin' }]);
   });
+
+  it('takes printable keys read in one chunk one by one, and the rest as filter text', () => {
+    const ids = view.order;
+    const move = (delta: number) => ({ type: 'move', delta, ids, rows: 6 });
+    expect(dashboardKey(key('jjk'), context('api')).actions).toEqual([move(1), move(1), move(-1)]);
+    expect(dashboardKey(key('j/do'), context('api')).actions).toEqual([
+      move(1),
+      { type: 'open', mode: 'filter' },
+      { type: 'filter-type', text: 'do' },
+    ]);
+    // Up to the first key with an effect: "jp" moves, then pauses the agent selected then.
+    const result = dashboardKey(key('jp'), context('api'));
+    expect(result.actions).toEqual([move(1)]);
+    expect(result.effect).toEqual({ type: 'control', command: { type: 'pause', taskId: 'cli' } });
+    expect(dashboardKey(key('ab'), context('api', 'filter')).actions).toEqual([
+      { type: 'filter-type', text: 'ab' },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { RunCommand } from './run-control.js';
 import { commandFor, type KeyPress } from './keymap.js';
 import { activeCount, isActive, type RunView } from './store/run-state.js';
-import type { UiAction, UiState } from './store/ui-state.js';
+import { reduceUi, type UiAction, type UiState } from './store/ui-state.js';
 import { agentPage } from './agent-list.js';
 
 export type QuitOutcome = 'detach' | 'stop';
@@ -36,8 +36,47 @@ const done = (actions: UiAction[] = [], effect?: Effect): KeyResult => ({ action
 const notice = (text: string): KeyResult => done([{ type: 'notice', text }]);
 const ignored: KeyResult = { actions: [], handled: false };
 
-/** What a key does in the dashboard, as a pure function of the key and the state. */
+/**
+ * What a key does in the dashboard, as a pure function of the key and the state. Ink hands over
+ * printable keys read in one chunk as one string ("kkk" when keys repeat faster than a busy
+ * process reads them): outside text entry each is its own key, up to the first with an effect.
+ */
 export function dashboardKey(key: KeyPress, ctx: KeyContext): KeyResult {
+  const chars = [...key.input];
+  if (chars.length <= 1 || key.ctrl || ctx.ui.mode === 'filter' || !keyedMode(ctx.ui.mode)) {
+    return singleKey(key, ctx);
+  }
+  const actions: UiAction[] = [];
+  let ui = ctx.ui;
+  let handled = false;
+  for (const [index, input] of chars.entries()) {
+    if (ui.mode === 'filter' || !keyedMode(ui.mode)) {
+      // The rest is text for the prompt that the keys so far opened.
+      return merge(
+        actions,
+        handled,
+        singleKey({ ...key, input: chars.slice(index).join('') }, { ...ctx, ui }),
+      );
+    }
+    const result = singleKey({ ...key, input }, { ...ctx, ui });
+    actions.push(...result.actions);
+    handled ||= result.handled;
+    if (result.effect) return { actions, effect: result.effect, handled: true };
+    ui = result.actions.reduce(reduceUi, ui);
+  }
+  return { actions, handled };
+}
+
+function merge(actions: UiAction[], handled: boolean, rest: KeyResult): KeyResult {
+  return { ...rest, actions: [...actions, ...rest.actions], handled: handled || rest.handled };
+}
+
+/** Modes whose keys this module reads (the others' components own theirs). */
+function keyedMode(mode: UiState['mode']): boolean {
+  return mode !== 'review' && mode !== 'prompt' && mode !== 'plan-approval';
+}
+
+function singleKey(key: KeyPress, ctx: KeyContext): KeyResult {
   switch (ctx.ui.mode) {
     case 'normal':
       return normalKey(key, ctx);
