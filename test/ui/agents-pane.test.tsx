@@ -131,15 +131,15 @@ describe('agents pane at 50 agents', () => {
   it('sums the agents up by state in the footer, shorter on a narrow terminal', async () => {
     let { tui } = setup({ columns: 160 });
     let frame = await tui.waitFor('Activity · t01');
-    expect(frame).toContain(
-      '50 agents · 38 running · 4 pending · 6 merged · 1 conflicted · 1 failed · run-1',
+    // Room for all of it: the run id leads, every state in words.
+    expect(frame.split('\n').at(-2)).toMatch(
+      /· run-1 · running · \d\d:\d\d · 50 agents · 38 running · 4 pending · 6 merged · 1 conflicted · 1 failed$/,
     );
     tui.unmount();
+    // Narrower: the run id goes first, then the words shorten.
     ({ tui } = setup({ columns: 100 }));
     frame = await tui.waitFor('Activity · t01');
-    expect(frame.split('\n').at(-2)).toMatch(
-      /· 50 agents · 38 run · 4 pend · 6 mrgd · 1 cnfl · 1 fail · run-1$/,
-    );
+    expect(frame.split('\n').at(-2)).toMatch(/· 50 agents · 38 run · 4 pend · 6 mrgd · 1 cnfl · 1 fail$/);
     tui.unmount();
     // The failed and conflicted agents are the last to go; the others are summed up in "+N".
     ({ tui } = setup({ columns: 80 }));

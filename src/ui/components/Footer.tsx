@@ -7,8 +7,8 @@ import { footerHelp } from '../keymap.js';
 import { stateSummary } from '../state-summary.js';
 
 /**
- * Status line (cost against budget, phase, elapsed, agents by state, run id) and the key help
- * generated from the keymap. On a narrow terminal the counts shorten before the run id goes.
+ * Status line (cost against budget, run id, phase, elapsed, agents by state) and the key help
+ * generated from the keymap. On a narrow terminal the run id goes, then the counts shorten.
  */
 export function Footer(props: { view: RunView; ui: UiState; width: number; now: number }): ReactNode {
   const { view, ui, width } = props;
@@ -21,11 +21,12 @@ export function Footer(props: { view: RunView; ui: UiState; width: number; now: 
   const phase = view.phase === 'finished' ? `finished: ${view.finalStatus ?? ''}` : view.phase;
   // "cost " + cost + " · " come first; the rest of the row is the status.
   const room = Math.max(0, width - cost.length - 8);
-  const head = `${phase} · ${elapsed}`;
-  const counts = stateSummary(view, room - head.length - 3);
-  const status = counts ? `${head} · ${counts}` : head;
-  const runId = view.runId ?? 'no run';
-  const line = status.length + 3 + runId.length <= room ? `${status} · ${runId}` : status;
+  const bare = `${phase} · ${elapsed}`;
+  const withId = `${view.runId ?? 'no run'} · ${bare}`;
+  // The run id leads while it costs the counts nothing; on a narrower terminal the counts win.
+  const counts = stateSummary(view, room - bare.length - 3);
+  const head = stateSummary(view, room - withId.length - 3) === counts ? withId : bare;
+  const line = counts ? `${head} · ${counts}` : head;
   const second =
     ui.mode === 'filter' ? `/${ui.filter}█  (enter keep · esc clear)` : (ui.notice ?? footerHelp(width));
   return (
