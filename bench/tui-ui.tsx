@@ -1,6 +1,6 @@
 /**
  * The UI process of bench/tui.ts: the dashboard following a journal, either batched (the product's
- * 15 frames/s) or re-rendering on every event (the baseline). Usage: tsx bench/tui-ui.tsx FILE MODE (MAESTRO_BENCH_PIDFILE: where to write its pid)
+ * 10 frames/s) or re-rendering on every event (the baseline). Usage: tsx bench/tui-ui.tsx FILE MODE (MAESTRO_BENCH_PIDFILE: where to write its pid)
  */
 import { writeFileSync } from 'node:fs';
 import { JournalFollower } from '../src/ui/attach/journal-follower.js';
@@ -40,6 +40,6 @@ await runTui({
     detach: noControl,
   },
   attached: true,
-  maxFps: mode === 'batched' ? 15 : 1000,
+  maxFps: mode === 'batched' ? undefined : 1000,
 });
 follower.close();

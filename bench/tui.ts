@@ -1,10 +1,12 @@
 /**
- * bench/tui: 20 agents, 400 events/s in total, rendered into a real pseudo-terminal (tmux, 160x45).
+ * bench/tui: 50 agents, 1,000 events/s in total (both arguments), rendered into a real pseudo-terminal
+ * (tmux, 160x45), where the agents pane shows about half of the agents and scrolls.
  * Phase 1 (20 s): the load alone -> CPU of the UI process (/proc stat) and bytes/s it writes to the
  * terminal (/proc io wchar). Phase 2 (10 s): the same load plus a key every 500 ms -> key-to-frame
- * latency, end to end through tmux and inside the process (bench/key-probe.mjs). Then idle CPU, with
+ * latency, end to end through tmux and inside the process (bench/key-probe.mjs); the keys cycle
+ * j, k, End, Home, so half of them scroll the agents pane from one end to the other. Then idle CPU, with
  * agents running silently and after the run finished. The batched dashboard runs against a baseline
- * that re-renders on every event. Run: npx tsx bench/tui.ts [seconds]
+ * that re-renders on every event. Run: npx tsx bench/tui.ts [seconds=20] [agents=50] [events/s=1000]
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +15,31 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent, RunEventBody } from '../src/events.js';
 
-const seconds = Number(process.argv[2] ?? 20);
-const eventsPerSecond = 400;
+function count(index: number, fallback: number, name: string): number {
+  const value = Number(process.argv[index] ?? fallback);
+  if (!Number.isInteger(value) || value < 2) {
+    process.stderr.write(
+      `bench/tui: ${name} must be a whole number of at least 2, not ${process.argv[index]}\n`,
+    );
+    process.exit(2);
+  }
+  return value;
+}
+
+const seconds = count(2, 20, 'seconds');
+const agentCount = count(3, 50, 'agents');
+const eventsPerSecond = count(4, 1000, 'events/s');
 const keySeconds = Math.min(10, seconds);
-const agents = Array.from({ length: 20 }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+const agents = Array.from({ length: agentCount }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+const firstAgent = agents[0] ?? 'agent-01';
+const lastAgent = agents.at(-1) ?? firstAgent;
+/** The keys of phase 2, in turn, and the agent whose activity each one brings up. */
+const keyCycle = [
+  { key: 'j', shows: agents[1] ?? firstAgent },
+  { key: 'k', shows: firstAgent },
+  { key: 'End', shows: lastAgent },
+  { key: 'Home', shows: firstAgent },
+];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const clockTicks = 100;
 
@@ -42,7 +65,7 @@ function header(): string {
     baseRef: 'main',
     baseCommit: 'b'.repeat(40),
     resultBranch: 'maestro/bench/result',
-    maxAgents: 20,
+    maxAgents: agentCount,
     model: 'gpt-4o',
     provider: 'openai',
     budget: { runUsd: 10, taskUsd: null },
@@ -203,17 +226,18 @@ async function measure(mode: 'batched' | 'per-event'): Promise<Result> {
     const bytes = (written(pid) - bytes0) / elapsed;
     // Phase 2: the same load, plus a key every 500 ms, for key-to-frame latency.
     const latencies: number[] = [];
-    let down = true;
+    let turn = 0;
     const t1 = performance.now();
     let nextKey = t1;
     while (performance.now() - t1 < keySeconds * 1000) {
       pump();
       if (performance.now() >= nextKey) {
         const start = performance.now();
-        tmux(socket, ['send-keys', '-t', 'main', down ? 'j' : 'k']);
-        await waitForPane(socket, `Activity · ${down ? 'agent-02' : 'agent-01'}`, 5000);
+        const step = keyCycle[turn % keyCycle.length] ?? { key: 'j', shows: firstAgent };
+        tmux(socket, ['send-keys', '-t', 'main', step.key]);
+        await waitForPane(socket, `Activity · ${step.shows} `, 5000);
         latencies.push(performance.now() - start);
-        down = !down;
+        turn += 1;
         nextKey = performance.now() + 500;
       }
       await sleep(10);
@@ -272,7 +296,7 @@ async function measure(mode: 'batched' | 'per-event'): Promise<Result> {
 
 const results = [await measure('batched'), await measure('per-event')];
 process.stdout.write(
-  `bench/tui: 20 agents, ${eventsPerSecond} events/s for ${seconds} s, 160x45 tmux pane\n`,
+  `bench/tui: ${agentCount} agents, ${eventsPerSecond} events/s for ${seconds} s, 160x45 tmux pane\n`,
 );
 process.stdout.write(
   'mode        events  cpu(cores)  KB/s   tmux key p50/p95 ms  in-process key p95 ms  idle % (agents silent / run finished)\n',

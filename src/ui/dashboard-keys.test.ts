@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { busyRun, eventFactory } from '../../test/ui/fixtures.js';
-import { dashboardKey, filterIds, type KeyContext } from './dashboard-keys.js';
+import { dashboardKey, type KeyContext } from './dashboard-keys.js';
 import { initialRunView, reduceRun, reduceRunBatch, type RunView } from './store/run-state.js';
 import { initialUiState, reduceUi, type Mode } from './store/ui-state.js';
 import { commandFor, footerHelp, keymap, type KeyPress } from './keymap.js';
@@ -10,7 +10,7 @@ const view = reduceRunBatch(initialRunView(), busyRun());
 function context(selected: string | undefined, mode: Mode = 'normal', runView: RunView = view): KeyContext {
   let ui = reduceUi(initialUiState(), { type: 'open', mode });
   ui = { ...ui, selected, focused: selected };
-  return { ui, view: runView, ids: runView.order, pageRows: 10, canReview: true };
+  return { ui, view: runView, ids: runView.order, pageRows: 10, agentRows: 6, canReview: true };
 }
 
 const key = (input: string, extra: Partial<KeyPress> = {}): KeyPress => ({ input, ...extra });
@@ -38,7 +38,7 @@ describe('keymap', () => {
 
   it('writes the footer from the table, cut on whole entries', () => {
     expect(footerHelp(200)).toBe(
-      'j/k move · tab pane · enter focus · s shell · d diff · p pause · x stop · r retry · m merge · c review · / filter · q quit · ? help',
+      'j/k move · tab pane · enter focus · s shell · d diff · p pause · x stop · r retry · m merge · c review · / filter · f state · q quit · ? help',
     );
     expect(footerHelp(30)).toBe('j/k move · tab pane · ? help');
     expect(footerHelp(5)).toBe('? help');
@@ -131,10 +131,44 @@ describe('dashboard keys', () => {
     expect(dashboardKey(key('m'), context('api', 'help')).actions).toEqual([]);
   });
 
-  it('filters agents by id, title or state', () => {
-    expect(filterIds(view, 'greet')).toEqual(['api', 'cli', 'docs']);
-    expect(filterIds(view, 'command')).toEqual(['cli']);
-    expect(filterIds(view, 'pending')).toEqual(['docs']);
-    expect(filterIds(view, '')).toEqual(['api', 'cli', 'docs']);
+  it('pages the agents list while it has the focus, the activity otherwise; home and end jump', () => {
+    const ids = view.order;
+    const move = (delta: number) => [{ type: 'move', delta, ids, rows: 6 }];
+    // Six rows hold four agents between the "more" rows: a page moves by four.
+    expect(dashboardKey(key('', { pageDown: true }), context('api')).actions).toEqual(move(4));
+    expect(dashboardKey(key('', { pageUp: true }), context('api')).actions).toEqual(move(-4));
+    expect(dashboardKey(key('', { home: true }), context('api')).actions).toEqual(move(-3));
+    expect(dashboardKey(key('G'), context('api')).actions).toEqual(move(3));
+    const activity = { ...context('api'), ui: { ...context('api').ui, pane: 'activity' as const } };
+    expect(dashboardKey(key('', { pageUp: true }), activity).actions).toEqual([
+      { type: 'scroll', delta: 10 },
+    ]);
+  });
+
+  it('cycles the state filter with f, and escape clears the filters before it unpins', () => {
+    expect(dashboardKey(key('f'), context('api')).actions).toEqual([{ type: 'state-filter-next' }]);
+    const filtered = context('api');
+    filtered.ui = { ...filtered.ui, stateFilter: 'running', pinned: true };
+    expect(dashboardKey(key('', { escape: true }), filtered).actions).toEqual([{ type: 'filter-clear' }]);
+    filtered.ui = { ...filtered.ui, stateFilter: 'all' };
+    expect(dashboardKey(key('', { escape: true }), filtered).actions).toEqual([{ type: 'unpin' }]);
+  });
+
+  it('takes printable keys read in one chunk one by one, and the rest as filter text', () => {
+    const ids = view.order;
+    const move = (delta: number) => ({ type: 'move', delta, ids, rows: 6 });
+    expect(dashboardKey(key('jjk'), context('api')).actions).toEqual([move(1), move(1), move(-1)]);
+    expect(dashboardKey(key('j/do'), context('api')).actions).toEqual([
+      move(1),
+      { type: 'open', mode: 'filter' },
+      { type: 'filter-type', text: 'do' },
+    ]);
+    // Up to the first key with an effect: "jp" moves, then pauses the agent selected then.
+    const result = dashboardKey(key('jp'), context('api'));
+    expect(result.actions).toEqual([move(1)]);
+    expect(result.effect).toEqual({ type: 'control', command: { type: 'pause', taskId: 'cli' } });
+    expect(dashboardKey(key('ab'), context('api', 'filter')).actions).toEqual([
+      { type: 'filter-type', text: 'ab' },
+    ]);
   });
 });

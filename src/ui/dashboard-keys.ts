@@ -1,7 +1,8 @@
 import type { RunCommand } from './run-control.js';
 import { commandFor, type KeyPress } from './keymap.js';
 import { activeCount, isActive, type RunView } from './store/run-state.js';
-import type { UiAction, UiState } from './store/ui-state.js';
+import { reduceUi, type UiAction, type UiState } from './store/ui-state.js';
+import { agentPage } from './agent-list.js';
 
 export type QuitOutcome = 'detach' | 'stop';
 
@@ -26,6 +27,8 @@ export interface KeyContext {
   ids: readonly string[];
   /** Rows of the scrolled area (activity pane or full view), for page keys. */
   pageRows: number;
+  /** Rows of the agents pane's list, so moving the selection scrolls it. */
+  agentRows: number;
   canReview: boolean;
 }
 
@@ -33,8 +36,47 @@ const done = (actions: UiAction[] = [], effect?: Effect): KeyResult => ({ action
 const notice = (text: string): KeyResult => done([{ type: 'notice', text }]);
 const ignored: KeyResult = { actions: [], handled: false };
 
-/** What a key does in the dashboard, as a pure function of the key and the state. */
+/**
+ * What a key does in the dashboard, as a pure function of the key and the state. Ink hands over
+ * printable keys read in one chunk as one string ("kkk" when keys repeat faster than a busy
+ * process reads them): outside text entry each is its own key, up to the first with an effect.
+ */
 export function dashboardKey(key: KeyPress, ctx: KeyContext): KeyResult {
+  const chars = [...key.input];
+  if (chars.length <= 1 || key.ctrl || ctx.ui.mode === 'filter' || !keyedMode(ctx.ui.mode)) {
+    return singleKey(key, ctx);
+  }
+  const actions: UiAction[] = [];
+  let ui = ctx.ui;
+  let handled = false;
+  for (const [index, input] of chars.entries()) {
+    if (ui.mode === 'filter' || !keyedMode(ui.mode)) {
+      // The rest is text for the prompt that the keys so far opened.
+      return merge(
+        actions,
+        handled,
+        singleKey({ ...key, input: chars.slice(index).join('') }, { ...ctx, ui }),
+      );
+    }
+    const result = singleKey({ ...key, input }, { ...ctx, ui });
+    actions.push(...result.actions);
+    handled ||= result.handled;
+    if (result.effect) return { actions, effect: result.effect, handled: true };
+    ui = result.actions.reduce(reduceUi, ui);
+  }
+  return { actions, handled };
+}
+
+function merge(actions: UiAction[], handled: boolean, rest: KeyResult): KeyResult {
+  return { ...rest, actions: [...actions, ...rest.actions], handled: handled || rest.handled };
+}
+
+/** Modes whose keys this module reads (the others' components own theirs). */
+function keyedMode(mode: UiState['mode']): boolean {
+  return mode !== 'review' && mode !== 'prompt' && mode !== 'plan-approval';
+}
+
+function singleKey(key: KeyPress, ctx: KeyContext): KeyResult {
   switch (ctx.ui.mode) {
     case 'normal':
       return normalKey(key, ctx);
@@ -80,12 +122,16 @@ function filterKey(key: KeyPress, ctx: KeyContext): KeyResult {
   if (key.escape) return done([{ type: 'filter-clear' }]);
   if (key.return) return done([{ type: 'close' }]);
   if (key.backspace || key.delete) return done([{ type: 'filter-erase' }]);
-  if (key.upArrow) return done([{ type: 'move', delta: -1, ids: ctx.ids }]);
-  if (key.downArrow) return done([{ type: 'move', delta: 1, ids: ctx.ids }]);
+  if (key.upArrow) return done([move(-1, ctx)]);
+  if (key.downArrow) return done([move(1, ctx)]);
   if (!key.ctrl && key.input && !key.tab && ![...key.input].some((char) => char.charCodeAt(0) < 32)) {
     return done([{ type: 'filter-type', text: key.input }]);
   }
   return done();
+}
+
+function move(delta: number, ctx: KeyContext): UiAction {
+  return { type: 'move', delta, ids: ctx.ids, rows: ctx.agentRows };
 }
 
 function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
@@ -94,15 +140,24 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
   const { ui, view } = ctx;
   const task = ui.selected ? view.tasks.get(ui.selected) : undefined;
   const scrolling = ui.pane === 'activity';
+  // Page keys page the agents list while it has the focus, and the activity log otherwise.
+  const paging = ui.pane === 'agents';
+  const page = agentPage(ctx.agentRows);
   switch (command) {
     case 'up':
-      return done([scrolling ? { type: 'scroll', delta: 1 } : { type: 'move', delta: -1, ids: ctx.ids }]);
+      return done([scrolling ? { type: 'scroll', delta: 1 } : move(-1, ctx)]);
     case 'down':
-      return done([scrolling ? { type: 'scroll', delta: -1 } : { type: 'move', delta: 1, ids: ctx.ids }]);
+      return done([scrolling ? { type: 'scroll', delta: -1 } : move(1, ctx)]);
     case 'page-up':
-      return done([{ type: 'scroll', delta: ctx.pageRows }]);
+      return done([paging ? move(-page, ctx) : { type: 'scroll', delta: ctx.pageRows }]);
     case 'page-down':
-      return done([{ type: 'scroll', delta: -ctx.pageRows }]);
+      return done([paging ? move(page, ctx) : { type: 'scroll', delta: -ctx.pageRows }]);
+    case 'first':
+      return done([move(-ctx.ids.length, ctx)]);
+    case 'last':
+      return done([move(ctx.ids.length, ctx)]);
+    case 'state-filter':
+      return done([{ type: 'state-filter-next' }]);
     case 'next-pane':
       return done([{ type: 'pane', delta: 1 }]);
     case 'prev-pane':
@@ -141,7 +196,7 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
     case 'help':
       return done([{ type: 'open', mode: 'help' }]);
     case 'back':
-      if (ui.filter) return done([{ type: 'filter-clear' }]);
+      if (ui.filter || ui.stateFilter !== 'all') return done([{ type: 'filter-clear' }]);
       if (ui.pinned) return done([{ type: 'unpin' }]);
       return done();
     case 'quit':
@@ -151,14 +206,4 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
     default:
       return ignored;
   }
-}
-
-/** Agent ids matching the filter (task id, title or state), in plan order. */
-export function filterIds(view: RunView, filter: string): string[] {
-  const needle = filter.trim().toLowerCase();
-  if (!needle) return view.order;
-  return view.order.filter((id) => {
-    const task = view.tasks.get(id);
-    return `${id} ${task?.title ?? ''} ${task?.state ?? ''}`.toLowerCase().includes(needle);
-  });
 }

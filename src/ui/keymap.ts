@@ -20,7 +20,10 @@ export type Command =
   | 'help'
   | 'back'
   | 'page-up'
-  | 'page-down';
+  | 'page-down'
+  | 'first'
+  | 'last'
+  | 'state-filter';
 
 /** A key as Ink reports it: the printable input, or a named special key. */
 export interface KeyPress {
@@ -31,6 +34,8 @@ export interface KeyPress {
   rightArrow?: boolean;
   pageUp?: boolean;
   pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
   return?: boolean;
   escape?: boolean;
   tab?: boolean;
@@ -40,7 +45,8 @@ export interface KeyPress {
   delete?: boolean;
 }
 
-type SpecialKey = 'upArrow' | 'downArrow' | 'return' | 'escape' | 'tab' | 'pageUp' | 'pageDown';
+type SpecialKey =
+  'upArrow' | 'downArrow' | 'return' | 'escape' | 'tab' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
 export interface KeySpec {
   input?: string;
@@ -119,26 +125,53 @@ export const keymap: readonly Binding[] = [
     description: 'conflict review',
     footer: 'c review',
   },
-  { command: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter agents', footer: '/ filter' },
+  {
+    command: 'filter',
+    keys: [{ input: '/' }],
+    label: '/',
+    description: 'filter agents by id, title or state',
+    footer: '/ filter',
+  },
+  {
+    command: 'state-filter',
+    keys: [{ input: 'f' }],
+    label: 'f',
+    description: 'show all / running / waiting / failed / conflicted / merged agents',
+    footer: 'f state',
+  },
   {
     command: 'page-up',
     keys: [{ special: 'pageUp' }],
     label: 'PgUp',
-    description: 'scroll up',
+    description: 'page up (agents list, activity or view)',
     footer: undefined,
   },
   {
     command: 'page-down',
     keys: [{ special: 'pageDown' }],
     label: 'PgDn',
-    description: 'scroll down',
+    description: 'page down (agents list, activity or view)',
+    footer: undefined,
+  },
+  {
+    command: 'first',
+    keys: [{ special: 'home' }, { input: 'g' }],
+    label: 'home/g',
+    description: 'first agent',
+    footer: undefined,
+  },
+  {
+    command: 'last',
+    keys: [{ special: 'end' }, { input: 'G' }],
+    label: 'end/G',
+    description: 'last agent',
     footer: undefined,
   },
   {
     command: 'back',
     keys: [{ special: 'escape' }],
     label: 'esc',
-    description: 'close view',
+    description: 'close view, clear the filters, unpin',
     footer: undefined,
   },
   { command: 'help', keys: [{ input: '?' }], label: '?', description: 'help', footer: '? help' },

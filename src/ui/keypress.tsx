@@ -42,6 +42,8 @@ export function KeypressProvider({ children }: { children: ReactNode }): ReactNo
       rightArrow: key.rightArrow,
       pageUp: key.pageUp,
       pageDown: key.pageDown,
+      home: key.home,
+      end: key.end,
       return: key.return,
       escape: key.escape,
       tab: key.tab,

@@ -50,7 +50,8 @@ export function computeLayout(columns: number, rows: number): Layout {
   const roomy = body >= 24;
   const plan = roomy ? Math.floor(body * 0.18) : 0;
   const feed = roomy ? Math.floor(body * 0.14) : 0;
-  const agents = Math.max(3, Math.floor((body - plan - feed) * 0.45));
+  // At least one agent row (a pane's border and title take three), even on a tiny terminal.
+  const agents = Math.max(4, Math.floor((body - plan - feed) * 0.45));
   const activity = body - plan - feed - agents;
   return {
     stacked: true,

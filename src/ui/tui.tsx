@@ -20,7 +20,7 @@ export async function runTui(options: RunTuiOptions): Promise<QuitOutcome | unde
     alternateScreen: true,
     // Decided by the terminal alone: CI variables must not turn a real terminal into a log.
     interactive: Boolean(stdout.isTTY),
-    // Keys render at once (60/s cap); streamed events are batched to app.maxFps (15/s) by the App.
+    // Keys render at once (60/s cap); streamed events are batched to app.maxFps (10/s) by the App.
     maxFps: 60,
     incrementalRendering: true,
     exitOnCtrlC: true,

@@ -54,6 +54,8 @@ export const keys = {
   backspace: '\x7f',
   pageDown: '\x1b[6~',
   pageUp: '\x1b[5~',
+  home: '\x1b[H',
+  end: '\x1b[F',
 } as const;
 
 export interface TuiHandle {

@@ -165,7 +165,8 @@ describe('dashboard', () => {
     await tui.press('/', 'd', 'o', 'c');
     await tui.waitFor('/doc█');
     await tui.press(keys.enter);
-    const frame = await tui.waitFor('filter: doc');
+    // The agents pane's title names the filter and how many agents pass it.
+    const frame = await tui.waitFor('Agents 2/3 active · /doc: 1');
     expect(frame).toContain('Document greeting');
     expect(frame).not.toContain('Add a greet command');
     expect(frame).toContain('Activity · docs');

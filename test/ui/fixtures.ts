@@ -147,3 +147,70 @@ export function busyRun(runId = 'run-1'): RunEvent[] {
     }),
   ];
 }
+
+/**
+ * A run of `count` agents (`t01`…): the first `running` of them running, then the failed, the
+ * conflicted and the merged ones, the rest pending. Titles are "Task tNN".
+ */
+export function manyAgents(
+  count: number,
+  options: { running: number; failed?: number; conflicted?: number; merged?: number },
+  runId = 'run-1',
+): RunEvent[] {
+  const ev = eventFactory(runId);
+  const ids = Array.from({ length: count }, (_, i) => `t${String(i + 1).padStart(2, '0')}`);
+  const events: RunEvent[] = [
+    ev({
+      type: 'run.started',
+      objective: 'many agents',
+      repo: '/repo',
+      baseRef: 'main',
+      baseCommit: 'b'.repeat(40),
+      resultBranch: `maestro/${runId}/result`,
+      maxAgents: count,
+      model: 'gpt-4o',
+      provider: 'openai',
+      budget: { runUsd: 5, taskUsd: null },
+      pid: 1,
+    }),
+    ev({
+      type: 'plan.ready',
+      plan: {
+        objective: 'many agents',
+        tasks: ids.map((id) => ({ id, title: `Task ${id}`, instructions: 'x', files: [], dependsOn: [] })),
+      },
+      source: 'llm',
+    }),
+  ];
+  const ends = [
+    ...Array.from({ length: options.failed ?? 0 }, () => 'failed' as const),
+    ...Array.from({ length: options.conflicted ?? 0 }, () => 'conflicted' as const),
+    ...Array.from({ length: options.merged ?? 0 }, () => 'merged' as const),
+  ];
+  for (const [index, id] of ids.slice(0, options.running + ends.length).entries()) {
+    const worktree = `/wt/${id}`;
+    const branch = `maestro/${runId}/tasks/${id}`;
+    events.push(
+      ev({ type: 'task.started', taskId: id, agentId: id, branch, worktree, baseCommit: 'b', attempt: 1 }),
+      ev({ type: 'task.worktree_ready', taskId: id, worktree, ms: 1 }),
+      ev({ type: 'agent.text', taskId: id, text: `working on ${id}` }),
+    );
+    const end = ends[index - options.running];
+    if (end === 'failed') events.push(ev({ type: 'task.failed', taskId: id, reason: 'tests failed' }));
+    if (end === 'merged')
+      events.push(
+        ev({ type: 'task.merged', taskId: id, commit: 'c', resultBranch: `maestro/${runId}/result` }),
+      );
+    if (end === 'conflicted')
+      events.push(
+        ev({
+          type: 'task.conflicted',
+          taskId: id,
+          files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
+          taskCommit: 'c'.repeat(40),
+          resultCommit: 'd'.repeat(40),
+        }),
+      );
+  }
+  return events;
+}

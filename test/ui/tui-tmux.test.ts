@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/repo.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { busyRun, eventFactory } from './fixtures.js';
+import { busyRun, eventFactory, manyAgents } from './fixtures.js';
 import type { RunEvent } from '../../src/events.js';
 
 const runId = '20260101-0000-abcd';
@@ -104,6 +104,45 @@ describe('maestro tui <runId> in a real terminal', () => {
     screen = await tmux.capture();
     expect(screen).toContain('BEFORE-TUI');
     expect(screen).not.toContain('Agents');
+  });
+
+  it('scrolls and filters 50 agents, and counts them by state in the footer', async () => {
+    const repo = await tempRepo();
+    const runDir = join(repo, '.git', 'maestro', 'runs', runId);
+    await mkdir(runDir, { recursive: true });
+    const events = manyAgents(50, { running: 38, failed: 1, conflicted: 1, merged: 6 }, runId);
+    await writeFile(
+      join(runDir, 'events.jsonl'),
+      events.map((event) => JSON.stringify(event) + '\n').join(''),
+    );
+    // 140x24: the agents pane has 10 rows for 50 agents.
+    const tmux = await startMaestro(repo, ['tui', runId], 140, 24);
+    let screen = await tmux.waitForText('Activity · t01');
+    expect(screen).toContain('50 agents · 38 running · 4 pending · 6 merged · 1 conflicted · 1 failed');
+    expect(screen).toMatch(/↓ \d+ more/);
+    // End: the last agent is selected and shown, with the rest above it.
+    await tmux.sendKeys(['End']);
+    screen = await tmux.waitForText('Activity · t50');
+    expect(screen).toMatch(/› *\S+ Task t50/);
+    expect(screen).toMatch(/↑ \d+ more/);
+    // Moving up past the top row of the slice scrolls it along.
+    for (let i = 0; i < 10; i += 1) await tmux.sendKeys(['k']);
+    screen = await tmux.waitForText('Activity · t40');
+    expect(screen).toMatch(/› *\S+ Task t40/);
+    await tmux.sendKeys(['Home']);
+    await tmux.waitForText('Activity · t01');
+    // f three times: the failed agents only, named in the title; escape shows them all again.
+    await tmux.sendKeys(['f', 'f', 'f']);
+    screen = await tmux.waitForText('· failed: 1');
+    expect(screen).toContain('Task t39');
+    expect(screen).not.toContain('Task t01');
+    await tmux.sendKeys(['Escape']);
+    // Every agent is listed again, the selection still on t39 and in view.
+    screen = await tmux.waitForText(/│Agents 38\/50 active +│/);
+    expect(screen).toMatch(/› *\S+ Task t39/);
+    expect(screen).toMatch(/↑ \d+ more/);
+    expect(screen).toMatch(/↓ \d+ more/);
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
   });
 
   it('restores the terminal on Ctrl-C and attaches again', async () => {

@@ -1,7 +1,6 @@
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import type { ActivityEntry, RunView, TaskView } from '../store/run-state.js';
-import { radarPartners } from '../store/run-state.js';
 import { fit, wrap, type Tone } from '../format.js';
 import type { Box } from '../layout.js';
 import { inner, Pane } from './Pane.js';
@@ -52,21 +51,40 @@ function entryLines(entry: ActivityEntry, width: number): Line[] {
   }
 }
 
-/** The focused agent's activity as display lines, oldest first. */
-export function activityLines(task: TaskView, width: number): Line[] {
-  return task.activity.flatMap((entry) => entryLines(entry, width));
+/**
+ * Lines of each entry at a width, kept while the entry lives: entries are immutable, and a busy
+ * agent adds to its newest entry only, so a frame wraps that one instead of all 200.
+ */
+export class LineCache {
+  private readonly byEntry = new WeakMap<ActivityEntry, { width: number; lines: Line[] }>();
+  lines(entry: ActivityEntry, width: number): Line[] {
+    const known = this.byEntry.get(entry);
+    if (known?.width === width) return known.lines;
+    const lines = entryLines(entry, width);
+    this.byEntry.set(entry, { width, lines });
+    return lines;
+  }
 }
 
-/** Memoised: the clock's redraws must not rebuild it. */
-export const ActivityPane = memo(function ActivityPane(props: {
-  view: RunView;
-  taskId: string | undefined;
+/** The focused agent's activity as display lines, oldest first. */
+export function activityLines(task: TaskView, width: number, cache?: LineCache): Line[] {
+  return task.activity.flatMap((entry) => (cache ? cache.lines(entry, width) : entryLines(entry, width)));
+}
+
+export interface ActivityPaneProps {
+  /** The focused agent, if any. */
+  task: TaskView | undefined;
+  radar: RunView['radar'];
   size: Box;
   active: boolean;
   scroll: number;
-}): ReactNode {
+  cache: LineCache;
+}
+
+/** Memoised on the focused task: other agents' events and the clock's redraws must not rebuild it. */
+export const ActivityPane = memo(function ActivityPane(props: ActivityPaneProps): ReactNode {
   const { rows, columns } = inner(props.size);
-  const task = props.taskId ? props.view.tasks.get(props.taskId) : undefined;
+  const { task } = props;
   if (!task) {
     return (
       <Pane title="Activity" size={props.size} active={props.active}>
@@ -74,19 +92,18 @@ export const ActivityPane = memo(function ActivityPane(props: {
       </Pane>
     );
   }
-  const partners = radarPartners(props.view, task.id);
+  const pairs = props.radar.filter((pair) => pair.a === task.id || pair.b === task.id);
+  const partners = pairs.map((pair) => (pair.a === task.id ? pair.b : pair.a));
   const header: Line[] = [];
   if (partners.length > 0) {
-    const files = props.view.radar
-      .filter((pair) => pair.a === task.id || pair.b === task.id)
-      .flatMap((pair) => pair.files);
+    const files = pairs.flatMap((pair) => pair.files);
     header.push({
       text: fit(`⚡ overlaps ${partners.join(', ')} in ${files.join(', ')}`, columns),
       color: 'red',
     });
   }
   if (task.reason) header.push({ text: fit(task.reason, columns), color: 'red' });
-  const lines = activityLines(task, columns);
+  const lines = activityLines(task, columns, props.cache);
   const room = Math.max(0, rows - header.length);
   const end = Math.max(0, lines.length - props.scroll);
   const shown = [...header, ...lines.slice(Math.max(0, end - room), end)];

@@ -1,17 +1,24 @@
-import type { ReactNode } from 'react';
-import { Text } from 'ink';
+import { memo, type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import type { TaskState } from '../../events.js';
 import type { RunView, TaskView } from '../store/run-state.js';
-import { isActive, radarPartners } from '../store/run-state.js';
+import { activeCount, radarPartners } from '../store/run-state.js';
 import { fit, formatCost, formatElapsed, formatTokens, pad, stateGlyph } from '../format.js';
-import type { Box } from '../layout.js';
+import { agentWindow } from '../agent-list.js';
+import type { Box as Size } from '../layout.js';
 import { inner, Pane } from './Pane.js';
 
 export interface AgentsPaneProps {
   view: RunView;
+  /** Agent ids after the filters, in display order. */
   ids: readonly string[];
   selected: string | undefined;
   focused: string | undefined;
-  size: Box;
+  /** The first row shown, as the selection last scrolled it (clamped here to keep the cursor in view). */
+  top: number;
+  /** The filters in force ("running /api"), or empty. */
+  filter: string;
+  size: Size;
   active: boolean;
   now: number;
   tick: number;
@@ -22,57 +29,103 @@ function elapsedOf(task: TaskView, now: number): string {
   return formatElapsed((task.endedAt ?? now) - task.startedAt);
 }
 
-/** One row per agent: glyph, task, state, elapsed, files changed, tokens, cost, radar pair. */
+interface RowProps {
+  id: string;
+  state: TaskState;
+  /** Title (with "»" when pinned and "@worker"), cut to fit beside the radar mark. */
+  label: string;
+  radar: string;
+  cursor: boolean;
+  /** The pane has the keyboard (the cursor row is drawn inverse). */
+  active: boolean;
+  elapsed: string;
+  glyph: string;
+  /** Files, tokens and cost, or empty on a narrow pane. */
+  stats: string;
+  titleWidth: number;
+}
+
+/**
+ * One agent: glyph, task, state, elapsed, files changed, tokens, cost, radar pair. Its props are
+ * what it shows, so a frame re-renders only the rows whose text changed: at 50 agents and 1,000
+ * events a second every agent's view changes each frame, while its row mostly does not.
+ */
+const AgentRow = memo(function AgentRow(props: RowProps): ReactNode {
+  const { cursor, radar, label } = props;
+  const { color } = stateGlyph(props.state, 0);
+  const inverse = cursor && props.active;
+  // Two texts, so the long one stays plain ASCII: Ink measures every distinct line of a frame with
+  // string-width, whose fast path is ASCII-only, and the glyphs repeat from row to row.
+  return (
+    <Box height={1}>
+      <Text inverse={inverse}>
+        <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>
+        <Text color={color}>{props.glyph}</Text>
+      </Text>
+      <Text wrap="truncate" inverse={inverse}>
+        {' '}
+        {label}
+        <Text color="red">{radar}</Text>
+        {' '.repeat(Math.max(0, props.titleWidth - label.length - radar.length))}
+        <Text color={color}>{pad(props.state, 11)}</Text>
+        <Text dimColor>{pad(props.elapsed, 6)}</Text>
+        {props.stats}
+      </Text>
+    </Box>
+  );
+});
+
+function stats(task: TaskView): string {
+  const files = pad(`${task.filesChanged.size}f`, 5);
+  const tokens = pad(formatTokens(task.tokens.input + task.tokens.output), 7);
+  return `${files}${tokens}${formatCost(task.costUsd).padStart(7)}`;
+}
+
+/** The agents that pass the filters, scrolled so the selected one is always in view. */
 export function AgentsPane(props: AgentsPaneProps): ReactNode {
   const { rows, columns } = inner(props.size);
   const wide = columns >= 56;
   // cursor + glyph + space, state, elapsed, then files, tokens, cost when there is room.
   const fixed = wide ? 3 + 11 + 6 + 5 + 7 + 7 : 3 + 11 + 6;
   const titleWidth = Math.max(8, columns - fixed);
-  const at = props.selected ? props.ids.indexOf(props.selected) : 0;
-  // Keep the cursor row visible when there are more agents than rows.
-  const first = Math.max(0, Math.min(at - Math.floor(rows / 2), props.ids.length - rows));
-  const visible = props.ids.slice(first, first + rows);
-  // The footer's count too: starting, running, validating and merging agents all hold a slot.
-  const active = props.ids.filter((id) => {
-    const task = props.view.tasks.get(id);
-    return task !== undefined && isActive(task);
-  }).length;
+  const at = props.selected ? Math.max(0, props.ids.indexOf(props.selected)) : 0;
+  const window = agentWindow(props.ids.length, at, rows, props.top);
+  const visible = props.ids.slice(window.top, window.top + window.count);
+  // Starting, running, validating and merging agents all hold a slot.
+  const total = props.view.tasks.size;
+  const title = `Agents ${activeCount(props.view)}/${total} active${
+    props.filter ? ` · ${props.filter}: ${props.ids.length}` : ''
+  }`;
+  const empty = total === 0 ? 'waiting for the plan…' : 'no agent matches (esc clears the filters)';
   return (
-    <Pane title={`Agents ${active}/${props.view.tasks.size} active`} size={props.size} active={props.active}>
-      {visible.length === 0 ? <Text dimColor>waiting for the plan…</Text> : null}
+    <Pane title={title} size={props.size} active={props.active}>
+      {visible.length === 0 && rows > 0 ? <Text dimColor>{empty}</Text> : null}
+      {window.above > 0 ? <Text dimColor>{`  ↑ ${window.above} more`}</Text> : null}
       {visible.map((id) => {
         const task = props.view.tasks.get(id);
         if (!task) return null;
-        const { glyph, color } = stateGlyph(task.state, props.tick);
         const partners = radarPartners(props.view, id);
-        const cursor = id === props.selected;
         const radar = partners.length > 0 ? ` ⚡${partners.join(',')}` : '';
         // Where a queue worker runs the agent, its name follows the title.
         const where = task.worker ? ` @${task.worker}` : '';
-        const label = fit(
-          `${id === props.focused ? '»' : ''}${task.title}${where}`,
-          titleWidth - 1 - radar.length,
-        );
+        const pinned = id === props.focused ? '»' : '';
         return (
-          <Text key={id} wrap="truncate" inverse={cursor && props.active}>
-            <Text color={cursor ? 'cyan' : undefined}>{cursor ? '›' : ' '}</Text>
-            <Text color={color}>{glyph} </Text>
-            <Text>{label}</Text>
-            <Text color="red">{radar}</Text>
-            <Text>{' '.repeat(Math.max(0, titleWidth - label.length - radar.length))}</Text>
-            <Text color={color}>{pad(task.state, 11)}</Text>
-            <Text dimColor>{pad(elapsedOf(task, props.now), 6)}</Text>
-            {wide ? (
-              <>
-                <Text>{pad(`${task.filesChanged.size}f`, 5)}</Text>
-                <Text dimColor>{pad(formatTokens(task.tokens.input + task.tokens.output), 7)}</Text>
-                <Text>{formatCost(task.costUsd).padStart(7)}</Text>
-              </>
-            ) : null}
-          </Text>
+          <AgentRow
+            key={id}
+            id={id}
+            state={task.state}
+            label={fit(`${pinned}${task.title}${where}`, titleWidth - 1 - radar.length)}
+            radar={radar}
+            cursor={id === props.selected}
+            active={props.active}
+            elapsed={elapsedOf(task, props.now)}
+            glyph={stateGlyph(task.state, props.tick).glyph}
+            stats={wide ? stats(task) : ''}
+            titleWidth={titleWidth}
+          />
         );
       })}
+      {window.below > 0 ? <Text dimColor>{`  ↓ ${window.below} more`}</Text> : null}
     </Pane>
   );
 }

@@ -5,14 +5,16 @@ import { sendCommand, type EventSource, type RunCommand, type RunControl } from 
 import { useRunView } from '../use-run-view.js';
 import { activeCount, type RunView } from '../store/run-state.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../store/ui-state.js';
-import { dashboardKey, filterIds, type Effect, type QuitOutcome } from '../dashboard-keys.js';
+import { dashboardKey, type Effect, type QuitOutcome } from '../dashboard-keys.js';
+import { filterIds, filterLabel } from '../agent-list.js';
 import { KeypressProvider, useKeypress } from '../keypress.js';
 import { computeLayout } from '../layout.js';
 import { attentionMessage, notificationSequence } from '../notify.js';
 import { runSuspended, shellRun } from '../suspend.js';
 import { gitDiffLoader, type DiffLoader } from '../diff.js';
 import { AgentsPane } from './AgentsPane.js';
-import { ActivityPane } from './ActivityPane.js';
+import { inner } from './Pane.js';
+import { ActivityPane, LineCache } from './ActivityPane.js';
 import { PlanPane } from './PlanPane.js';
 import { FeedPane } from './FeedPane.js';
 import { Footer } from './Footer.js';
@@ -99,11 +101,15 @@ function Dashboard(props: TuiAppProps): ReactNode {
   const view = useRunView(props.source, { maxFps: props.maxFps, onLive });
   const [stored, dispatch, uiRef] = useUiStore();
   const [diff, setDiff] = useState<DiffState | undefined>();
+  const [lineCache] = useState(() => new LineCache());
   const active = activeCount(view);
   const tick = useTick(active > 0 && view.phase !== 'finished');
   const now = Date.now();
   const layout = useMemo(() => computeLayout(columns, rows), [columns, rows]);
-  const ids = useMemo(() => filterIds(view, stored.filter), [view, stored.filter]);
+  const ids = useMemo(
+    () => filterIds(view, stored.filter, stored.stateFilter),
+    [view, stored.filter, stored.stateFilter],
+  );
   const idsKey = ids.join('\n');
   // The selection follows the tasks shown from the very first frame (the store catches up after it).
   const ui = useMemo(() => reduceUi(stored, { type: 'sync', ids }), [stored, ids]);
@@ -155,12 +161,14 @@ function Dashboard(props: TuiAppProps): ReactNode {
   };
 
   const pageRows = Math.max(1, (ui.mode === 'normal' ? layout.activity.height : layout.main.height) - 3);
+  const agentRows = inner(layout.agents).rows;
   useKeypress((key) => {
     const result = dashboardKey(key, {
       ui: uiRef.current,
       view: viewRef.current,
       ids,
       pageRows,
+      agentRows,
       canReview: !!props.renderReview,
     });
     dispatch(result.actions);
@@ -206,6 +214,8 @@ function Dashboard(props: TuiAppProps): ReactNode {
             ids={ids}
             selected={ui.selected}
             focused={ui.pinned ? ui.focused : undefined}
+            top={ui.agentsTop}
+            filter={filterLabel(ui.filter, ui.stateFilter)}
             size={layout.agents}
             active={ui.pane === 'agents'}
             now={now}
@@ -214,8 +224,9 @@ function Dashboard(props: TuiAppProps): ReactNode {
         ),
         activity: (
           <ActivityPane
-            view={view}
-            taskId={ui.focused}
+            task={ui.focused ? view.tasks.get(ui.focused) : undefined}
+            radar={view.radar}
+            cache={lineCache}
             size={layout.activity}
             active={ui.pane === 'activity'}
             scroll={ui.scroll}

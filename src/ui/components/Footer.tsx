@@ -1,12 +1,15 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { RunView } from '../store/run-state.js';
-import { stateCounts } from '../store/run-state.js';
 import type { UiState } from '../store/ui-state.js';
 import { fit, formatCost, formatElapsed } from '../format.js';
 import { footerHelp } from '../keymap.js';
+import { stateSummary } from '../state-summary.js';
 
-/** Status line (cost against budget, elapsed, agents) and the key help generated from the keymap. */
+/**
+ * Status line (cost against budget, run id, phase, elapsed, agents by state) and the key help
+ * generated from the keymap. On a narrow terminal the run id goes, then the counts shorten.
+ */
 export function Footer(props: { view: RunView; ui: UiState; width: number; now: number }): ReactNode {
   const { view, ui, width } = props;
   const budget = view.budget.runUsd;
@@ -16,20 +19,22 @@ export function Footer(props: { view: RunView; ui: UiState; width: number; now: 
   const elapsed =
     view.startedAt === undefined ? '--:--' : formatElapsed((view.finishedAt ?? props.now) - view.startedAt);
   const phase = view.phase === 'finished' ? `finished: ${view.finalStatus ?? ''}` : view.phase;
-  // At 50 agents the agents pane shows a slice: the counts by state say where the whole run stands.
-  const counts = stateCounts(view);
-  const status = `${view.runId ?? 'no run'} · ${phase} · ${elapsed}${counts ? ` · ${counts}` : ''}`;
+  // "cost " + cost + " · " come first; the rest of the row is the status.
+  const room = Math.max(0, width - cost.length - 8);
+  const bare = `${phase} · ${elapsed}`;
+  const withId = `${view.runId ?? 'no run'} · ${bare}`;
+  // The run id leads while it costs the counts nothing; on a narrower terminal the counts win.
+  const counts = stateSummary(view, room - bare.length - 3);
+  const head = stateSummary(view, room - withId.length - 3) === counts ? withId : bare;
+  const line = counts ? `${head} · ${counts}` : head;
   const second =
-    ui.mode === 'filter'
-      ? `/${ui.filter}█  (enter keep · esc clear)`
-      : (ui.notice ??
-        (ui.filter ? `filter: ${ui.filter} · ` : '') + footerHelp(width - (ui.filter ? 12 : 0)));
+    ui.mode === 'filter' ? `/${ui.filter}█  (enter keep · esc clear)` : (ui.notice ?? footerHelp(width));
   return (
     <Box flexDirection="column" width={width} height={2}>
       <Text wrap="truncate">
         <Text color={over ? 'red' : 'green'}>cost {cost}</Text>
         <Text dimColor> · </Text>
-        {fit(status, Math.max(0, width - cost.length - 8))}
+        {fit(line, room)}
       </Text>
       <Text
         wrap="truncate"

@@ -23,12 +23,31 @@ export function depths(view: RunView): Map<string, number> {
   return result;
 }
 
-/** Memoised and without spinners: it changes with the plan's states, not with the clock. */
-export const PlanPane = memo(function PlanPane(props: {
+interface PlanPaneProps {
   view: RunView;
   size: Box;
   active: boolean;
-}): ReactNode {
+}
+
+/** What the pane shows of the run: each task's id, state and dependencies, in plan order. */
+function planShape(view: RunView): string {
+  let shape = '';
+  for (const id of view.order) {
+    const task = view.tasks.get(id);
+    shape += `${id}\u0000${task?.state ?? ''}\u0000${task?.dependsOn.join(',') ?? ''}\n`;
+  }
+  return shape;
+}
+
+function samePlan(before: PlanPaneProps, after: PlanPaneProps): boolean {
+  if (before.size !== after.size || before.active !== after.active) return false;
+  if (before.view.tasks === after.view.tasks && before.view.order === after.view.order) return true;
+  // Streamed events replace the tasks map many times a second; the plan changes with states only.
+  return planShape(before.view) === planShape(after.view);
+}
+
+/** Memoised and without spinners: it changes with the plan's states, not with the clock. */
+export const PlanPane = memo(function PlanPane(props: PlanPaneProps): ReactNode {
   const { rows, columns } = inner(props.size);
   if (rows <= 0) return <Pane title="Plan" size={props.size} active={props.active} />;
   const { done, total } = progress(props.view);
@@ -59,4 +78,4 @@ export const PlanPane = memo(function PlanPane(props: {
       })}
     </Pane>
   );
-});
+}, samePlan);

@@ -8,7 +8,6 @@ import {
   radarPartners,
   reduceRun,
   reduceRunBatch,
-  stateCounts,
 } from './run-state.js';
 import type { RunEventBody } from '../../events.js';
 
@@ -47,8 +46,6 @@ describe('run view reducer', () => {
       { seq: 13, taskId: 'cli', text: 'the CLI uses commander', files: ['src/cli.ts'] },
     ]);
     expect(activeCount(view)).toBe(2);
-    expect(stateCounts(view)).toBe('2 running · 1 pending');
-    expect(stateCounts(initialRunView())).toBe('');
   });
 
   it('coalesces streamed text and folds a tool result into its call', () => {

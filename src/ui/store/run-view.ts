@@ -127,30 +127,6 @@ export function progress(view: RunView): { done: number; total: number } {
   return { done, total: view.tasks.size };
 }
 
-/** States in the order the footer lists them: work in progress first, then how tasks ended. */
-const footerStates = [
-  'running',
-  'starting',
-  'validating',
-  'merging',
-  'paused',
-  'pending',
-  'blocked',
-  'merged',
-  'conflicted',
-  'failed',
-  'stopped',
-] as const;
-
-/** "3 running · 40 merged · 1 failed": how many tasks are in each state, empty states left out. */
-export function stateCounts(view: RunView): string {
-  const counts = new Map<string, number>();
-  for (const task of view.tasks.values()) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-  return footerStates
-    .flatMap((state) => (counts.get(state) ? [`${counts.get(state)} ${state}`] : []))
-    .join(' · ');
-}
-
 export function activeCount(view: RunView): number {
   let count = 0;
   for (const task of view.tasks.values()) if (isActive(task)) count += 1;

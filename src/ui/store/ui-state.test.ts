@@ -6,26 +6,26 @@ const run = (actions: UiAction[], state: UiState = initialUiState()) => actions.
 
 describe('ui reducer', () => {
   it.each([
-    [[{ type: 'move', delta: 1, ids }], 'a'],
-    [[{ type: 'move', delta: -1, ids }], 'c'],
+    [[{ type: 'move', delta: 1, ids, rows: 10 }], 'a'],
+    [[{ type: 'move', delta: -1, ids, rows: 10 }], 'c'],
     [
       [
-        { type: 'move', delta: 1, ids },
-        { type: 'move', delta: 1, ids },
+        { type: 'move', delta: 1, ids, rows: 10 },
+        { type: 'move', delta: 1, ids, rows: 10 },
       ],
       'b',
     ],
     [
       [
-        { type: 'move', delta: 1, ids },
-        { type: 'move', delta: -5, ids },
+        { type: 'move', delta: 1, ids, rows: 10 },
+        { type: 'move', delta: -5, ids, rows: 10 },
       ],
       'a',
     ],
     [
       [
         { type: 'sync', ids },
-        { type: 'move', delta: 9, ids },
+        { type: 'move', delta: 9, ids, rows: 10 },
       ],
       'c',
     ],
@@ -36,9 +36,9 @@ describe('ui reducer', () => {
   it('focus follows the selection until enter pins it', () => {
     let state = run([{ type: 'sync', ids }]);
     expect(state.focused).toBe('a');
-    state = run([{ type: 'move', delta: 1, ids }, { type: 'focus' }], state);
+    state = run([{ type: 'move', delta: 1, ids, rows: 10 }, { type: 'focus' }], state);
     expect(state).toMatchObject({ selected: 'b', focused: 'b', pinned: true, pane: 'activity' });
-    state = run([{ type: 'move', delta: 1, ids }], state);
+    state = run([{ type: 'move', delta: 1, ids, rows: 10 }], state);
     expect(state).toMatchObject({ selected: 'c', focused: 'b' });
     state = run([{ type: 'unpin' }], state);
     expect(state).toMatchObject({ focused: 'c', pinned: false });
@@ -47,7 +47,7 @@ describe('ui reducer', () => {
   it('keeps a selection that is still visible and moves off one the filter hid', () => {
     const state = run([
       { type: 'sync', ids },
-      { type: 'move', delta: 1, ids },
+      { type: 'move', delta: 1, ids, rows: 10 },
     ]);
     expect(run([{ type: 'sync', ids: ['b', 'c'] }], state).selected).toBe('b');
     expect(run([{ type: 'sync', ids: ['c'] }], state).selected).toBe('c');
@@ -75,5 +75,36 @@ describe('ui reducer', () => {
     const scrolled = run([{ type: 'scroll', delta: 5 }]);
     expect(scrolled.scroll).toBe(5);
     expect(run([{ type: 'open', mode: 'diff' }], scrolled).scroll).toBe(0);
+  });
+
+  it('scrolls the agents list only when the selection would leave it', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const move = (delta: number): UiAction => ({ type: 'move', delta, ids: many, rows: 6 });
+    // Rows 0-4 fit under no "↑" row (the sixth says "↓ 15 more"): the top stays until t5.
+    let state = run([{ type: 'sync', ids: many }, move(4)]);
+    expect(state).toMatchObject({ selected: 't4', agentsTop: 0 });
+    state = run([move(1)], state);
+    expect(state).toMatchObject({ selected: 't5', agentsTop: 2 });
+    state = run([move(-1)], state);
+    expect(state).toMatchObject({ selected: 't4', agentsTop: 2 });
+    state = run([move(99)], state);
+    expect(state).toMatchObject({ selected: 't19', agentsTop: 15 });
+    state = run([move(-99)], state);
+    expect(state).toMatchObject({ selected: 't0', agentsTop: 0 });
+  });
+
+  it('cycles the state filter; escape in the prompt clears the text, elsewhere every filter', () => {
+    let state = run([{ type: 'state-filter-next' }, { type: 'state-filter-next' }]);
+    expect(state.stateFilter).toBe('waiting');
+    state = run(
+      [{ type: 'open', mode: 'filter' }, { type: 'filter-type', text: 'x' }, { type: 'filter-clear' }],
+      state,
+    );
+    expect(state).toMatchObject({ mode: 'normal', filter: '', stateFilter: 'waiting' });
+    state = run([{ type: 'filter-type', text: 'x' }, { type: 'filter-clear' }], state);
+    expect(state).toMatchObject({ filter: '', stateFilter: 'all' });
+    expect(
+      run(Array.from({ length: 6 }, () => ({ type: 'state-filter-next' }) as UiAction)).stateFilter,
+    ).toBe('all');
   });
 });

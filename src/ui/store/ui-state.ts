@@ -1,4 +1,5 @@
 import { checkExhaustive } from '../../errors.js';
+import { agentWindow, nextStateFilter, type StateFilter } from '../agent-list.js';
 
 /** One mode at a time: each dialog or full view is a member, never a boolean of its own. */
 export type Mode =
@@ -17,6 +18,9 @@ export interface UiState {
   focused: string | undefined;
   pinned: boolean;
   filter: string;
+  stateFilter: StateFilter;
+  /** The first agent row the agents pane shows (it scrolls to keep the selection in view). */
+  agentsTop: number;
   /** Lines scrolled back from the live tail in the activity pane, or down from the top in a full view. */
   scroll: number;
   /** A one-line message in the footer (e.g. "no worktree yet"). */
@@ -24,7 +28,8 @@ export interface UiState {
 }
 
 export type UiAction =
-  | { type: 'move'; delta: number; ids: readonly string[] }
+  /** `rows`: agent rows of the pane, so the list scrolls with the selection. */
+  | { type: 'move'; delta: number; ids: readonly string[]; rows: number }
   | { type: 'sync'; ids: readonly string[] }
   | { type: 'pane'; delta: 1 | -1 }
   | { type: 'focus' }
@@ -34,6 +39,7 @@ export type UiAction =
   | { type: 'filter-type'; text: string }
   | { type: 'filter-erase' }
   | { type: 'filter-clear' }
+  | { type: 'state-filter-next' }
   | { type: 'scroll'; delta: number }
   | { type: 'notice'; text: string | undefined };
 
@@ -45,6 +51,8 @@ export function initialUiState(mode: Mode = 'normal'): UiState {
     focused: undefined,
     pinned: false,
     filter: '',
+    stateFilter: 'all',
+    agentsTop: 0,
     scroll: 0,
     notice: undefined,
   };
@@ -61,7 +69,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
       const at = state.selected === undefined ? -1 : action.ids.indexOf(state.selected);
       const start = at === -1 ? (action.delta > 0 ? -1 : action.ids.length) : at;
       const index = Math.min(action.ids.length - 1, Math.max(0, start + action.delta));
-      return follow({ ...state, notice: undefined }, action.ids[index]);
+      const { top } = agentWindow(action.ids.length, index, action.rows, state.agentsTop);
+      return follow({ ...state, notice: undefined, agentsTop: top }, action.ids[index]);
     }
     case 'sync': {
       // Keep a valid selection as tasks appear or the filter hides the selected one.
@@ -90,7 +99,12 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case 'filter-erase':
       return { ...state, filter: state.filter.slice(0, -1) };
     case 'filter-clear':
-      return { ...state, filter: '', mode: 'normal' };
+      // Escape clears what it is asked to: the typed text while typing, every filter otherwise.
+      return state.mode === 'filter'
+        ? { ...state, filter: '', mode: 'normal' }
+        : { ...state, filter: '', stateFilter: 'all', mode: 'normal' };
+    case 'state-filter-next':
+      return { ...state, stateFilter: nextStateFilter(state.stateFilter), notice: undefined };
     case 'scroll':
       return { ...state, scroll: Math.max(0, state.scroll + action.delta) };
     case 'notice':
