@@ -34,21 +34,8 @@ import type { PooledTaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
  * bounded fix rounds, the preMerge hook. Work is committed to the task branch whatever the ending,
  * so a stop, a failure or a crash never loses what the agent did.
  */
-export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
+export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(deps)): PooledTaskWork {
   const start = deps.startAgent ?? defaultStartAgent;
-  const worktreeOptions: WorktreeOptions = {
-    repo: deps.repo,
-    runId: deps.runId,
-    root: deps.worktreeRoot,
-    include: deps.config.worktreeInclude,
-    linkDependencies: deps.config.linkDependencies,
-    setup: deps.config.setup && {
-      ...deps.config.setup,
-      sandbox: deps.sandbox,
-      env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
-    },
-  };
-  const worktrees = new WorktreePool({ ...worktreeOptions, slots: deps.slots ?? deps.config.maxAgents });
   const work = async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
     // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
@@ -136,6 +123,28 @@ export function createTaskWork(deps: TaskWorkDeps): PooledTaskWork {
     };
   };
   return Object.assign(work, { close: () => worktrees.close() });
+}
+
+/**
+ * The worktrees of a run's tasks, about one per agent slot, recycled between tasks. A work made
+ * without one has its own; a `maestro worker` shares one between the jobs of a run.
+ */
+export function taskWorktreePool(
+  deps: Pick<TaskWorkDeps, 'repo' | 'runId' | 'worktreeRoot' | 'config' | 'sandbox' | 'env' | 'slots'>,
+): WorktreePool {
+  const worktreeOptions: WorktreeOptions = {
+    repo: deps.repo,
+    runId: deps.runId,
+    root: deps.worktreeRoot,
+    include: deps.config.worktreeInclude,
+    linkDependencies: deps.config.linkDependencies,
+    setup: deps.config.setup && {
+      ...deps.config.setup,
+      sandbox: deps.sandbox,
+      env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
+    },
+  };
+  return new WorktreePool({ ...worktreeOptions, slots: deps.slots ?? deps.config.maxAgents });
 }
 
 /** The config's lifecycle hooks and the plugins' task hooks; a failing hook fails the task. */

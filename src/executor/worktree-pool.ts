@@ -39,6 +39,8 @@ export class WorktreePool {
   private readonly patterns: Promise<string[]>;
   private readonly switches: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly removals = new Set<Promise<void>>();
+  /** Free worktrees being moved to their next task, by the path they leave. */
+  private readonly moving = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: WorktreePoolOptions) {
     this.queue = new WorktreeQueue(options);
@@ -50,6 +52,7 @@ export class WorktreePool {
   }
 
   async acquire(taskId: string, commit: string, files: readonly string[] = []): Promise<TaskWorktree> {
+    await this.evict(taskId);
     // A retry or a resume: its worktree holds the task's work so far.
     if (await this.queue.hasBranch(taskId)) return this.own(await this.queue.acquire(taskId, commit, files));
     return new Promise((resolve, reject) => {
@@ -76,6 +79,11 @@ export class WorktreePool {
     };
   }
 
+  /** A branch of the task made outside the pool (a worker fetched it): the task's acquire starts from it. */
+  async noteBranch(taskId: string): Promise<void> {
+    await this.queue.noteBranch(taskBranch(this.options.runId, taskId));
+  }
+
   /** Removes the free worktrees (their tasks merged) and waits for every removal. */
   async close(): Promise<void> {
     for (const own of this.free.splice(0)) this.remove(own);
@@ -98,6 +106,22 @@ export class WorktreePool {
     }
   }
 
+  /**
+   * A task that comes back after its worktree was given back (a worker's task, released once its
+   * work was pushed, then retried): that worktree, still at the task's path, is no longer its own.
+   */
+  private async evict(taskId: string): Promise<void> {
+    const path = worktreePath(this.options.root, this.options.runId, taskId);
+    const moving = this.moving.get(path);
+    if (moving) {
+      await moving;
+      // One that could not be moved is being removed: its admin folder must be gone before the task's add.
+      while (this.removals.size > 0) await Promise.all([...this.removals]);
+    }
+    const at = this.free.findIndex((own) => own.path === path);
+    if (at !== -1) await discardWorktree(this.options.root, this.free.splice(at, 1)[0] as OwnWorktree);
+  }
+
   private create(waiter: WorktreeRequest): void {
     this.queue
       .acquire(waiter.taskId, waiter.commit, waiter.files)
@@ -109,6 +133,8 @@ export class WorktreePool {
     const path = worktreePath(root, runId, waiter.taskId);
     const branch = taskBranch(runId, waiter.taskId);
     let moved: OwnWorktree;
+    let left!: () => void;
+    this.moving.set(previous.path, new Promise<void>((resolve) => (left = resolve)));
     try {
       await assertRecyclable(previous);
       // Left by a crash (git does not know it): out of the way, kept.
@@ -118,6 +144,9 @@ export class WorktreePool {
       // Not switchable in place (submodules, a changed .git pointer, hidden index entries): made afresh.
       this.remove(previous);
       return this.create(waiter);
+    } finally {
+      this.moving.delete(previous.path);
+      left();
     }
     this.owned.set(path, moved);
     await this.queue.noteBranch(branch).catch(() => undefined);

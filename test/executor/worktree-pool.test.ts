@@ -189,4 +189,31 @@ describe('WorktreePool', () => {
     expect(again).toMatchObject({ path: a.path, reused: true });
     expect(await readFile(join(again.path, 'work.txt'), 'utf8')).toBe('in progress\n');
   });
+
+  it('gives a task that comes back after its worktree was given back (a worker’s) its own fresh worktree, never the freed one', async () => {
+    const { repo, base, pool } = await setup();
+    const first = await pool.acquire('one', base);
+    await first.ready;
+    await writeFiles(first.path, { 'src/one.ts': 'one\n' });
+    runGit(first.path, ['add', 'src']);
+    runGit(first.path, ['commit', '-qm', 'one']);
+    const pushed = runGit(first.path, ['rev-parse', 'HEAD']);
+    // A worker pushed the work, then gave the worktree back detached, its local branch gone.
+    runGit(first.path, ['checkout', '-q', '--detach']);
+    runGit(repo, ['branch', '-D', first.branch]);
+    await pool.hold(first)('merged');
+    // Retried on this worker: the branch comes back from the remote with what was pushed.
+    runGit(repo, ['branch', first.branch, pushed]);
+    await pool.noteBranch('one');
+    const again = await pool.acquire('one', base);
+    await again.ready;
+    expect(again.path).toBe(first.path);
+    expect(runGit(again.path, ['rev-parse', 'HEAD'])).toBe(pushed);
+    const other = await pool.acquire('two', base);
+    await other.ready;
+    expect(other.path).not.toBe(again.path);
+    expect(runGit(again.path, ['rev-parse', 'HEAD'])).toBe(pushed);
+    expect(await readFile(join(again.path, 'src/one.ts'), 'utf8')).toBe('one\n');
+    await pool.close();
+  });
 });

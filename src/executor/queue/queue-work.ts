@@ -9,7 +9,7 @@ import { emptyUsage } from '../../llm/types.js';
 import type { TaskWork, TaskWorkDeps, WorkOutcome } from '../types.js';
 import { checkRedis, connectRedis } from './redis.js';
 import { EventRelay } from './relay.js';
-import { doneRefs, fetchTask, pushBase } from './remote-git.js';
+import { doneRefs, pushBase, TaskFetcher } from './remote-git.js';
 import { waitForJob, type JobWatch } from './job-watch.js';
 import { jobIdOf, protocolVersion, queuePrefix, runKeys, type JobResult, type TaskJob } from './protocol.js';
 
@@ -55,6 +55,7 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
   const warnings: string[] = [];
   const relay = new EventRelay(reader, client, deps.runId, (message) => warnings.push(message));
   await relay.start();
+  const fetches = new TaskFetcher(deps.repo, options.remote, deps.runId);
   const bases = new Map<string, Promise<void>>();
   const pushBaseOnce = (commit: string): Promise<void> => {
     let pushed = bases.get(commit);
@@ -87,8 +88,11 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
   };
 
   const collect = async (task: Task, ctx: TaskContext, result: JobResult): Promise<WorkOutcome> => {
-    if (result.kind !== 'done') return { kind: result.kind, reason: result.reason };
-    await fetchTask(deps.repo, options.remote, deps.runId, task.id, result.head);
+    if (result.kind !== 'done') {
+      fetches.forget(task.id);
+      return { kind: result.kind, reason: result.reason };
+    }
+    await fetches.collect(task.id, result.head);
     return {
       kind: 'done',
       head: result.head,
@@ -104,6 +108,8 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     runId: deps.runId,
     outageMs: options.redisOutageMs,
     forward: async (ctx: TaskContext, body: RunEventBody) => {
+      // Pushed before the worker reported it: on its way here while the worker validates.
+      if (body.type === 'task.committed') fetches.prefetch(body.taskId, body.commit);
       if (body.type === 'finding.published') {
         deps.memory.publish({
           taskId: body.taskId,

@@ -16,7 +16,8 @@ export class EventRelay {
   private readonly buffered = new Map<string, StreamEntry[]>();
   private closed = false;
   private loop: Promise<void> = Promise.resolve();
-  private chain: Promise<void> = Promise.resolve();
+  /** Per job, its entries handled so far, in order; jobs do not wait for each other. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly reader: Redis,
@@ -35,9 +36,7 @@ export class EventRelay {
     this.handlers.set(jobId, handler);
     const early = this.buffered.get(jobId) ?? [];
     this.buffered.delete(jobId);
-    this.chain = this.chain.then(async () => {
-      for (const entry of early) await handler(entry).catch((e: unknown) => this.warn(String(e)));
-    });
+    for (const entry of early) this.handle(jobId, handler, entry);
     return () => {
       if (this.handlers.get(jobId) === handler) this.handlers.delete(jobId);
     };
@@ -47,7 +46,7 @@ export class EventRelay {
     this.closed = true;
     this.reader.disconnect();
     await this.loop;
-    await this.chain;
+    await this.settled();
   }
 
   private async read(from: string): Promise<void> {
@@ -80,7 +79,8 @@ export class EventRelay {
           else this.dispatch(entry);
         }
       }
-      await this.chain;
+      // The cursor moves only past entries that are in the journal.
+      await this.settled();
       await this.client.set(runKeys.cursor(this.runId), cursor).catch(() => undefined);
     }
   }
@@ -93,6 +93,24 @@ export class EventRelay {
       this.buffered.set(entry.job, list);
       return;
     }
-    this.chain = this.chain.then(() => handler(entry).catch((e: unknown) => this.warn(String(e))));
+    this.handle(entry.job, handler, entry);
+  }
+
+  /**
+   * After the job's earlier entries: one job's events reach the journal in stream order, while
+   * the jobs' appends go together (the journal writes what is queued in one fsync).
+   */
+  private handle(jobId: string, handler: Handler, entry: StreamEntry): void {
+    const previous = this.chains.get(jobId) ?? Promise.resolve();
+    const next = previous.then(() => handler(entry).catch((e: unknown) => this.warn(String(e))));
+    this.chains.set(jobId, next);
+    void next.then(() => {
+      if (this.chains.get(jobId) === next) this.chains.delete(jobId);
+    });
+  }
+
+  /** Every entry handed out so far is handled. */
+  private async settled(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 }

@@ -70,20 +70,98 @@ export async function lsRemote(cwd: string, remote: string, refs: string[]): Pro
   return found;
 }
 
-/** The orchestrator: bring a finished task's branch home as `maestro/<runId>/tasks/<taskId>`. */
-export async function fetchTask(repo: string, remote: string, runId: string, taskId: string, head: string) {
-  const local = `refs/heads/${taskBranch(runId, taskId)}`;
+/** The orchestrator: bring finished tasks' branches home as `maestro/<runId>/tasks/<taskId>`, in one fetch. */
+export async function fetchTasks(
+  repo: string,
+  remote: string,
+  runId: string,
+  tasks: readonly { taskId: string; head: string }[],
+): Promise<void> {
+  if (tasks.length === 0) return;
+  const specs = tasks.map(
+    ({ taskId }) => `+${remoteRefs.task(runId, taskId)}:refs/heads/${taskBranch(runId, taskId)}`,
+  );
+  const names = tasks.map((t) => t.taskId).join(', ');
   try {
-    await git(['fetch', '--quiet', '--no-tags', remote, `+${remoteRefs.task(runId, taskId)}:${local}`], {
-      cwd: repo,
-      timeoutMs: networkMs,
-    });
+    await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: repo, timeoutMs: networkMs });
   } catch (error) {
-    throw remoteFailure(`fetching the branch of task ${taskId} from`, remote, error);
+    throw remoteFailure(`fetching the branch of task ${names} from`, remote, error);
   }
-  const ok = await git(['cat-file', '-e', `${head}^{commit}`], { cwd: repo, okExitCodes: [1, 128] });
-  if (ok.exitCode !== 0)
-    throw new RemoteError(`the remote's branch of task ${taskId} does not contain its reported head ${head}`);
+  const { stdout } = await git(['cat-file', '--batch-check=%(objecttype)'], {
+    cwd: repo,
+    input: tasks.map((t) => `${t.head}\n`).join(''),
+  });
+  const types = stdout.split('\n');
+  const missing = tasks.filter((_, i) => types[i] !== 'commit');
+  if (missing.length > 0)
+    throw new RemoteError(
+      `the remote's branch of task ${missing.map((t) => t.taskId).join(', ')} does not contain its reported head ${missing.map((t) => t.head).join(', ')}`,
+    );
+}
+
+/**
+ * The orchestrator's fetches of task branches: the ones asked for while a fetch runs come home
+ * together in the next one. When a shared fetch fails, each task is fetched alone, so one bad
+ * branch fails only its own task. A commit a worker reports (pushed before it is reported) is
+ * fetched at once, while the worker still checks and validates it: its task's end then usually
+ * finds it home.
+ */
+export class TaskFetcher {
+  private waiting: { taskId: string; head: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private running: Promise<void> | undefined;
+  /** Per task, its last reported commit and whether fetching it worked. */
+  private readonly early = new Map<string, { head: string; fetched: Promise<boolean> }>();
+
+  constructor(
+    private readonly repo: string,
+    private readonly remote: string,
+    private readonly runId: string,
+  ) {}
+
+  /** A commit the task's worker pushed: fetched now, in the background. */
+  prefetch(taskId: string, head: string): void {
+    const fetched = this.fetch(taskId, head).then(
+      () => true,
+      () => false,
+    );
+    this.early.set(taskId, { head, fetched });
+  }
+
+  /** The task's finished branch, home with `head` (fetched now unless a prefetch brought it). */
+  async collect(taskId: string, head: string): Promise<void> {
+    const early = this.early.get(taskId);
+    this.early.delete(taskId);
+    // Remote task refs move fast-forward only, so a fetch that found `head` left the branch on it.
+    if (early?.head === head && (await early.fetched)) return;
+    await this.fetch(taskId, head);
+  }
+
+  /** The task ended without work to collect. */
+  forget(taskId: string): void {
+    this.early.delete(taskId);
+  }
+
+  private fetch(taskId: string, head: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ taskId, head, resolve, reject });
+      this.running ??= this.drain().finally(() => (this.running = undefined));
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0);
+      try {
+        await fetchTasks(this.repo, this.remote, this.runId, batch);
+        for (const one of batch) one.resolve();
+      } catch (error) {
+        if (batch.length === 1) batch[0]?.reject(error);
+        else
+          for (const one of batch)
+            await fetchTasks(this.repo, this.remote, this.runId, [one]).then(one.resolve, one.reject);
+      }
+    }
+  }
 }
 
 /** A worker: can the remote be read at all? One clear line when not. */
@@ -110,48 +188,54 @@ export async function cacheClone(dataDir: string, remote: string): Promise<strin
   return path;
 }
 
+/** A worker: the task's base commit in its cache clone, fetched only when it is not there yet. */
+export async function fetchBase(cache: string, remote: string, runId: string, commit: string): Promise<void> {
+  if (await hasCommit(cache, commit)) return;
+  const ref = remoteRefs.base(runId, commit);
+  try {
+    await git(['fetch', '--quiet', '--no-tags', remote, `+${ref}:${ref}`], {
+      cwd: cache,
+      timeoutMs: networkMs,
+    });
+  } catch (error) {
+    throw remoteFailure(`fetching base ${commit.slice(0, 12)} from`, remote, error);
+  }
+}
+
+async function hasCommit(cwd: string, commit: string): Promise<boolean> {
+  return (await git(['cat-file', '-e', `${commit}^{commit}`], { cwd, okExitCodes: [1, 128] })).exitCode === 0;
+}
+
 /**
- * A worker, before a task: fetch its base, and its branch when an earlier attempt pushed one.
- * The local branch follows the remote unless it is ahead of it (this worker's unpushed commits);
- * a worktree left on an older head is removed so the task starts from what the remote holds.
+ * A worker, before a task whose base is here (`fetchBase`): its branch, when an earlier attempt
+ * pushed one. The local branch follows the remote unless it is ahead of it (this worker's unpushed
+ * commits); a worktree left on an older head is removed so the task starts from what the remote holds.
  */
 export async function prepareTaskRefs(
   cache: string,
   remote: string,
-  job: { runId: string; taskId: string; baseCommit: string; firstAttempt: boolean },
+  job: { runId: string; taskId: string; firstAttempt: boolean },
   worktreeOf: (taskId: string) => string,
 ): Promise<{ resumedFrom: string | null }> {
   const { runId, taskId } = job;
-  const baseRef = remoteRefs.base(runId, job.baseCommit);
   const taskRef = remoteRefs.task(runId, taskId);
-  // A first attempt has no branch on the remote yet: one fetch of the base (none if it is here).
-  let remoteHead: string | null = null;
-  if (!job.firstAttempt) {
-    try {
-      remoteHead = (await lsRemote(cache, remote, [taskRef])).get(taskRef) ?? null;
-    } catch (error) {
-      throw remoteFailure('reading the git remote', remote, error);
-    }
-  }
-  const haveBase =
-    (await git(['cat-file', '-e', `${job.baseCommit}^{commit}`], { cwd: cache, okExitCodes: [1, 128] }))
-      .exitCode === 0;
-  const specs = [
-    ...(haveBase ? [] : [`+${baseRef}:${baseRef}`]),
-    ...(remoteHead ? [`+${taskRef}:${taskRef}`] : []),
-  ];
-  if (specs.length > 0) {
-    try {
-      await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: cache, timeoutMs: networkMs });
-    } catch (error) {
-      throw remoteFailure(
-        `fetching task ${taskId} (base ${job.baseCommit.slice(0, 12)}) from`,
-        remote,
-        error,
-      );
-    }
+  // A first attempt has no branch on the remote yet: nothing to ask the remote.
+  if (job.firstAttempt) return { resumedFrom: null };
+  let remoteHead: string | null;
+  try {
+    remoteHead = (await lsRemote(cache, remote, [taskRef])).get(taskRef) ?? null;
+  } catch (error) {
+    throw remoteFailure('reading the git remote', remote, error);
   }
   if (!remoteHead) return { resumedFrom: null };
+  try {
+    await git(['fetch', '--quiet', '--no-tags', remote, `+${taskRef}:${taskRef}`], {
+      cwd: cache,
+      timeoutMs: networkMs,
+    });
+  } catch (error) {
+    throw remoteFailure(`fetching the branch of task ${taskId} from`, remote, error);
+  }
   const branch = taskBranch(runId, taskId);
   const local = await readBranch(cache, branch);
   if (local === remoteHead || (local && (await isAncestor(cache, remoteHead, local))))

@@ -13,12 +13,12 @@ import { worktreePath } from '../../git/worktree-paths.js';
 import { SharedMemory } from '../../agent/index.js';
 import type { PauseGate } from '../../orchestrator/pause-gate.js';
 import { createTaskWork } from '../task-work.js';
-import { openRunSandbox } from '../../sandbox/open-run.js';
-import type { SandboxProbe } from '../../sandbox/probe.js';
 import type { Confiner } from '../../sandbox/run.js';
-import type { TaskWorkDeps } from '../types.js';
+import type { Landed, TaskWorkDeps } from '../types.js';
 import { protocolVersion, runKeys, type JobResult, type TaskJob } from './protocol.js';
-import { cacheClone, pushTask, prepareTaskRefs } from './remote-git.js';
+import { cacheClone, fetchBase, pushTask, prepareTaskRefs } from './remote-git.js';
+import type { WorkerRuns } from './worker-runs.js';
+import { detachHead } from '../../git/task-head.js';
 
 /** What one `maestro worker` shares between its jobs. */
 export interface WorkerScope {
@@ -30,11 +30,11 @@ export interface WorkerScope {
   env: NodeJS.ProcessEnv;
   /** Task keys (`runId/taskId`) running here: a second job of one task waits, never shares a worktree. */
   running: Map<string, Promise<unknown>>;
-  /** Held from a job's start until its worktree is registered: git's worktree adds go one at a time. */
-  startGate: { chain: Promise<void> };
+  /** Base fetches under way, by cache clone and commit. */
+  baseFetches: Map<string, Promise<void>>;
+  /** The runs with jobs here: their sandbox and recycled worktrees. */
+  runs: WorkerRuns;
   llms: Map<string, Llm>;
-  /** Whether and where bubblewrap works on this machine: found once per worker, not per job. */
-  sandboxProbe: () => Promise<SandboxProbe>;
 }
 
 export interface JobHandle {
@@ -105,18 +105,25 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
   const cache = await cacheClone(scope.dataDir, remote);
   const worktreeRoot = join(scope.dataDir, 'worktrees');
   const firstAttempt = data.attempt === 1 && job.started === 1 && data.requeued !== true;
-  await prepareTaskRefs(
-    cache,
-    remote,
-    { runId: data.runId, taskId, baseCommit: data.baseCommit, firstAttempt },
-    (id) => worktreePath(worktreeRoot, data.runId, id),
-  );
+  // Jobs of one run arriving together share one fetch of their base; later ones find it here.
+  const refs = (async () => {
+    await once(scope.baseFetches, `${cache}\0${data.baseCommit}`, () =>
+      fetchBase(cache, remote, data.runId, data.baseCommit),
+    );
+    return prepareTaskRefs(cache, remote, { runId: data.runId, taskId, firstAttempt }, (id) =>
+      worktreePath(worktreeRoot, data.runId, id),
+    );
+  })();
+  // The run's sandbox and worktree pool (made by its first job here) meanwhile.
+  const entered = scope.runs.enter({ runId: data.runId, cache, worktreeRoot, config: data.config });
+  const [fetched, joined] = await Promise.allSettled([refs, entered]);
+  if (joined.status === 'fulfilled' && fetched.status === 'rejected') joined.value.done();
+  if (fetched.status === 'rejected') throw fetched.reason;
+  if (joined.status === 'rejected') throw joined.reason;
+  const { run, done: leave } = joined.value;
   const job_ = { runId: data.runId, taskId };
-  let registered: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => (registered = resolve));
-  const previous = scope.startGate.chain;
-  scope.startGate.chain = previous.then(() => gate);
-  await previous;
+  /** The commit last pushed to the remote's task ref by this job. */
+  let lastPushed: string | undefined;
   const ctx: TaskContext = {
     runId: data.runId,
     attempt,
@@ -126,29 +133,61 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
     pause: job.pause,
     serializeMerge: (fn) => fn(),
     emit: async (body: RunEventBody): Promise<RunEvent> => {
-      if (body.type === 'task.started') {
-        registered();
-        body = { ...body, worker: scope.name };
-      }
+      if (body.type === 'task.started') body = { ...body, worker: scope.name };
       if (body.type === 'task.committed') {
         // Pushed before the work goes on: a worker killed after this keeps the commit for the next one.
         await pushTask(cache, remote, job_, body.commit);
+        lastPushed = body.commit;
       }
       await publish('event', body);
       return { ...body, seq: 0, time: new Date().toISOString(), runId: data.runId };
     },
   };
+  // Said, not thrown: the orchestrator has the outcome already, and a retry would redo merged work.
+  const warnDoneRef = (error: unknown) =>
+    publish('event', {
+      type: 'log',
+      level: 'warn',
+      message: `task ${taskId} on worker ${scope.name}: its branch is on the remote but its done ref is not (${error instanceof Error ? error.message : String(error)})`,
+    }).catch(() => undefined);
   try {
-    // The worker confines its agents as a local run does (the job's `sandbox` setting, probed here).
-    const repo = { root: cache, commonDir: join(cache, '.git') };
-    const sandbox = await openRunSandbox(data.config, undefined, repo, worktreeRoot, scope.sandboxProbe);
-    const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, sandbox.confiner));
+    // Set from the remote (an earlier attempt's pushed work): the task's worktree starts from it.
+    if (fetched.value.resumedFrom) await run.worktrees.noteBranch(taskId);
+    const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, run.sandbox), run.worktrees);
     const outcome = await work(data.task, ctx);
-    if (outcome.kind === 'done') await pushTask(cache, remote, job_, outcome.head, attempt);
-    const result: JobResult = { ...outcome, worker: scope.name };
-    if (job.owned()) await publish('end', result);
-    await removeTaskWorktree(cache, worktreeRoot, data.runId, taskId);
-    return result;
+    if (outcome.kind !== 'done') {
+      const result: JobResult = { ...outcome, worker: scope.name };
+      if (job.owned()) await publish('end', result);
+      await removeTaskWorktree(cache, worktreeRoot, data.runId, taskId);
+      return result;
+    }
+    const { release, ...finished } = outcome;
+    const result: JobResult = { ...finished, worker: scope.name };
+    let landed: Landed = 'kept';
+    try {
+      if (finished.head === lastPushed && job.owned()) {
+        // The head is on the remote's task ref (pushed with its task.committed): the orchestrator
+        // fetches and merges it while the done ref, which only a Redis that lost the job needs, goes up.
+        landed = 'merged';
+        const [end, doneRef] = await Promise.allSettled([
+          publish('end', result),
+          pushTask(cache, remote, job_, finished.head, attempt),
+        ]);
+        if (end.status === 'rejected') throw end.reason;
+        if (doneRef.status === 'rejected') await warnDoneRef(doneRef.reason);
+      } else {
+        await pushTask(cache, remote, job_, finished.head, attempt);
+        landed = 'merged';
+        if (job.owned()) await publish('end', result);
+      }
+      return result;
+    } finally {
+      // On the remote, the work's worktree goes to this run's next task here; else it stays as it
+      // is for a retry of the job.
+      if (landed === 'merged' && !(await dropTaskBranch(cache, finished.worktree, data.runId, taskId)))
+        landed = 'kept';
+      await release?.(landed);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await publish('event', {
@@ -158,8 +197,18 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
     }).catch(() => undefined);
     throw error;
   } finally {
-    registered();
+    leave();
   }
+}
+
+/** One `make()` at a time per key: callers that come while it runs share its outcome. */
+async function once(running: Map<string, Promise<void>>, key: string, make: () => Promise<void>) {
+  let pending = running.get(key);
+  if (!pending) {
+    pending = make().finally(() => running.delete(key));
+    running.set(key, pending);
+  }
+  await pending;
 }
 
 function workDeps(
@@ -220,4 +269,18 @@ async function removeTaskWorktree(cache: string, root: string, runId: string, ta
   const path = worktreePath(root, runId, taskId);
   await git(['worktree', 'remove', '--force', '--force', path], { cwd: cache, okExitCodes: [128] });
   await git(['branch', '-D', taskBranch(runId, taskId)], { cwd: cache, okExitCodes: [1] });
+}
+
+/**
+ * The work is on the remote: the local branch goes, the worktree (detached) is kept for the
+ * run's next task. False when that did not work out (the worktree then stays as it is).
+ */
+async function dropTaskBranch(cache: string, worktree: string, runId: string, taskId: string) {
+  try {
+    await detachHead(worktree);
+    await git(['branch', '-D', taskBranch(runId, taskId)], { cwd: cache });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,11 @@ import { cacheClone, checkRemote, displayRemote } from './remote-git.js';
 import { queuePrefix, type ControlMessage, type JobResult, type TaskJob } from './protocol.js';
 import { processTaskJob, type WorkerScope } from './worker-job.js';
 import { probeSandbox, type SandboxProbe } from '../../sandbox/probe.js';
+import { taskWorktreePool } from '../task-work.js';
+import { WorkerRuns } from './worker-runs.js';
+
+/** A run without a job on this worker for this long gives back its free worktrees. */
+const runIdleMs = 60_000;
 
 export interface WorkerOptions {
   redis: string;
@@ -52,7 +57,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     control.disconnect();
     throw error;
   }
-  let probed: Promise<SandboxProbe> | undefined;
+  // Found before the first job asks (in the background: a run with sandbox off never waits for it).
+  const probed: Promise<SandboxProbe> = probeSandbox();
+  probed.catch(() => undefined);
   const scope: WorkerScope = {
     name,
     dataDir: options.dataDir,
@@ -60,9 +67,23 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     redis,
     env: options.env,
     running: new Map(),
-    startGate: { chain: Promise.resolve() },
+    baseFetches: new Map(),
+    runs: new WorkerRuns({
+      slots: options.slots,
+      sandboxProbe: () => probed,
+      makePool: (run) =>
+        taskWorktreePool({
+          repo: run.cache,
+          runId: run.runId,
+          worktreeRoot: run.worktreeRoot,
+          config: run.config,
+          sandbox: run.sandbox,
+          env: options.env,
+          slots: run.slots,
+        }),
+      idleMs: runIdleMs,
+    }),
     llms: new Map(),
-    sandboxProbe: () => (probed ??= probeSandbox()),
   };
   const active = new Map<string, { pause: PauseGate; lost: boolean }>();
   let coolDown: NodeJS.Timeout | undefined;
@@ -145,6 +166,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         shuttingDown = true;
         worker.cancelAllJobs('the worker is shutting down');
         await worker.close();
+        await scope.runs.close();
         control.disconnect();
         redis.disconnect();
       })()),
