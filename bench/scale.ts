@@ -246,7 +246,11 @@ async function runMaestro(
     if (self) {
       peakRssOrchestrator = Math.max(peakRssOrchestrator, self.rssBytes);
       orchestratorTicks = self.cpuTicks;
-      childTicks = self.childTicks;
+      // Children that exited, reaped by the orchestrator or by a process still in its tree (the spawn host's gits).
+      childTicks = Math.max(
+        childTicks,
+        tree.reduce((total, info) => total + info.childTicks, 0),
+      );
     }
     const hosts = tree.filter((info) => /agent\/host/.test(info.cmd)).map((info) => info.rssBytes);
     if (hosts.length >= hostRss.length) hostRss = hosts;
@@ -348,7 +352,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB`,
   );
   console.log(
-    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), its finished children ${fmt(m.childrenCpuMs)}`,
+    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}`,
   );
 }
 
