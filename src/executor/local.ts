@@ -1,5 +1,5 @@
 import type { ClosableExecutor, TaskExecutor } from '../orchestrator/scheduler.js';
-import { mergeTask, type MergeHint } from '../orchestrator/task-merge.js';
+import { MergeQueue } from '../orchestrator/task-merge.js';
 import { runHooks } from '../plugins/hooks.js';
 import { StructuredMerger } from '../git/structured/structured-merge.js';
 import type { Landed, TaskWork, TaskWorkDeps } from './types.js';
@@ -18,17 +18,15 @@ export function landingExecutor(
   deps: Pick<TaskWorkDeps, 'repo' | 'runId' | 'plugins' | 'config'>,
   work: TaskWork & { close?: () => Promise<void> },
 ): ClosableExecutor {
-  // The result head after this run's last merge: merges run one at a time, so it is usually current.
-  const mergeHint: MergeHint = {};
   // The parser (WebAssembly) loads on the first conflict it is asked about, not before.
-  const structured = deps.config.merge.structured ? new StructuredMerger() : undefined;
+  const merges = new MergeQueue(deps.repo, deps.config.merge.structured ? new StructuredMerger() : undefined);
   const execute: TaskExecutor = async (task, ctx) => {
     const outcome = await work(task, ctx);
     if (outcome.kind !== 'done') return outcome;
     const { head, credits } = outcome;
     let landed: Landed = 'kept';
     try {
-      const merged = await mergeTask(deps.repo, ctx, task, head, credits, mergeHint, structured);
+      const merged = await merges.merge(ctx, task, head, credits);
       if (merged.kind === 'merged') {
         const where = { runId: deps.runId, task, worktree: outcome.worktree };
         await runHooks(deps.plugins ?? [], 'afterMerge', { ...where, commit: merged.commit });

@@ -1,4 +1,4 @@
-import { git, gitLine } from './runner.js';
+import { GitError, git, gitLine } from './runner.js';
 import { parseConflicts } from './conflict-model.js';
 import type { ConflictFile } from './conflict-types.js';
 import { classifyConflicts, parseMergeTreeOutput } from './merge-output.js';
@@ -66,36 +66,19 @@ export type MergeResult =
   | { status: 'race-lost'; expected: string; actual: string | null; theirs: string };
 
 export async function mergeIntoResult(repo: string, request: MergeRequest): Promise<MergeResult> {
-  const branch = resultBranch(request.runId);
-  const ours = request.expected ?? (await readBranch(repo, branch));
-  if (!ours) {
-    throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
+  const { taskId, theirs, message } = request;
+  const batch = await mergeAllIntoResult(repo, { ...request, tasks: [{ taskId, theirs, message }] });
+  if (batch.status === 'race-lost') return { ...batch, theirs };
+  const [task] = batch.tasks;
+  if (!task) throw new MaestroError(`The merge of task ${taskId} returned nothing.`);
+  switch (task.status) {
+    case 'merged':
+      return { ...task, previous: batch.previous };
+    case 'up-to-date':
+      return { status: 'up-to-date', commit: batch.previous, theirs: task.theirs };
+    case 'conflicted':
+      return task;
   }
-  const theirs = await commitOf(repo, request.theirs);
-  const knownTree = request.expected !== undefined ? request.expectedTree : undefined;
-  const [merged, oursTree] = await Promise.all([
-    mergeTrees(repo, ours, theirs, request.structured),
-    knownTree ?? treeOf(repo, ours),
-  ]);
-  if (!merged.clean) {
-    const { tree, conflicts, structured } = merged;
-    return { status: 'conflicted', ours, theirs, tree, conflicts, structured };
-  }
-  // Same tree as ours: theirs may already be merged; only then is the ancestry walk worth its cost.
-  if (merged.tree === oursTree && (await isAncestor(repo, theirs, ours))) {
-    return { status: 'up-to-date', commit: ours, theirs };
-  }
-  const commit = await commitTree(repo, merged.tree, [ours, theirs], request.message, request.env);
-  const update = await casUpdateBranch(repo, branch, commit, ours, `maestro: merge task ${request.taskId}`);
-  if (!update.ok) return { status: 'race-lost', expected: ours, actual: update.actual, theirs };
-  return {
-    status: 'merged',
-    commit,
-    tree: merged.tree,
-    previous: ours,
-    theirs,
-    structured: merged.structured,
-  };
 }
 
 export interface BatchMergeTask {
@@ -104,61 +87,64 @@ export interface BatchMergeTask {
   message: string;
 }
 
-export type BatchTaskResult =
-  | { taskId: string; status: 'merged'; commit: string }
-  | { taskId: string; status: 'up-to-date' }
-  | { taskId: string; status: 'conflicted'; ours: string; theirs: string; conflicts: ConflictFile[] };
+export type BatchTaskResult = { taskId: string; theirs: string } & (
+  | { status: 'merged'; commit: string; tree: string; structured: string[] }
+  | { status: 'up-to-date' }
+  | { status: 'conflicted'; ours: string; tree: string; conflicts: ConflictFile[]; structured: string[] }
+);
 
 export type BatchMergeResult =
-  | { status: 'done'; previous: string; commit: string; tasks: BatchTaskResult[] }
+  | { status: 'done'; previous: string; commit: string; tree: string; tasks: BatchTaskResult[] }
   /** Nothing was written: merge the batch again from `actual`. */
   | { status: 'race-lost'; expected: string; actual: string | null };
 
 /**
- * Merge several tasks in order, skipping conflicted ones, and move the result branch once at the
- * end with one compare-and-swap: what a run does when several tasks finish together.
+ * Merge several tasks in order onto the result branch, each a merge commit on the one before,
+ * skipping conflicted ones, and move the branch once at the end with one compare-and-swap: what a
+ * run does when several tasks finish together.
  */
 export async function mergeAllIntoResult(
   repo: string,
-  request: { runId: string; tasks: BatchMergeTask[]; expected?: string; env?: Record<string, string> },
+  request: Omit<MergeRequest, 'taskId' | 'theirs' | 'message'> & { tasks: BatchMergeTask[] },
 ): Promise<BatchMergeResult> {
   const branch = resultBranch(request.runId);
   const start = request.expected ?? (await readBranch(repo, branch));
   if (!start)
     throw new MaestroError(`The result branch ${branch} does not exist: start the run again to create it.`);
   let current = start;
-  let currentTree = await treeOf(repo, start);
+  const knownTree = request.expected !== undefined ? request.expectedTree : undefined;
+  let currentTree = knownTree ?? (await treeOf(repo, start));
   const tasks: BatchTaskResult[] = [];
   for (const task of request.tasks) {
     const theirs = await commitOf(repo, task.theirs);
-    const merged = await mergeTrees(repo, current, theirs);
+    const merged = await mergeTrees(repo, current, theirs, request.structured);
+    const { taskId } = task;
     if (!merged.clean) {
-      tasks.push({
-        taskId: task.taskId,
-        status: 'conflicted',
-        ours: current,
-        theirs,
-        conflicts: merged.conflicts,
-      });
+      const { tree, conflicts, structured } = merged;
+      tasks.push({ taskId, theirs, status: 'conflicted', ours: current, tree, conflicts, structured });
+      // Same tree as ours: theirs may already be merged; only then is the ancestry walk worth its cost.
     } else if (merged.tree === currentTree && (await isAncestor(repo, theirs, current))) {
-      tasks.push({ taskId: task.taskId, status: 'up-to-date' });
+      tasks.push({ taskId, theirs, status: 'up-to-date' });
     } else {
       current = await commitTree(repo, merged.tree, [current, theirs], task.message, request.env);
       currentTree = merged.tree;
-      tasks.push({ taskId: task.taskId, status: 'merged', commit: current });
+      tasks.push({
+        taskId,
+        theirs,
+        status: 'merged',
+        commit: current,
+        tree: currentTree,
+        structured: merged.structured,
+      });
     }
   }
   if (current !== start) {
-    const update = await casUpdateBranch(
-      repo,
-      branch,
-      current,
-      start,
-      `maestro: merge ${request.tasks.length} tasks`,
-    );
+    const what =
+      request.tasks.length === 1 ? `task ${request.tasks[0]?.taskId ?? ''}` : `${request.tasks.length} tasks`;
+    const update = await casUpdateBranch(repo, branch, current, start, `maestro: merge ${what}`);
     if (!update.ok) return { status: 'race-lost', expected: start, actual: update.actual };
   }
-  return { status: 'done', previous: start, commit: current, tasks };
+  return { status: 'done', previous: start, commit: current, tree: currentTree, tasks };
 }
 
 async function commitOf(repo: string, ref: string): Promise<string> {
@@ -193,6 +179,13 @@ export async function mergeTrees(
     { cwd: repo, okExitCodes: [1] },
   );
   const output = parseMergeTreeOutput(result.stdout);
+  // git 2.39 also exits 1 when a side is not a commit ("not something we can merge"), with no tree.
+  if (!/^[0-9a-f]{40,64}$/.test(output.tree))
+    throw new GitError(
+      ['merge-tree', ours, theirs],
+      result.stderr || 'merge-tree wrote no tree',
+      result.exitCode,
+    );
   if (result.exitCode === 0) return { clean: true, tree: output.tree, conflicts: [], structured: [] };
   const conflicts = classifyConflicts(output);
   if (structured) {

@@ -42,7 +42,8 @@ export async function checkTaskHead(
   if (onBranch === branch) return { ok: true, head };
   const tip = await readBranch(repo, branch);
   const where = onBranch === null ? 'a detached HEAD' : `branch ${onBranch}`;
-  if (tip !== null && (await isAncestor(repo, tip, head))) {
+  // The usual case, the tip still at the start commit, was answered by the check above.
+  if (tip !== null && (tip === startCommit || (await isAncestor(repo, tip, head)))) {
     const moved = await casUpdateBranch(repo, branch, head, tip, `maestro: work the agent left on ${where}`);
     if (moved.ok) {
       await retryAdminRace(() => git(['switch', '--quiet', branch], { cwd: worktree, okExitCodes: [128] }));
