@@ -67,15 +67,25 @@ export class SpawnHost {
       execPath: process.execPath,
       execArgv,
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // Never the terminal: a Node process with a TTY on its stdio resets the terminal's mode when it
+      // exits, which took the TUI out of raw mode after a shell round trip. Its last words are kept.
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2_000);
+    });
     child.on('message', (message: FromSpawnHost) => this.waiting.get(message.id)?.resolve(message.result));
     // A send racing the host's exit surfaces as 'exit' below; unheard, it would crash this process.
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
-      const why = new Error(`maestro's spawn host exited (${signal ?? `code ${code}`}) while git ran`);
+      const last = stderr.trim().split('\n').at(-1);
+      const why = new Error(
+        `maestro's spawn host exited (${signal ?? `code ${code}`}) while git ran${last ? `: ${last}` : ''}`,
+      );
       for (const waiting of [...this.waiting.values()]) if (waiting.child === child) waiting.reject(why);
     });
     this.hold(this.waiting.size > 0);
@@ -86,12 +96,15 @@ export class SpawnHost {
   private hold(busy: boolean): void {
     const child = this.child;
     if (!child) return;
+    const stderr = child.stderr as (NodeJS.ReadableStream & { ref?: () => void; unref?: () => void }) | null;
     if (busy) {
       child.ref();
       child.channel?.ref();
+      stderr?.ref?.();
     } else {
       child.unref();
       child.channel?.unref();
+      stderr?.unref?.();
     }
   }
 }

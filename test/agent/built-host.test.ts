@@ -11,7 +11,7 @@ import { tempWorktree } from './helpers.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What the host loads at run time (type-only imports vanish in JavaScript). */
-const hostRuntime = /^(agent|git|sandbox|util)\/|^errors\.ts$/;
+const hostRuntime = /^(agent|git|process|sandbox|util)\/|^errors\.ts$/;
 
 /** Emits that part of src/ as plain JavaScript, file for file, the way `npm run build` lays out dist/. */
 async function emitJs(outDir: string): Promise<void> {

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it, vi } from 'vitest';
+import { SpawnHost } from '../../src/process/spawn-host.js';
+import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
+
+const sh = (script: string) => ({
+  file: 'sh',
+  args: ['-c', script],
+  cwd: process.cwd(),
+  env: { PATH: process.env.PATH },
+  timeoutMs: 30_000,
+  maxBuffer: 1024 * 1024,
+});
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8').trim();
+
+describe('the spawn host', () => {
+  it('starts programs from its own process, with their input, output and exit code', async () => {
+    const host = new SpawnHost();
+    try {
+      const result = await host.run({ ...sh('echo "$PPID"; cat; echo oops >&2; exit 3'), input: 'fed\n' });
+      const [parent, fed] = text(result.stdout).split('\n');
+      expect(Number(parent)).not.toBe(process.pid);
+      expect(fed).toBe('fed');
+      expect(text(result.stderr)).toBe('oops');
+      expect(result).toMatchObject({ started: true, code: 3, failure: null });
+      const missing = await host.run({ ...sh(''), file: 'no-such-program-here' });
+      expect(missing).toMatchObject({ started: false });
+    } finally {
+      host.close();
+    }
+  });
+
+  it('ends a program whose caller aborts, and its children with it', async () => {
+    const host = new SpawnHost();
+    const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+    try {
+      const controller = new AbortController();
+      const running = host.run(sh(`sleep 30 & echo $! > '${pidFile}'; wait`), controller.signal);
+      const child = await vi.waitFor(async () => Number(await readFile(pidFile, 'utf8')), {
+        timeout: 10_000,
+      });
+      controller.abort();
+      expect((await running).failure).toBe('aborted');
+      await vi.waitFor(() => expect(() => process.kill(child, 0)).toThrow(), { timeout: 10_000 });
+    } finally {
+      host.close();
+    }
+  });
+
+  it('says so when it dies under a running program, and starts afresh for the next one', async () => {
+    const host = new SpawnHost();
+    try {
+      const hostPid = Number(text((await host.run(sh('echo "$PPID"'))).stdout));
+      const running = host.run(sh('sleep 30'));
+      process.kill(hostPid, 'SIGKILL');
+      await expect(running).rejects.toThrow(/spawn host exited \(SIGKILL\)/);
+      expect(text((await host.run(sh('echo again'))).stdout)).toBe('again');
+    } finally {
+      host.close();
+    }
+  });
+
+  it('runs git for a process that uses it, and never holds that process open', async () => {
+    const repo = await tempRepo({ 'a.txt': 'a\n' });
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const launch = pathToFileURL(join(import.meta.dirname, '../../src/git/spawn-host-launch.ts')).href;
+    const runner = pathToFileURL(join(import.meta.dirname, '../../src/git/runner.ts')).href;
+    const script = [
+      `const { startGitSpawnHost } = await import(${JSON.stringify(launch)});`,
+      `const { gitLine } = await import(${JSON.stringify(runner)});`,
+      'startGitSpawnHost();',
+      `console.log(await gitLine(['rev-parse', 'HEAD'], { cwd: ${JSON.stringify(repo)} }));`,
+    ].join('\n');
+    // Never stopped: the process still exits once git answered.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', tsx, '--input-type=module', '-e', script],
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(stdout.trim()).toBe(runGit(repo, ['rev-parse', 'HEAD']));
+  });
+});
