@@ -11,6 +11,15 @@ import {
 } from './run-state.js';
 import type { RunEventBody } from '../../events.js';
 
+/** A task's conflict on README.md, as the orchestrator journals it. */
+const conflicted = (taskId: string): RunEventBody => ({
+  type: 'task.conflicted',
+  taskId,
+  files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
+  taskCommit: 't',
+  resultCommit: 'r',
+});
+
 const reduceAll = (bodies: RunEventBody[]) => {
   const ev = eventFactory();
   return reduceRunBatch(
@@ -184,13 +193,6 @@ describe('run view reducer', () => {
     expect(view.budgetExceeded).toBe(false);
   });
   it('settles a run that finished with conflicts as merged once the last one is resolved', () => {
-    const conflicted = (taskId: string): RunEventBody => ({
-      type: 'task.conflicted',
-      taskId,
-      files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
-      taskCommit: 't',
-      resultCommit: 'r',
-    });
     const view = reduceAll([
       { type: 'plan.ready', plan, source: 'llm' },
       { type: 'task.merged', taskId: 'api', commit: 'c', resultBranch: 'r' },
@@ -216,13 +218,6 @@ describe('run view reducer', () => {
     expect(reduceRun(view, { ...last, seq: 7 }).finalStatus).toBe('merged');
   });
   it('drops the conflict files of a task resume finds merged, or that is retried', () => {
-    const conflicted = (taskId: string): RunEventBody => ({
-      type: 'task.conflicted',
-      taskId,
-      files: [{ path: 'README.md', kind: 'content', hunks: 1 }],
-      taskCommit: 't',
-      resultCommit: 'r',
-    });
     const view = reduceAll([
       { type: 'plan.ready', plan, source: 'llm' },
       conflicted('cli'),
