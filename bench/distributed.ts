@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import type * as M_fake from '../src/llm/fake/index.js';
 
 // The built copy (a path in a variable, so typechecking does not need dist/ to exist).
@@ -59,6 +60,7 @@ interface Event {
   taskId?: string;
   time: string;
   message?: string;
+  runId?: string;
 }
 
 function runCli(
@@ -145,6 +147,53 @@ const lastOf = (events: Event[], type: string, id: string): Event | undefined =>
   events.filter((e) => e.type === type && e.taskId === id).at(-1);
 const commitToMerge = (events: Event[]): number[] =>
   ids.map((id) => at(lastOf(events, 'task.merged', id)) - at(lastOf(events, 'task.committed', id)));
+
+/**
+ * Where a queued task's time goes, from three clocks on this one machine: the journal (the
+ * orchestrator's), the BullMQ job hash (added, taken by a worker) and the run stream's entry ids
+ * (when a worker published each event).
+ */
+async function printPhases(redisUrl: string, events: Event[]): Promise<void> {
+  const runId = events.find((e) => e.type === 'run.started')?.runId;
+  if (!runId) return;
+  const redis = new Redis(redisUrl);
+  try {
+    const entries = (await redis.xrange(`maestro:run:${runId}:events`, '-', '+')) as [string, string[]][];
+    const published = new Map<string, number>();
+    for (const [id, fields] of entries) {
+      const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+      const body = JSON.parse(field('body')) as { type?: string; taskId?: string; kind?: string };
+      const job = field('job');
+      const what = field('kind') === 'end' ? 'end' : (body.type ?? '');
+      published.set(`${job} ${what}`, Number(id.split('-')[0]));
+    }
+    const rows: Record<string, number[]> = {};
+    const add = (name: string, ms: number) => Number.isFinite(ms) && (rows[name] ??= []).push(ms);
+    for (const id of ids) {
+      const queuedLog = events.find(
+        (e) => e.type === 'log' && e.message?.startsWith(`task ${id} queued as job`),
+      );
+      const jobId = queuedLog?.message?.split(' ').at(-1) ?? '';
+      const job = await redis.hgetall(`maestro:maestro:${jobId}`);
+      const pub = (what: string) => published.get(`${jobId} ${what}`) ?? NaN;
+      add('journal queued -> job added', Number(job.timestamp) - at(queuedLog));
+      add('job added -> taken by a worker', Number(job.processedOn) - Number(job.timestamp));
+      add('taken -> worker publishes task.started', pub('task.started') - Number(job.processedOn));
+      add('published -> journal task.started', at(lastOf(events, 'task.started', id)) - pub('task.started'));
+      add('worker: task.committed -> end', pub('end') - pub('task.committed'));
+      add(
+        'published -> journal task.committed',
+        at(lastOf(events, 'task.committed', id)) - pub('task.committed'),
+      );
+      add('end published -> journal task.merged', at(lastOf(events, 'task.merged', id)) - pub('end'));
+    }
+    console.log('  where a queued task waits (median / max ms):');
+    for (const [name, ms] of Object.entries(rows))
+      console.log(`    ${name.padEnd(42)} ${median(ms)} / ${Math.max(...ms)}`);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const children: ChildProcess[] = [];
 try {
@@ -233,6 +282,7 @@ try {
   console.log(
     `  baseline: local commit -> merge ${median(localCommitToMerge)} ms; the queue adds ${perTask} ms per task (goal < 500 ms)`,
   );
+  await printPhases(redisUrl, queued.events);
 } finally {
   for (const child of children) child.kill('SIGKILL');
   await server.close();
