@@ -51,7 +51,8 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
     });
     const hooks = taskHooks(deps, task, ctx, worktree);
     const prepared = worktree.ready.then(async (ready) => {
-      await detachHead(worktree.path);
+      // A new or recycled worktree's HEAD is its commit; a reused one's is wherever it was left.
+      await detachHead(worktree.path, worktree.reused ? undefined : worktree.commit);
       await ctx.emit({ type: 'task.worktree_ready', taskId: task.id, worktree: worktree.path, ms: ready.ms });
       await hooks.started();
       return ready;

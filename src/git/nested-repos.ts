@@ -8,11 +8,10 @@ import { git, gitLine } from './runner.js';
  * its files would never reach the result and `clean` would delete the only copy. After staging,
  * every *new* gitlink (one that was not a gitlink in HEAD: real submodules are left alone) is
  * replaced in the index by the nested repository's files (tracked and untracked, minus its ignored
- * ones and its `.git`). Returns the paths that were inlined.
+ * ones and its `.git`). `staged` is `stagedChanges` of the worktree. Returns the paths that were inlined.
  */
-export async function inlineNestedRepos(worktree: string): Promise<string[]> {
-  const raw = await git(['diff', '--cached', '--raw', '-z', '--no-renames', 'HEAD'], { cwd: worktree });
-  const nested = newGitlinks(raw.stdout);
+export async function inlineNestedRepos(worktree: string, staged: string): Promise<string[]> {
+  const nested = newGitlinks(staged);
   for (const path of nested) {
     await git(['update-index', '--force-remove', '--', path], { cwd: worktree });
     const listed = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
@@ -32,6 +31,11 @@ export async function inlineNestedRepos(worktree: string): Promise<string[]> {
     }
   }
   return nested;
+}
+
+/** What the index changes against HEAD (`git diff --cached --raw -z`); empty when nothing is staged. */
+export async function stagedChanges(worktree: string): Promise<string> {
+  return (await git(['diff', '--cached', '--raw', '-z', '--no-renames', 'HEAD'], { cwd: worktree })).stdout;
 }
 
 /** Paths whose staged entry is a gitlink (mode 160000) that was not one in HEAD. */

@@ -47,19 +47,23 @@ export async function readIncludedFiles(worktree: string): Promise<string[]> {
  */
 export async function filesToLeaveOut(worktree: string, rules: LeaveOutRules): Promise<LeftOut[]> {
   const opts = { cwd: worktree };
-  const [untracked, modified] = await Promise.all([
-    git(['ls-files', '-z', '--others', '--exclude-standard'], opts),
-    git(['ls-files', '-z', '--modified'], opts),
-  ]);
-  const fresh = untracked.stdout.split('\0').filter((path) => path !== '');
-  const changed = [...new Set([...fresh, ...modified.stdout.split('\0').filter((path) => path !== '')])];
+  // Untracked (tag `?`) and modified or deleted (tag `C`) files in one listing.
+  const listed = await git(['ls-files', '-z', '-t', '--others', '--modified', '--exclude-standard'], opts);
+  const fresh = new Set<string>();
+  const changed = new Set<string>();
+  for (const entry of listed.stdout.split('\0')) {
+    if (entry === '') continue;
+    const path = entry.slice(2);
+    if (entry.startsWith('? ')) fresh.add(path);
+    changed.add(path);
+  }
   const included = new Set(await readIncludedFiles(worktree));
   const out: LeftOut[] = [];
   const large: LeftOut[] = [];
   const allowed = picomatch([...(rules.allowLargeFiles ?? [])], { dot: true });
   for (const path of changed) {
     if (included.has(path)) out.push({ path, reason: 'included' });
-    else if (fresh.includes(path) && rules.isSecretFile?.(path)) out.push({ path, reason: 'secret' });
+    else if (fresh.has(path) && rules.isSecretFile?.(path)) out.push({ path, reason: 'secret' });
     else if (rules.maxFileBytes !== undefined) {
       const info = await lstat(join(worktree, path)).catch(() => null);
       if (info?.isFile() && info.size > rules.maxFileBytes && !allowed(path))

@@ -1,7 +1,7 @@
 import { git, gitLine, GitError } from './runner.js';
 import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
-import { inlineNestedRepos } from './nested-repos.js';
+import { inlineNestedRepos, stagedChanges } from './nested-repos.js';
 import { MaestroError } from '../errors.js';
 import { runCommitHooks, type HookRunner } from './commit-hooks.js';
 
@@ -56,9 +56,14 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
   );
   await git(['add', '--all', '--', '.', ...exclude], { cwd });
   // A repository the agent made inside its worktree is committed as files, never as a dangling gitlink.
-  await inlineNestedRepos(cwd);
-  const staged = await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] });
-  if (staged.exitCode === 0) {
+  const staged = await stagedChanges(cwd);
+  const inlined = await inlineNestedRepos(cwd, staged);
+  // Inlining swaps a gitlink for files, which may be none: then only git can say what is left.
+  const unchanged =
+    inlined.length === 0
+      ? staged === ''
+      : (await git(['diff', '--cached', '--quiet'], { cwd, okExitCodes: [1] })).exitCode === 0;
+  if (unchanged) {
     return {
       committed: false,
       reason: 'no changes',

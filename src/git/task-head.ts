@@ -1,6 +1,7 @@
 import { git } from './runner.js';
 import { retryAdminRace } from './worktree-admin-lock.js';
 import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
+import { headsRef } from './refs.js';
 
 /**
  * After an agent (and its snapshot), where its worktree's HEAD stands. An external agent can run
@@ -15,11 +16,13 @@ import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
  * worktree's own admin folder, where a detached HEAD lives, is writable, so the agent's own
  * `git commit` works and `checkTaskHead` brings the commits back onto the task branch.
  */
-export async function detachHead(worktree: string): Promise<void> {
-  const head = (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
-  await git(['update-ref', '--no-deref', '-m', 'maestro: the agent works on a detached HEAD', 'HEAD', head], {
-    cwd: worktree,
-  });
+export async function detachHead(worktree: string, at?: string): Promise<void> {
+  // A caller that knows the commit saves a call; update-ref then also checks HEAD is still there.
+  const head = at ?? (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
+  await git(
+    ['update-ref', '--no-deref', '-m', 'maestro: the agent works on a detached HEAD', 'HEAD', head, head],
+    { cwd: worktree },
+  );
 }
 
 export type TaskHeadCheck = { ok: true; head: string } | { ok: false; reason: string };
@@ -30,9 +33,7 @@ export async function checkTaskHead(
   branch: string,
   startCommit: string,
 ): Promise<TaskHeadCheck> {
-  const head = (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
-  const symbolic = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, okExitCodes: [1] });
-  const onBranch = symbolic.exitCode === 0 ? symbolic.stdout.trim().replace(/^refs\/heads\//, '') : null;
+  const { head, onBranch, tip } = await readHeads(worktree, branch);
   if (!(await isAncestor(repo, startCommit, head))) {
     return {
       ok: false,
@@ -40,13 +41,18 @@ export async function checkTaskHead(
     };
   }
   if (onBranch === branch) return { ok: true, head };
-  const tip = await readBranch(repo, branch);
   const where = onBranch === null ? 'a detached HEAD' : `branch ${onBranch}`;
   // The usual case, the tip still at the start commit, was answered by the check above.
   if (tip !== null && (tip === startCommit || (await isAncestor(repo, tip, head)))) {
     const moved = await casUpdateBranch(repo, branch, head, tip, `maestro: work the agent left on ${where}`);
     if (moved.ok) {
-      await retryAdminRace(() => git(['switch', '--quiet', branch], { cwd: worktree, okExitCodes: [128] }));
+      // HEAD's commit is the branch's now: pointing HEAD at the branch changes no file or index entry.
+      await retryAdminRace(() =>
+        git(['symbolic-ref', '-m', 'maestro: back on the task branch', 'HEAD', headsRef(branch)], {
+          cwd: worktree,
+          okExitCodes: [128],
+        }),
+      );
       return { ok: true, head };
     }
   }
@@ -54,4 +60,26 @@ export async function checkTaskHead(
     ok: false,
     reason: `the agent left its task branch ${branch} for ${where} with diverging work; nothing of it is merged`,
   };
+}
+
+/** The worktree's HEAD commit, the branch HEAD is on (null when detached) and the task branch's tip. */
+async function readHeads(worktree: string, branch: string) {
+  // One call for the usual case; a task branch that is gone (or an unborn HEAD) takes the long way.
+  const read = await git(['rev-parse', 'HEAD', headsRef(branch), '--symbolic-full-name', 'HEAD', '--'], {
+    cwd: worktree,
+    okExitCodes: [128],
+  });
+  const [head, tip, name] = read.stdout.split('\n');
+  if (read.exitCode === 0 && head && tip && name) return { head, tip, onBranch: shortBranch(name) };
+  const verified = (await git(['rev-parse', '--verify', 'HEAD'], { cwd: worktree })).stdout.trim();
+  const symbolic = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, okExitCodes: [1] });
+  return {
+    head: verified,
+    tip: await readBranch(worktree, branch),
+    onBranch: symbolic.exitCode === 0 ? shortBranch(symbolic.stdout.trim()) : null,
+  };
+}
+
+function shortBranch(fullName: string): string | null {
+  return fullName.startsWith('refs/heads/') ? fullName.slice('refs/heads/'.length) : null;
 }

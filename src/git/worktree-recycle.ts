@@ -111,12 +111,12 @@ export async function assertRecyclable({ path, admin }: OwnWorktree): Promise<vo
   }
 }
 
+/** Switches a worktree `assertRecyclable` passed (and no one has worked in since) to `target`. */
 export async function switchWorktree(
   worktree: OwnWorktree,
   target: SwitchTarget,
   options: SwitchOptions,
 ): Promise<SwitchedWorktree> {
-  await assertRecyclable(worktree);
   const { path, admin } = worktree;
   await writeFile(join(admin, CHECKOUT_MARKER), `${process.pid}\n`);
   // Links first, by hand: `git clean` must never be the thing that meets the user's node_modules.

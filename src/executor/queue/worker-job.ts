@@ -184,7 +184,7 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
     } finally {
       // On the remote, the work's worktree goes to this run's next task here; else it stays as it
       // is for a retry of the job.
-      if (landed === 'merged' && !(await dropTaskBranch(cache, finished.worktree, data.runId, taskId)))
+      if (landed === 'merged' && !(await dropTaskBranch(cache, finished, data.runId, taskId)))
         landed = 'kept';
       await release?.(landed);
     }
@@ -275,9 +275,14 @@ async function removeTaskWorktree(cache: string, root: string, runId: string, ta
  * The work is on the remote: the local branch goes, the worktree (detached) is kept for the
  * run's next task. False when that did not work out (the worktree then stays as it is).
  */
-async function dropTaskBranch(cache: string, worktree: string, runId: string, taskId: string) {
+async function dropTaskBranch(
+  cache: string,
+  work: { worktree: string; head: string },
+  runId: string,
+  taskId: string,
+) {
   try {
-    await detachHead(worktree);
+    await detachHead(work.worktree, work.head);
     await git(['branch', '-D', taskBranch(runId, taskId)], { cwd: cache });
     return true;
   } catch {
