@@ -3,6 +3,8 @@ import { parseEntry, runKeys, type StreamEntry } from './protocol.js';
 
 type Handler = (entry: StreamEntry) => Promise<void>;
 
+/** Batches read and handed out before the journal has the first of them. */
+const maxUnsavedBatches = 8;
 /** Entries kept for a job nobody listens to yet (a resumed run adopts its jobs a moment later). */
 const bufferLimit = 2000;
 
@@ -52,6 +54,10 @@ export class EventRelay {
   private async read(from: string): Promise<void> {
     let cursor = from;
     const key = runKeys.events(this.runId);
+    // The cursor moves only past entries that are in the journal: each batch's cursor is saved once
+    // its entries are handled, in order, while the next batches are read and handed out already.
+    let saved: Promise<void> = Promise.resolve();
+    let unsaved = 0;
     while (!this.closed) {
       let reply: [string, [string, string[]][]][] | null;
       try {
@@ -79,10 +85,18 @@ export class EventRelay {
           else this.dispatch(entry);
         }
       }
-      // The cursor moves only past entries that are in the journal.
-      await this.settled();
-      await this.client.set(runKeys.cursor(this.runId), cursor).catch(() => undefined);
+      const handled = Promise.all([...this.chains.values()]);
+      const batchEnd = cursor;
+      unsaved += 1;
+      saved = saved
+        .then(() => handled)
+        .then(async () => void (await this.client.set(runKeys.cursor(this.runId), batchEnd)))
+        .catch(() => undefined)
+        .finally(() => (unsaved -= 1));
+      // A journal slower than the stream: reading waits rather than holding ever more entries.
+      if (unsaved >= maxUnsavedBatches) await saved;
     }
+    await saved;
   }
 
   private dispatch(entry: StreamEntry): void {

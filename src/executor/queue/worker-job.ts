@@ -30,7 +30,7 @@ export interface WorkerScope {
   env: NodeJS.ProcessEnv;
   /** Task keys (`runId/taskId`) running here: a second job of one task waits, never shares a worktree. */
   running: Map<string, Promise<unknown>>;
-  /** Base fetches under way, by cache clone and commit. */
+  /** Base fetches under way or done, by cache clone and commit. */
   baseFetches: Map<string, Promise<void>>;
   /** The runs with jobs here: their sandbox and recycled worktrees. */
   runs: WorkerRuns;
@@ -201,12 +201,24 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
   }
 }
 
-/** One `make()` at a time per key: callers that come while it runs share its outcome. */
-async function once(running: Map<string, Promise<void>>, key: string, make: () => Promise<void>) {
-  let pending = running.get(key);
+/** Bases a worker remembers having in its cache clones (the oldest forgotten first). */
+const rememberedBases = 256;
+
+/**
+ * One `make()` per key: callers that come while it runs share its outcome, and a key made once is
+ * not made again (a base in the cache clone stays there). A failure is forgotten, so it is tried again.
+ */
+async function once(made: Map<string, Promise<void>>, key: string, make: () => Promise<void>) {
+  let pending = made.get(key);
   if (!pending) {
-    pending = make().finally(() => running.delete(key));
-    running.set(key, pending);
+    pending = make();
+    made.set(key, pending);
+    const mine = pending;
+    mine.catch(() => made.get(key) === mine && made.delete(key));
+    for (const old of made.keys()) {
+      if (made.size <= rememberedBases) break;
+      made.delete(old);
+    }
   }
   await pending;
 }
