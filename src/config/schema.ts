@@ -114,8 +114,10 @@ const executorSetting = z
      * tasks fail with a clear error (`maestro resume` re-adopts their jobs once Redis is back).
      */
     redisOutageSeconds: z.number().positive().default(300),
+    /** A job no worker has taken for this long gets a warning (how many workers the queue has, what to do). */
+    unclaimedWarnSeconds: z.number().positive().default(60),
   })
-  .default({ kind: 'local', queue: 'maestro', redisOutageSeconds: 300 });
+  .default({ kind: 'local', queue: 'maestro', redisOutageSeconds: 300, unclaimedWarnSeconds: 60 });
 
 export const configSchema = z.strictObject({
   defaultModel: z.string().min(1).default(DEFAULT_MODEL),

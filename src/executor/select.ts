@@ -50,6 +50,7 @@ export async function buildExecutor(
     queue: setting.queue,
     model,
     redisOutageMs: setting.redisOutageSeconds * 1000,
+    unclaimedWarnMs: setting.unclaimedWarnSeconds * 1000,
   });
   return { executor: landingExecutor(deps, queue.work), close: queue.close };
 }

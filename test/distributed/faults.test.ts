@@ -192,7 +192,7 @@ describe('queue executor faults', () => {
   );
 
   it(
-    'a worker that cannot reach the remote takes no job; one whose push is refused fails clearly and the job is retried',
+    'a worker that cannot reach the remote takes no job (the run says none took it); one whose push is refused fails clearly and the job is retried',
     async () => {
       let remote = '';
       const c = await cluster({
@@ -203,6 +203,7 @@ describe('queue executor faults', () => {
             command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
           },
         },
+        executor: { unclaimedWarnSeconds: 1 },
         beforeWorkers: async (r) => {
           remote = r;
           await refusePushesWhenFlagged(r);
@@ -220,6 +221,10 @@ describe('queue executor faults', () => {
       expect(await lost.exited).toBe(1);
       expect(lost.stderr()).toMatch(
         /^maestro: reading the git remote \/nonexistent\/shared\.git failed: .+\n$/,
+      );
+      // The run says that no worker took its jobs, and what to do.
+      await proc.waitFor(
+        /no worker has taken job \S+ in \d+ s; no worker is connected to queue maestro: start one/,
       );
       const queue = new Queue('maestro', { connection: { url: c.redis.url }, prefix: 'maestro' });
       try {

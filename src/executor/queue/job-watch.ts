@@ -17,6 +17,10 @@ export interface JobWatch {
   runId: string;
   /** Redis unreachable or silent this long: the wait ends with a clear error instead of lasting forever. */
   outageMs: number;
+  /** A job waiting this long for a worker gets a warning that says how many workers the queue has. */
+  unclaimedMs: number;
+  /** The queue's name, for that warning. */
+  queueName: string;
   forward(ctx: TaskContext, body: RunEventBody): Promise<void>;
   /** The job is gone from Redis: its outcome from the remote, or a new job for the task. */
   requeue(
@@ -48,6 +52,9 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
     /** Since when the connection is down, and since when the current poll waits for Redis. */
     let downSince: number | null = null;
     let askedAt: number | null = null;
+    /** Since when the job waits for a worker, and whether that was said. */
+    let unclaimedSince: number | null = null;
+    let unclaimedSaid = false;
     const send = (message: ControlMessage): Promise<unknown> =>
       client.publish(runKeys.control(watch.runId), JSON.stringify(message)).catch(() => undefined);
     const finish = (result: JobResult | Error): void => {
@@ -102,6 +109,13 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
           await found.remove().catch(() => undefined);
           finish({ kind: 'stopped', reason: stopReason(ctx.signal), worker: '' });
         }
+        if (!waiting.has(state)) {
+          unclaimedSince = null;
+          unclaimedSaid = false;
+        } else if (!unclaimedSaid && Date.now() - (unclaimedSince ??= Date.now()) >= watch.unclaimedMs) {
+          unclaimedSaid = true;
+          await warnUnclaimed(watch, job.id ?? '', Date.now() - unclaimedSince);
+        }
       } catch {
         // Redis is away (restarting): ask again at the next poll.
         askedAt = null;
@@ -136,4 +150,25 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) onAbort();
   });
+}
+
+/** No worker took the job for a while: say how many workers the queue has, and what to do. */
+async function warnUnclaimed(watch: JobWatch, jobId: string, waitedMs: number): Promise<void> {
+  // CLIENT LIST, which a Redis ACL may refuse: then the count is left out.
+  const workers = await watch.queue.getWorkersCount().catch(() => null);
+  const seconds = Math.round(waitedMs / 1000);
+  const where = `queue ${watch.queueName}`;
+  const why =
+    workers === 0
+      ? `no worker is connected to ${where}: start one with \`maestro worker --redis <executor.redis>\``
+      : workers === null
+        ? `check that \`maestro worker\` runs on ${where} with free slots`
+        : `${workers} worker(s) on ${where}, none with a free slot: wait, or start more workers`;
+  await watch.ctx
+    .emit({
+      type: 'log',
+      level: 'warn',
+      message: `task ${watch.task.id}: no worker has taken job ${jobId} in ${seconds} s; ${why}`,
+    })
+    .catch(() => undefined);
 }

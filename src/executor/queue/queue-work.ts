@@ -21,6 +21,8 @@ export interface QueueWorkOptions {
   model: { model: string; provider: string } | null;
   /** A task waiting on its job gives up (failed, clear error) after Redis was silent this long. */
   redisOutageMs: number;
+  /** A job no worker has taken for this long gets a warning in the journal. */
+  unclaimedWarnMs: number;
 }
 
 export interface QueueWork {
@@ -107,6 +109,8 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     relay,
     runId: deps.runId,
     outageMs: options.redisOutageMs,
+    unclaimedMs: options.unclaimedWarnMs,
+    queueName: options.queue,
     forward: async (ctx: TaskContext, body: RunEventBody) => {
       // Pushed before the worker reported it: on its way here while the worker validates.
       if (body.type === 'task.committed') fetches.prefetch(body.taskId, body.commit);
