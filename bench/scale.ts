@@ -17,6 +17,7 @@ import {
   rmSync,
   writeFileSync,
   chmodSync,
+  copyFileSync,
 } from 'node:fs';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -311,7 +312,10 @@ function summariseProfile(dir: string): void {
   type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return;
-  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+  // Kept for a closer look (Chrome DevTools, or a script): the bench's temp folders go at its end.
+  const kept = join(tmpdir(), 'maestro-scale-last.cpuprofile');
+  copyFileSync(join(dir, file), kept);
+  const prof = JSON.parse(readFileSync(kept, 'utf8')) as {
     nodes: Node[];
     samples: number[];
     timeDeltas: number[];
@@ -327,7 +331,7 @@ function summariseProfile(dir: string): void {
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = (self.get('(idle) :0') ?? 0) + (self.get('(program) :0') ?? 0);
-  console.log(`  orchestrator profile: ${fmt(total - idle)} busy of ${fmt(total)}; top self time:`);
+  console.log(`  orchestrator profile (${kept}): ${fmt(total - idle)} busy of ${fmt(total)}; top self time:`);
   for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
     console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${key}`);
   }

@@ -108,16 +108,20 @@ export type GitLauncher = (spec: CollectSpec, signal?: AbortSignal) => Promise<C
 
 // Process-wide on purpose: the cost of forking belongs to this process (its size), not to a caller.
 let launch: GitLauncher = collectProcess;
+/** `gitEnv(process.env)` read once for a long-running command (see `launchGitThrough`); else null. */
+let fixedEnv: Record<string, string | undefined> | null = null;
 
 /**
- * From now on git starts through `launcher` (a long-running orchestrator passes its `SpawnHost`);
- * the returned function restores the previous way.
+ * From now on git starts through `launcher` (a long-running orchestrator passes its `SpawnHost`),
+ * with the environment as it is now; the returned function restores the previous way.
  */
 export function launchGitThrough(launcher: GitLauncher): () => void {
-  const previous = launch;
+  const previous = { launch, fixedEnv };
   launch = launcher;
+  // maestro never changes its own environment: filtering it once saves walking it on every call.
+  fixedEnv = gitEnv(process.env);
   return () => {
-    launch = previous;
+    ({ launch, fixedEnv } = previous);
   };
 }
 
@@ -131,7 +135,7 @@ export async function git(args: string[], options: GitOptions): Promise<GitResul
       file: 'git',
       args: hardenedArgs(args),
       cwd: options.cwd,
-      env: gitEnv(process.env, options.env ?? {}),
+      env: fixedEnv ? { ...fixedEnv, ...options.env } : gitEnv(process.env, options.env ?? {}),
       input: options.input,
       timeoutMs: options.timeoutMs ?? defaultGitTimeoutMs,
       maxBuffer,
