@@ -1,4 +1,4 @@
-import { startGitSpawnHost } from '../git/spawn-host-launch.js';
+import { startSpawnHost } from '../process/spawn-host-launch.js';
 import type { RepoContext, GlobalOptions } from './context.js';
 import { findRepo, loadRepoConfig } from './context.js';
 import {
@@ -163,7 +163,7 @@ export async function executeRun(
   hooks: ExecuteHooks,
 ): Promise<RunState> {
   const setup = run.setup();
-  const stopSpawnHost = startGitSpawnHost();
+  const stopSpawnHost = startSpawnHost();
   // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
   const memoryServer = run.config.agent === 'builtin' ? undefined : await startMemoryServer();
   try {

@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { childEntry } from './child-entry.js';
 import type { CollectSpec, Collected } from './collect.js';
-import type { FromSpawnHost, ToSpawnHost } from './spawn-host-protocol.js';
+import type { DetachedEvents, DetachedSpec } from './detached.js';
+import type { DetachedEvent, FromSpawnHost, ToSpawnHost } from './spawn-host-protocol.js';
 
 interface Waiting {
   /** The host it was sent to. */
@@ -10,8 +11,15 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+interface Following {
+  child: ChildProcess;
+  events: DetachedEvents;
+  spawned: boolean;
+}
+
 /**
- * Starts programs through a small helper process (`spawn-host-main.ts`) instead of forking this one.
+ * Starts programs through a small helper process (`spawn-host-main.ts`) instead of forking this one:
+ * short ones run to completion (`run`: git), long ones detached with their events relayed (`start`).
  * libuv forks on Linux, and a fork copies the parent's page tables on the main thread: 10–30 ms
  * for an orchestrator of several hundred MB, paid for every git call (a fork from a ~50 MB host
  * costs about 1 ms). See https://github.com/nodejs/node/issues/14917 and libuv/libuv#1715.
@@ -21,6 +29,8 @@ export class SpawnHost {
   private child: ChildProcess | undefined;
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();
+  /** Detached programs started here and not ended yet. */
+  private readonly following = new Map<number, Following>();
 
   run(spec: CollectSpec, signal?: AbortSignal): Promise<Collected> {
     const child = this.host();
@@ -33,7 +43,7 @@ export class SpawnHost {
       const done = (): void => {
         signal?.removeEventListener('abort', onAbort);
         this.waiting.delete(id);
-        if (this.waiting.size === 0) this.hold(false);
+        if (this.waiting.size === 0 && this.following.size === 0) this.hold(false);
       };
       this.waiting.set(id, {
         child,
@@ -51,6 +61,15 @@ export class SpawnHost {
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** A detached program (an agent, a validation command) started by the host, its events relayed. */
+  start(spec: DetachedSpec, events: DetachedEvents): void {
+    const child = this.host();
+    const id = ++this.nextId;
+    this.following.set(id, { child, events, spawned: false });
+    this.hold(true);
+    if (child.connected) child.send({ kind: 'start', id, spec } satisfies ToSpawnHost);
   }
 
   /** Lets the host go: it exits once the programs it runs have finished. */
@@ -77,7 +96,10 @@ export class SpawnHost {
     child.stderr?.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-2_000);
     });
-    child.on('message', (message: FromSpawnHost) => this.waiting.get(message.id)?.resolve(message.result));
+    child.on('message', (message: FromSpawnHost) => {
+      if ('result' in message) this.waiting.get(message.id)?.resolve(message.result);
+      else this.relay(message.id, message.detached);
+    });
     // A send racing the host's exit surfaces as 'exit' below; unheard, it would crash this process.
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => {
@@ -87,9 +109,41 @@ export class SpawnHost {
         `maestro's spawn host exited (${signal ?? `code ${code}`}) while git ran${last ? `: ${last}` : ''}`,
       );
       for (const waiting of [...this.waiting.values()]) if (waiting.child === child) waiting.reject(why);
+      for (const [id, one] of [...this.following]) {
+        if (one.child !== child) continue;
+        this.relay(id, { kind: 'failed', message: `${why.message}; its output is lost` });
+        if (one.spawned) this.relay(id, { kind: 'ended', code: null, signal: null });
+      }
     });
-    this.hold(this.waiting.size > 0);
+    this.hold(this.waiting.size > 0 || this.following.size > 0);
     return child;
+  }
+
+  private relay(id: number, event: DetachedEvent): void {
+    const one = this.following.get(id);
+    if (!one) return;
+    const { events } = one;
+    switch (event.kind) {
+      case 'spawned':
+        one.spawned = true;
+        return events.spawned(event.pid);
+      case 'output':
+        return events.output(event.chunk, event.stream);
+      case 'exited':
+        return events.exited(event.code, event.signal);
+      case 'ended':
+        this.settle(id);
+        return events.ended(event.code, event.signal);
+      case 'failed':
+        // A failure after the start is followed by its end; before it, nothing else comes.
+        if (!one.spawned) this.settle(id);
+        return events.failed(event.message);
+    }
+  }
+
+  private settle(id: number): void {
+    this.following.delete(id);
+    if (this.waiting.size === 0 && this.following.size === 0) this.hold(false);
   }
 
   /** The host keeps this process alive only while a program runs. */

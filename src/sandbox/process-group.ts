@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { launchDetached } from '../process/detached.js';
 import { OutputCap } from './output-cap.js';
 
 /**
@@ -56,57 +56,28 @@ export function terminateGroup(pgid: number, graceMs: number, exited: Promise<un
 export function runInGroup(file: string, args: string[], options: GroupRunOptions): Promise<GroupRunResult> {
   const cap = new OutputCap(options.headChars ?? 8_000, options.tailChars ?? 12_000);
   return new Promise((resolvePromise) => {
-    let child: ChildProcess;
+    let pid: number | undefined;
     let timedOut = false;
     let cancelled = false;
     let stopping = false;
     let spawnError: string | undefined;
-    try {
-      child = spawn(file, args, {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      resolvePromise({
-        exitCode: null,
-        signal: null,
-        timedOut,
-        cancelled,
-        output: '',
-        spawnError: (error as Error).message,
-      });
-      return;
-    }
     let settled = false;
-    let pipeTimer: NodeJS.Timeout | undefined;
+    let resolveExit = (): void => undefined;
+    const exited = new Promise<void>((resolve) => (resolveExit = resolve));
     const settle = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearTimeout(pipeTimer);
       options.signal?.removeEventListener('abort', onAbort);
       resolvePromise({ exitCode, signal, timedOut, cancelled, output: cap.toString(), spawnError });
     };
-    const exited = new Promise<void>((resolveExit) =>
-      child.once('exit', (exitCode, signal) => {
-        resolveExit();
-        pipeTimer = setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          settle(exitCode, signal);
-        }, options.pipeGraceMs ?? 1_000);
-      }),
-    );
-    // Background processes the command left behind are not the agent's to keep (and hold its pipes).
-    void exited.then(() => {
-      if (child.pid !== undefined && !stopping) killGroup(child.pid, 'SIGKILL');
-    });
+    // Asked before the program started: the group is ended as soon as it exists.
+    let stopAsked = false;
     const stop = (): void => {
-      if (stopping || child.pid === undefined) return;
+      stopAsked = true;
+      if (stopping || pid === undefined) return;
       stopping = true;
-      terminateGroup(child.pid, options.graceMs ?? 2_000, exited);
+      terminateGroup(pid, options.graceMs ?? 2_000, exited);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -118,21 +89,34 @@ export function runInGroup(file: string, args: string[], options: GroupRunOption
     };
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (child.pid !== undefined) options.onStart?.(child.pid);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream]?.setEncoding('utf8');
-      child[stream]?.on('data', (chunk: string) => {
-        cap.push(chunk);
-        options.onOutput?.(chunk, stream);
-      });
-    }
-    child.once('error', (error) => {
-      spawnError = error.message;
-      if (child.pid === undefined) {
-        clearTimeout(timer);
-        resolvePromise({ exitCode: null, signal: null, timedOut, cancelled, output: '', spawnError });
-      }
-    });
-    child.once('close', (exitCode, signal) => settle(exitCode, signal));
+    launchDetached(
+      { file, args, cwd: options.cwd, env: options.env, pipeGraceMs: options.pipeGraceMs ?? 1_000 },
+      {
+        spawned: (started) => {
+          pid = started;
+          options.onStart?.(started);
+          if (stopAsked) stop();
+        },
+        output: (chunk, stream) => {
+          cap.push(chunk);
+          options.onOutput?.(chunk, stream);
+        },
+        exited: () => {
+          resolveExit();
+          // Background processes the command left behind are not the agent's to keep (and hold its pipes).
+          if (pid !== undefined && !stopping) killGroup(pid, 'SIGKILL');
+        },
+        ended: (exitCode, signal) => {
+          resolveExit();
+          settle(exitCode, signal);
+        },
+        failed: (message) => {
+          spawnError = message;
+          // Started, then lost (its spawn host died): the group goes; `ended` follows.
+          if (pid !== undefined) killGroup(pid, 'SIGKILL');
+          else settle(null, null);
+        },
+      },
+    );
   });
 }

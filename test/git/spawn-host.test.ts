@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { SpawnHost } from '../../src/process/spawn-host.js';
+import { launchDetachedThrough, type DetachedEvents } from '../../src/process/detached.js';
+import { runInGroup } from '../../src/sandbox/process-group.js';
 import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
 
 const sh = (script: string) => ({
@@ -15,6 +17,14 @@ const sh = (script: string) => ({
   env: { PATH: process.env.PATH },
   timeoutMs: 30_000,
   maxBuffer: 1024 * 1024,
+});
+/** A detached program's spec: `sh -c script`. */
+const detached = (script: string) => ({
+  file: 'sh',
+  args: ['-c', script],
+  cwd: process.cwd(),
+  env: { PATH: process.env.PATH ?? '' },
+  pipeGraceMs: 1_000,
 });
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8').trim();
 
@@ -65,15 +75,101 @@ describe('the spawn host', () => {
     }
   });
 
+  it('starts a detached program and relays its output, exit and end in order', async () => {
+    const host = new SpawnHost();
+    try {
+      const seen: string[] = [];
+      const ended = new Promise<void>((resolve) => {
+        const events: DetachedEvents = {
+          spawned: (pid) => seen.push(`spawned ${pid > 0}`),
+          output: (chunk, stream) => seen.push(`${stream} ${chunk.trim()}`),
+          exited: (code) => seen.push(`exited ${code}`),
+          ended: (code) => {
+            seen.push(`ended ${code}`);
+            resolve();
+          },
+          failed: (message) => seen.push(`failed ${message}`),
+        };
+        host.start(detached('echo out; sleep 0.2; echo err >&2; exit 4'), events);
+      });
+      await ended;
+      expect(seen).toEqual(['spawned true', 'stdout out', 'stderr err', 'exited 4', 'ended 4']);
+      const failed = await new Promise<string>((resolve) =>
+        host.start(
+          { ...detached(''), file: 'no-such-program-here' },
+          {
+            spawned: () => undefined,
+            output: () => undefined,
+            exited: () => undefined,
+            ended: () => undefined,
+            failed: resolve,
+          },
+        ),
+      );
+      expect(failed).toMatch(/ENOENT/);
+    } finally {
+      host.close();
+    }
+  });
+
+  it('runs agent-side programs through the host: its own child, a time limit ends the whole group', async () => {
+    const host = new SpawnHost();
+    const restore = launchDetachedThrough((spec, events) => host.start(spec, events));
+    const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+    try {
+      const options = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 };
+      const parent = await runInGroup('sh', ['-c', 'echo "$PPID"'], options);
+      expect(Number(parent.output.trim())).not.toBe(process.pid);
+      expect(parent).toMatchObject({ exitCode: 0, timedOut: false });
+      const slow = await runInGroup('sh', ['-c', `sleep 30 & echo $! > '${pidFile}'; wait`], {
+        ...options,
+        timeoutMs: 500,
+        graceMs: 200,
+      });
+      expect(slow.timedOut).toBe(true);
+      const straggler = Number(await readFile(pidFile, 'utf8'));
+      await vi.waitFor(() => expect(() => process.kill(straggler, 0)).toThrow(), { timeout: 10_000 });
+      const missing = await runInGroup('no-such-program-here', [], options);
+      expect(missing.spawnError).toMatch(/ENOENT/);
+    } finally {
+      restore();
+      host.close();
+    }
+  });
+
+  it('ends a detached program whose host died under it, and says its output is lost', async () => {
+    const host = new SpawnHost();
+    const restore = launchDetachedThrough((spec, events) => host.start(spec, events));
+    const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+    try {
+      const hostPid = Number(text((await host.run(sh('echo "$PPID"'))).stdout));
+      const running = runInGroup('sh', ['-c', `echo $$ > '${pidFile}'; sleep 30`], {
+        cwd: process.cwd(),
+        env: { PATH: process.env.PATH ?? '' },
+        timeoutMs: 60_000,
+      });
+      const agent = await vi.waitFor(async () => Number(await readFile(pidFile, 'utf8')), {
+        timeout: 10_000,
+      });
+      process.kill(hostPid, 'SIGKILL');
+      const result = await running;
+      expect(result.spawnError).toMatch(/spawn host exited \(SIGKILL\).*its output is lost/);
+      await vi.waitFor(() => expect(() => process.kill(agent, 0)).toThrow(), { timeout: 10_000 });
+    } finally {
+      restore();
+      host.close();
+    }
+  });
+
   it('runs git for a process that uses it, and never holds that process open', async () => {
     const repo = await tempRepo({ 'a.txt': 'a\n' });
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const launch = pathToFileURL(join(import.meta.dirname, '../../src/git/spawn-host-launch.ts')).href;
+    const launch = pathToFileURL(join(import.meta.dirname, '../../src/process/spawn-host-launch.ts')).href;
     const runner = pathToFileURL(join(import.meta.dirname, '../../src/git/runner.ts')).href;
     const script = [
-      `const { startGitSpawnHost } = await import(${JSON.stringify(launch)});`,
+      `const { startSpawnHost } = await import(${JSON.stringify(launch)});`,
       `const { gitLine } = await import(${JSON.stringify(runner)});`,
-      'startGitSpawnHost();',
+      'startSpawnHost();',
       `console.log(await gitLine(['rev-parse', 'HEAD'], { cwd: ${JSON.stringify(repo)} }));`,
     ].join('\n');
     // Never stopped: the process still exits once git answered.

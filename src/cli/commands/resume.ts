@@ -1,4 +1,4 @@
-import { startGitSpawnHost } from '../../git/spawn-host-launch.js';
+import { startSpawnHost } from '../../process/spawn-host-launch.js';
 import type { Command } from 'commander';
 import { findRepo, loadRepoConfig, type GlobalOptions } from '../context.js';
 import {
@@ -72,7 +72,7 @@ export function registerResume(program: Command): void {
           : null;
         let built: BuiltExecutor | undefined;
         const interrupt = interruptController();
-        const stopSpawnHost = startGitSpawnHost();
+        const stopSpawnHost = startSpawnHost();
         // External agent CLIs reach the run's shared memory through one MCP server, closed with the run.
         const memoryServer = config.agent === 'builtin' ? undefined : await startMemoryServer();
         try {

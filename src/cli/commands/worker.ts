@@ -1,4 +1,4 @@
-import { startGitSpawnHost } from '../../git/spawn-host-launch.js';
+import { startSpawnHost } from '../../process/spawn-host-launch.js';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import envPaths from 'env-paths';
@@ -42,7 +42,7 @@ export function registerWorker(program: Command): void {
       // Loaded here: no other command needs the queue's code.
       const { redisUrl } = await import('../../executor/queue/redis.js');
       const { startWorker } = await import('../../executor/queue/worker.js');
-      const stopSpawnHost = startGitSpawnHost();
+      const stopSpawnHost = startSpawnHost();
       const worker = await startWorker({
         redis: redisUrl(flags.redis, process.env),
         queue: flags.queue,
