@@ -1,5 +1,5 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGit, tempRepo } from '../../test/helpers/repo.js';
 import { WalkGate } from './walk-gate.js';
@@ -32,13 +32,9 @@ async function watched(
   return { root, batches, watcher };
 }
 
-/** The folders chokidar holds a watch on, relative to the root. */
-function watchedDirs(root: string, watcher: WorktreeWatcher): string[] {
-  const dirs = Object.keys(
-    (watcher as unknown as { watcher: { getWatched(): Record<string, string[]> } }).watcher.getWatched(),
-  );
-  return dirs.flatMap((dir) => (dir.startsWith(`${root}/`) ? [relative(root, dir)] : []));
-}
+/** The folders watched, relative to the root, without the root itself. */
+const watchedDirs = (watcher: WorktreeWatcher): string[] =>
+  watcher.watchedFolders().filter((dir) => dir !== '');
 
 const paths = (batches: FilesChanged[]): string[] =>
   [...new Set(batches.flatMap((batch) => batch.files.map((file) => file.path)))].sort();
@@ -75,9 +71,8 @@ describe('worktree watcher', () => {
       },
       ['dist/**', 'node_modules/**'],
     );
-    const dirs = Object.keys(
-      (watcher as unknown as { watcher: { getWatched(): Record<string, string[]> } }).watcher.getWatched(),
-    );
+    const dirs = watchedDirs(watcher);
+    expect(dirs).toContain('src');
     expect(dirs.some((dir) => /generated|dist|node_modules|\.git(\/|$)/.test(dir))).toBe(false);
     await writeFile(join(root, 'generated/a.txt'), 'changed\n');
     await writeFile(join(root, 'dist/bundle.js'), 'changed\n');
@@ -106,7 +101,7 @@ describe('worktree watcher', () => {
       'packages/web/out/page.html': 'd\n',
       'packages/api/src/index.ts': 'e\n',
     });
-    const dirs = watchedDirs(root, watcher);
+    const dirs = watchedDirs(watcher);
     expect(dirs).toEqual(expect.arrayContaining(['packages/web/src', 'packages/api/src']));
     expect(dirs.filter((dir) => /dist|out/.test(dir))).toEqual([]);
 
@@ -129,7 +124,7 @@ describe('worktree watcher', () => {
       'packages/web/src/out/view.ts',
     ];
     await vi.waitFor(() => expect(paths(batches)).toEqual(expected), { timeout: 5000 });
-    expect(watchedDirs(root, watcher).filter((dir) => dir.includes('dist'))).toEqual([]);
+    expect(watchedDirs(watcher).filter((dir) => dir.includes('dist'))).toEqual([]);
   });
 
   it('follows a .gitignore the agent adds, edits or deletes', async () => {
@@ -137,13 +132,13 @@ describe('worktree watcher', () => {
       'packages/api/src/index.ts': 'a\n',
       'packages/api/build/old.js': 'b\n',
     });
-    expect(watchedDirs(root, watcher)).toContain('packages/api/build');
+    expect(watchedDirs(watcher)).toContain('packages/api/build');
     const reported = (path: string) =>
       vi.waitFor(() => expect(paths(batches)).toContain(path), { timeout: 5000 });
 
     await writeFile(join(root, 'packages/api/.gitignore'), 'build/\ncache/\n');
     await reported('packages/api/.gitignore');
-    expect(watchedDirs(root, watcher)).not.toContain('packages/api/build');
+    expect(watchedDirs(watcher)).not.toContain('packages/api/build');
     batches.length = 0;
     await writeFile(join(root, 'packages/api/build/old.js'), 'rebuilt\n');
     await writeFile(join(root, 'packages/api/build/new.js'), 'new\n');
@@ -152,13 +147,13 @@ describe('worktree watcher', () => {
     await writeFile(join(root, 'packages/api/src/index.ts'), 'changed\n');
     await reported('packages/api/src/index.ts');
     expect(paths(batches)).toEqual(['packages/api/src/index.ts']);
-    expect(watchedDirs(root, watcher).filter((dir) => /build|cache/.test(dir))).toEqual([]);
+    expect(watchedDirs(watcher).filter((dir) => /build|cache/.test(dir))).toEqual([]);
 
     // Edited so build/ is no longer ignored: the folder is watched again, cache/ still is not.
     batches.length = 0;
     await writeFile(join(root, 'packages/api/.gitignore'), 'cache/\n');
     await reported('packages/api/.gitignore');
-    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/build'), {
+    await vi.waitFor(() => expect(watchedDirs(watcher)).toContain('packages/api/build'), {
       timeout: 5000,
     });
     await writeFile(join(root, 'packages/api/build/old.js'), 'again\n');
@@ -176,7 +171,7 @@ describe('worktree watcher', () => {
     batches.length = 0;
     await rm(join(root, 'packages/api/.gitignore'));
     await reported('packages/api/.gitignore');
-    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/cache'), {
+    await vi.waitFor(() => expect(watchedDirs(watcher)).toContain('packages/api/cache'), {
       timeout: 5000,
     });
     await writeFile(join(root, 'packages/api/cache/entry'), 'seen\n');
