@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -203,6 +204,57 @@ describe('worktree watcher', () => {
     await vi.waitFor(() => expect(paths(batches)).toEqual([...expected.keys()]), { timeout: 5000 });
     for (const file of batches.flatMap((batch) => batch.files))
       expect(file.kind).toBe(expected.get(file.path));
+  });
+
+  it('watches a folder made while the worktree is walked, and one removed and made again', async () => {
+    // Enough folders that the walk takes several batches.
+    const tree = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`pkg/m${i}/sub/file.ts`, `${i}\n`] as const),
+    );
+    const root = await tempRepo({ ...tree, 'src/lib/b.ts': 'b\n' });
+    const batches: FilesChanged[] = [];
+    const watcher = new WorktreeWatcher({
+      taskId: 'api',
+      root,
+      debounceMs: 50,
+      maxWaitMs: 5000,
+      onChange: (event) => batches.push(event),
+    });
+    watchers.push(watcher);
+    const starting = watcher.start();
+    // Once the root is watched (the walk goes on below it), a folder is made in it.
+    await vi.waitFor(() => expect(watcher.watchedFolders()).toContain(''), { timeout: 5000, interval: 1 });
+    await mkdir(join(root, 'made/inner'), { recursive: true });
+    await writeFile(join(root, 'made/inner/early.ts'), 'e\n');
+    await starting;
+    await writeFile(join(root, 'made/inner/late.ts'), 'l\n');
+    await vi.waitFor(() => expect(paths(batches)).toContain('made/inner/late.ts'), { timeout: 5000 });
+
+    batches.length = 0;
+    // In one go, so the folder is there again when its removal is looked at.
+    rmSync(join(root, 'src/lib'), { recursive: true });
+    mkdirSync(join(root, 'src/lib'));
+    writeFileSync(join(root, 'src/lib/n.ts'), 'n\n');
+    await vi.waitFor(
+      () => expect(batches.flatMap((b) => b.files)).toContainEqual({ path: 'src/lib/n.ts', kind: 'add' }),
+      {
+        timeout: 5000,
+      },
+    );
+    batches.length = 0;
+    await writeFile(join(root, 'src/lib/n.ts'), 'n2\n');
+    await mkdir(join(root, 'src/lib/deeper'));
+    await writeFile(join(root, 'src/lib/deeper/d.ts'), 'd\n');
+    await vi.waitFor(
+      () =>
+        expect(new Set(batches.flatMap((b) => b.files))).toEqual(
+          new Set([
+            { path: 'src/lib/n.ts', kind: 'change' },
+            { path: 'src/lib/deeper/d.ts', kind: 'add' },
+          ]),
+        ),
+      { timeout: 5000 },
+    );
   });
 
   it('tells added from changed from removed across batches', async () => {
