@@ -112,7 +112,8 @@ export class WorktreeWatcher {
   watchedFolders(): string[] {
     const live = Object.keys(this.live?.getWatched() ?? {}).flatMap((dir) => {
       const rel = this.relative(dir);
-      return rel !== '' && !aboveRoot(rel) && this.liveRoots.has(this.liveRootOf(rel) ?? '') ? [rel] : [];
+      // chokidar also lists a root's parent, a walked folder.
+      return this.liveRootOf(rel) !== undefined ? [rel] : [];
     });
     return [...(this.folders?.watchedFolders() ?? []), ...live];
   }
