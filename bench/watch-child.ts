@@ -1,7 +1,7 @@
 /**
  * The measured process of bench/watch.ts: watches every worktree under ROOT, then prints JSON with
- * the time until all were ready, resident memory (and V8's young and old generation within it),
- * kernel (inotify) watches and one change's latency.
+ * the time until all were ready and the CPU time (user + system) spent until then, resident memory
+ * (and V8's young and old generation within it), kernel (inotify) watches and one change's latency.
  * Usage: tsx bench/watch-child.ts ROOT maestro|baseline
  */
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,7 @@ function inotifyWatches(): number {
 const worktrees = readdirSync(root).map((name) => join(root, name));
 let changed: (() => void) | undefined;
 const start = performance.now();
+const cpuAtStart = process.cpuUsage();
 const closers: (() => Promise<void>)[] = [];
 if (mode === 'maestro') {
   // One gate for all, as a run's observers share one.
@@ -64,6 +65,8 @@ if (mode === 'maestro') {
   );
 }
 const readyMs = performance.now() - start;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const rssMb = process.memoryUsage().rss / 1024 / 1024;
 // Where the RSS is: V8's young generation (sized by how much the walks allocated) and its old one (what is kept).
 const spaceMb = (name: string): number =>
@@ -82,6 +85,7 @@ process.stdout.write(
     mode,
     worktrees: worktrees.length,
     readyMs,
+    cpuMs,
     rssMb,
     newSpaceMb,
     oldSpaceMb,

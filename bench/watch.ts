@@ -1,6 +1,6 @@
 /**
  * bench/watch: 20 worktrees of 4,000 source files each (plus node_modules and a gitignored build
- * folder): time until every watcher is ready, resident memory and kernel watches of the watching
+ * folder): time until every watcher is ready and the CPU spent until then, resident memory and kernel watches of the watching
  * process, and one change's latency (including the 200 ms debounce), for maestro's watcher against
  * chokidar with no ignores (all walking at once). maestro's watchers share one WalkGate, as a run's
  * do. Run: npx tsx bench/watch.ts
@@ -40,11 +40,14 @@ try {
     `bench/watch: ${worktrees} worktrees x 4,000 source files (+1,000 node_modules, +200 gitignored), made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  process.stdout.write('watcher    ready s   RSS MB  (V8 young/old)   inotify watches   change latency ms\n');
+  process.stdout.write(
+    'watcher    ready s   CPU s   RSS MB  (V8 young/old)   inotify watches   change latency ms\n',
+  );
   for (const mode of ['maestro', 'baseline']) {
     const out = execFileSync(tsx, [join(root, 'bench', 'watch-child.ts'), base, mode], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
       readyMs: number;
+      cpuMs: number;
       rssMb: number;
       newSpaceMb: number;
       oldSpaceMb: number;
@@ -52,7 +55,7 @@ try {
       latencyMs: number;
     };
     process.stdout.write(
-      `${mode.padEnd(9)}  ${(r.readyMs / 1000).toFixed(2).padStart(7)}  ${r.rssMb.toFixed(0).padStart(7)}  ${`(${r.newSpaceMb.toFixed(0)}/${r.oldSpaceMb.toFixed(0)})`.padStart(14)}  ${String(r.watches).padStart(16)}  ${r.latencyMs.toFixed(0).padStart(18)}\n`,
+      `${mode.padEnd(9)}  ${(r.readyMs / 1000).toFixed(2).padStart(7)}  ${(r.cpuMs / 1000).toFixed(2).padStart(6)}  ${r.rssMb.toFixed(0).padStart(7)}  ${`(${r.newSpaceMb.toFixed(0)}/${r.oldSpaceMb.toFixed(0)})`.padStart(14)}  ${String(r.watches).padStart(16)}  ${r.latencyMs.toFixed(0).padStart(18)}\n`,
     );
   }
   process.stdout.write(

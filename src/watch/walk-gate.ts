@@ -1,8 +1,8 @@
 /**
  * Lets a few worktree watchers walk their worktree at a time. A watcher's first walk (chokidar
- * lstats every entry and keeps promises, stats and paths for a whole tree in flight) is short-lived
- * garbage, but twenty of them at once grow the heap to hundreds of MB that the process keeps
- * (bench/watch, 20 walks of 4,000 files: 474 MB RSS at once, about 245 MB one at a time).
+ * lstats every entry of every folder; see WalkedFolders for how few folders are in flight) is
+ * short-lived garbage, but twenty of them at once grow the heap to hundreds of MB that the process
+ * keeps (bench/watch, 20 walks of 4,000 files: 474 MB RSS at once, about 245 MB one at a time).
  * Walking them in turn costs no more CPU and most watchers are ready sooner. One gate per run.
  */
 export class WalkGate {

@@ -1,5 +1,6 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGit, tempRepo } from '../../test/helpers/repo.js';
 import { WalkGate } from './walk-gate.js';
@@ -32,13 +33,9 @@ async function watched(
   return { root, batches, watcher };
 }
 
-/** The folders chokidar holds a watch on, relative to the root. */
-function watchedDirs(root: string, watcher: WorktreeWatcher): string[] {
-  const dirs = Object.keys(
-    (watcher as unknown as { watcher: { getWatched(): Record<string, string[]> } }).watcher.getWatched(),
-  );
-  return dirs.flatMap((dir) => (dir.startsWith(`${root}/`) ? [relative(root, dir)] : []));
-}
+/** The folders watched, relative to the root, without the root itself. */
+const watchedDirs = (watcher: WorktreeWatcher): string[] =>
+  watcher.watchedFolders().filter((dir) => dir !== '');
 
 const paths = (batches: FilesChanged[]): string[] =>
   [...new Set(batches.flatMap((batch) => batch.files.map((file) => file.path)))].sort();
@@ -75,9 +72,8 @@ describe('worktree watcher', () => {
       },
       ['dist/**', 'node_modules/**'],
     );
-    const dirs = Object.keys(
-      (watcher as unknown as { watcher: { getWatched(): Record<string, string[]> } }).watcher.getWatched(),
-    );
+    const dirs = watchedDirs(watcher);
+    expect(dirs).toContain('src');
     expect(dirs.some((dir) => /generated|dist|node_modules|\.git(\/|$)/.test(dir))).toBe(false);
     await writeFile(join(root, 'generated/a.txt'), 'changed\n');
     await writeFile(join(root, 'dist/bundle.js'), 'changed\n');
@@ -106,7 +102,7 @@ describe('worktree watcher', () => {
       'packages/web/out/page.html': 'd\n',
       'packages/api/src/index.ts': 'e\n',
     });
-    const dirs = watchedDirs(root, watcher);
+    const dirs = watchedDirs(watcher);
     expect(dirs).toEqual(expect.arrayContaining(['packages/web/src', 'packages/api/src']));
     expect(dirs.filter((dir) => /dist|out/.test(dir))).toEqual([]);
 
@@ -129,7 +125,7 @@ describe('worktree watcher', () => {
       'packages/web/src/out/view.ts',
     ];
     await vi.waitFor(() => expect(paths(batches)).toEqual(expected), { timeout: 5000 });
-    expect(watchedDirs(root, watcher).filter((dir) => dir.includes('dist'))).toEqual([]);
+    expect(watchedDirs(watcher).filter((dir) => dir.includes('dist'))).toEqual([]);
   });
 
   it('follows a .gitignore the agent adds, edits or deletes', async () => {
@@ -137,13 +133,13 @@ describe('worktree watcher', () => {
       'packages/api/src/index.ts': 'a\n',
       'packages/api/build/old.js': 'b\n',
     });
-    expect(watchedDirs(root, watcher)).toContain('packages/api/build');
+    expect(watchedDirs(watcher)).toContain('packages/api/build');
     const reported = (path: string) =>
       vi.waitFor(() => expect(paths(batches)).toContain(path), { timeout: 5000 });
 
     await writeFile(join(root, 'packages/api/.gitignore'), 'build/\ncache/\n');
     await reported('packages/api/.gitignore');
-    expect(watchedDirs(root, watcher)).not.toContain('packages/api/build');
+    expect(watchedDirs(watcher)).not.toContain('packages/api/build');
     batches.length = 0;
     await writeFile(join(root, 'packages/api/build/old.js'), 'rebuilt\n');
     await writeFile(join(root, 'packages/api/build/new.js'), 'new\n');
@@ -152,13 +148,13 @@ describe('worktree watcher', () => {
     await writeFile(join(root, 'packages/api/src/index.ts'), 'changed\n');
     await reported('packages/api/src/index.ts');
     expect(paths(batches)).toEqual(['packages/api/src/index.ts']);
-    expect(watchedDirs(root, watcher).filter((dir) => /build|cache/.test(dir))).toEqual([]);
+    expect(watchedDirs(watcher).filter((dir) => /build|cache/.test(dir))).toEqual([]);
 
     // Edited so build/ is no longer ignored: the folder is watched again, cache/ still is not.
     batches.length = 0;
     await writeFile(join(root, 'packages/api/.gitignore'), 'cache/\n');
     await reported('packages/api/.gitignore');
-    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/build'), {
+    await vi.waitFor(() => expect(watchedDirs(watcher)).toContain('packages/api/build'), {
       timeout: 5000,
     });
     await writeFile(join(root, 'packages/api/build/old.js'), 'again\n');
@@ -176,7 +172,7 @@ describe('worktree watcher', () => {
     batches.length = 0;
     await rm(join(root, 'packages/api/.gitignore'));
     await reported('packages/api/.gitignore');
-    await vi.waitFor(() => expect(watchedDirs(root, watcher)).toContain('packages/api/cache'), {
+    await vi.waitFor(() => expect(watchedDirs(watcher)).toContain('packages/api/cache'), {
       timeout: 5000,
     });
     await writeFile(join(root, 'packages/api/cache/entry'), 'seen\n');
@@ -208,6 +204,57 @@ describe('worktree watcher', () => {
     await vi.waitFor(() => expect(paths(batches)).toEqual([...expected.keys()]), { timeout: 5000 });
     for (const file of batches.flatMap((batch) => batch.files))
       expect(file.kind).toBe(expected.get(file.path));
+  });
+
+  it('watches a folder made while the worktree is walked, and one removed and made again', async () => {
+    // Enough folders that the walk takes several batches.
+    const tree = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`pkg/m${i}/sub/file.ts`, `${i}\n`] as const),
+    );
+    const root = await tempRepo({ ...tree, 'src/lib/b.ts': 'b\n' });
+    const batches: FilesChanged[] = [];
+    const watcher = new WorktreeWatcher({
+      taskId: 'api',
+      root,
+      debounceMs: 50,
+      maxWaitMs: 5000,
+      onChange: (event) => batches.push(event),
+    });
+    watchers.push(watcher);
+    const starting = watcher.start();
+    // Once the root is watched (the walk goes on below it), a folder is made in it.
+    await vi.waitFor(() => expect(watcher.watchedFolders()).toContain(''), { timeout: 5000, interval: 1 });
+    await mkdir(join(root, 'made/inner'), { recursive: true });
+    await writeFile(join(root, 'made/inner/early.ts'), 'e\n');
+    await starting;
+    await writeFile(join(root, 'made/inner/late.ts'), 'l\n');
+    await vi.waitFor(() => expect(paths(batches)).toContain('made/inner/late.ts'), { timeout: 5000 });
+
+    batches.length = 0;
+    // In one go, so the folder is there again when its removal is looked at.
+    rmSync(join(root, 'src/lib'), { recursive: true });
+    mkdirSync(join(root, 'src/lib'));
+    writeFileSync(join(root, 'src/lib/n.ts'), 'n\n');
+    await vi.waitFor(
+      () => expect(batches.flatMap((b) => b.files)).toContainEqual({ path: 'src/lib/n.ts', kind: 'add' }),
+      {
+        timeout: 5000,
+      },
+    );
+    batches.length = 0;
+    await writeFile(join(root, 'src/lib/n.ts'), 'n2\n');
+    await mkdir(join(root, 'src/lib/deeper'));
+    await writeFile(join(root, 'src/lib/deeper/d.ts'), 'd\n');
+    await vi.waitFor(
+      () =>
+        expect(new Set(batches.flatMap((b) => b.files))).toEqual(
+          new Set([
+            { path: 'src/lib/n.ts', kind: 'change' },
+            { path: 'src/lib/deeper/d.ts', kind: 'add' },
+          ]),
+        ),
+      { timeout: 5000 },
+    );
   });
 
   it('tells added from changed from removed across batches', async () => {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { MaestroError } from '../errors.js';
 import type { FileChangeKind, RunEventBody } from '../events.js';
 import { changeKinds, checkedOut, within as inside } from './change-kinds.js';
 import { ignoreFolder, loadWorktreeIgnores, type WorktreeIgnores } from './ignore-rules.js';
 import type { WalkGate } from './walk-gate.js';
+import { WalkedFolders } from './walked-folders.js';
 
 export type FilesChanged = Extract<RunEventBody, { type: 'agent.files_changed' }>;
 
@@ -58,42 +59,48 @@ function merge(previous: FileChangeKind | undefined, next: FileChangeKind): File
  * to its own folder) are never watched, which keeps kernel watches low. A .gitignore the agent
  * writes, edits or deletes changes what is watched from then on.
  *
- * The first walk gives chokidar the folders only. Kept per file, it lstats, joins, matches and
- * records each of a checkout's thousands of files, which for 20 worktrees grew the heap to 470 MB
- * (bench/watch). A file's change is reported on its folder's watch anyway (inotify watches are per
- * folder): chokidar's `raw` event names it, and the batch's kind comes from whether the file is
- * there now and was before (change-kinds.ts). Folders made after the first walk are chokidar's
- * entirely, files included, so nothing created in them before their watch exists is missed.
+ * The folders there when watching began are walked a few at a time (WalkedFolders), each watched
+ * by chokidar with nothing inside it kept: a file's change is reported on its folder's watch
+ * anyway (inotify watches are per folder), chokidar's `raw` event names it, and the batch's kind
+ * comes from whether the file is there now and was before (change-kinds.ts). A folder that
+ * appears in a walked folder afterwards (the raw event names it, lstat says it is a folder) is
+ * given to one more chokidar watcher, recursive and reporting everything it finds, so the files
+ * made in it before its watch existed are reported too; a walked folder that is gone is dropped
+ * and its files reported removed.
  *
- * What this relies on in chokidar 6.0.0 (node_modules/chokidar, read for this): `ignored(path,
- * stats)` is asked for every entry of a folder it lists (readdirp with `alwaysStat`, so `stats`
- * is there) and a file it ignores is never tracked or reported; `raw` is emitted for every native
- * callback of a folder's watch, before any filtering, as `(rawEvent, name, { watchedPath })` with
- * `name` relative to `watchedPath` (a folder here; the root on the recursive macOS/Windows backend);
- * `unlinkDir` is emitted for a watched folder that is gone.
+ * What this relies on in chokidar 6.0.0 (node_modules/chokidar, read for this): `raw` is emitted
+ * for every native callback of a folder's watch, before any filtering, as `(rawEvent, name,
+ * { watchedPath })` with `name` relative to `watchedPath`, and `rawEvent` Node's `rename` for an
+ * entry made, removed or moved; with `ignoreInitial: false` an added folder's files are reported
+ * as `add`; `unlinkDir` is emitted for a watched folder that is gone.
  */
 export class WorktreeWatcher {
-  private watcher: FSWatcher | undefined;
+  private readonly root: string;
+  private folders: WalkedFolders | undefined;
+  /** Folders made after the walk, recursively (created at the first one). */
+  private live: FSWatcher | undefined;
+  private readonly liveRoots = new Set<string>();
   private ignores: WorktreeIgnores | undefined;
   private pending = new Map<string, FileChangeKind | undefined>();
-  /** Names the kernel reported in first-walk folders, and first-walk folders gone, since the last batch. */
+  /** Names the kernel reported in walked folders, and walked folders gone, since the last batch. */
   private named = new Set<string>();
   private goneFolders = new Set<string>();
-  /** The folders of the first walk ('' = the root): their files are followed through `raw` events. */
-  private readonly walked = new Set<string>(['']);
+  /** Entries made or removed in walked folders while walking: a folder among them is walked too. */
+  private readonly namedWhileWalking = new Set<string>();
   /** Whether each named file was there after the batch that last reported it. */
   private readonly known = new Map<string, boolean>();
-  /** The commit checked out when watching began: what the first-walk folders held. */
+  /** The commit checked out when watching began: what the walked folders held. */
   private base: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private batchStartedAt: number | undefined;
   private reporting: Promise<void> = Promise.resolve();
   private ready = false;
   private closing = false;
-  /** Ends a walk in progress when the watcher is closed: chokidar closed before 'ready' never gets there. */
-  private endWalk: (() => void) | undefined;
 
-  constructor(private readonly options: WorktreeWatcherOptions) {}
+  constructor(private readonly options: WorktreeWatcherOptions) {
+    // chokidar hands back paths normalized like this, and `relative` slices them.
+    this.root = resolve(options.root);
+  }
 
   /** Resolves once the worktree is watched (or the watcher was closed meanwhile). */
   async start(): Promise<void> {
@@ -101,8 +108,18 @@ export class WorktreeWatcher {
     await (walks ? walks.run(() => this.walk()) : this.walk());
   }
 
+  /** The folders watched, relative to the root ('' = the root). */
+  watchedFolders(): string[] {
+    const live = Object.keys(this.live?.getWatched() ?? {}).flatMap((dir) => {
+      const rel = this.relative(dir);
+      // chokidar also lists a root's parent, a walked folder.
+      return this.liveRootOf(rel) !== undefined ? [rel] : [];
+    });
+    return [...(this.folders?.watchedFolders() ?? []), ...live];
+  }
+
   private async walk(): Promise<void> {
-    const { root } = this.options;
+    const { root } = this;
     if (this.closing) return;
     const [ignores, base] = await Promise.all([
       loadWorktreeIgnores(root, this.options.excludePaths ?? []),
@@ -111,58 +128,97 @@ export class WorktreeWatcher {
     if (this.closing) return;
     this.ignores = ignores;
     this.base = base;
-    const watcher = watch(root, {
-      ignoreInitial: true,
-      followSymlinks: false,
-      // The first walk's files are skipped before any path work: a checkout has thousands.
-      ignored: (path, stats) => (!this.ready && stats?.isFile()) || this.skips(this.relative(path), stats),
+    const folders = new WalkedFolders({
+      root,
+      skips: (rel) => ignores.ignores(rel, true),
+      onRaw: (event, name, details) => this.kernelNamed(event, name, details),
+      onError: (error) => this.fail(error),
     });
-    this.watcher = watcher;
-    watcher.on('add', (path) => this.changed(path, 'add'));
-    watcher.on('change', (path) => this.changed(path, 'change'));
-    watcher.on('unlink', (path) => this.changed(path, 'unlink'));
-    watcher.on('unlinkDir', (path) => this.folderGone(this.relative(path)));
-    watcher.on('raw', (_event, name, details) => this.kernelNamed(name, details));
-    watcher.on('error', (error) => this.fail(error));
-    await new Promise<void>((resolve) => {
-      this.endWalk = resolve;
-      watcher.once('ready', resolve);
-    });
-    this.endWalk = undefined;
+    this.folders = folders;
+    await folders.add(['']);
+    // A folder made in a walked one after chokidar listed it: walked too, until none is left.
+    while (this.namedWhileWalking.size > 0 && !this.closing) {
+      const names = [...this.namedWhileWalking];
+      this.namedWhileWalking.clear();
+      const made = await Promise.all(names.map(async (rel) => ((await this.isFolder(rel)) ? rel : [])));
+      await folders.add(made.flat());
+    }
     this.ready = true;
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    this.endWalk?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
-    await this.watcher?.close();
-    this.watcher = undefined;
+    await Promise.all([this.folders?.close(), this.live?.close()]);
+    this.folders = undefined;
+    this.live = undefined;
+  }
+
+  private async isFolder(rel: string): Promise<boolean> {
+    const stats = await lstat(this.absolute(rel)).catch(() => undefined);
+    return stats?.isDirectory() === true;
+  }
+
+  /** The watcher of folders made after the walk: everything in them is chokidar's. */
+  private liveWatcher(): FSWatcher {
+    if (this.live) return this.live;
+    const watcher = watch([], {
+      ignoreInitial: false,
+      followSymlinks: false,
+      ignored: (path, stats) => this.liveSkips(this.relative(path), stats),
+    });
+    watcher.on('add', (path) => this.changed(path, 'add'));
+    watcher.on('change', (path) => this.changed(path, 'change'));
+    watcher.on('unlink', (path) => this.changed(path, 'unlink'));
+    watcher.on('unlinkDir', (path) => this.liveFolderGone(path));
+    watcher.on('error', (error) => this.fail(error));
+    this.live = watcher;
+    return watcher;
   }
 
   /**
-   * chokidar's `ignored`. Without stats a path may still be a folder: `undefined` makes folder
-   * patterns count too. A file of a first-walk folder is never chokidar's (see the class comment).
+   * The live watcher's `ignored`. Without stats a path may still be a folder: `undefined` makes
+   * folder patterns count too. A walked folder is not its to watch.
    */
-  private skips(rel: string, stats: { isDirectory(): boolean } | undefined): boolean {
+  private liveSkips(rel: string, stats: { isDirectory(): boolean } | undefined): boolean {
     if (aboveRoot(rel)) return false;
-    const folder = stats?.isDirectory();
-    if (folder === false && (!this.ready || this.walked.has(ignoreFolder(rel)))) return true;
-    if (this.ignores?.ignores(rel, folder)) return true;
-    if (folder && !this.ready) this.walked.add(rel);
-    return false;
+    if (this.folders?.has(rel)) return true;
+    return this.ignores?.ignores(rel, stats?.isDirectory()) === true;
+  }
+
+  /** The live root `rel` is in, if any. */
+  private liveRootOf(rel: string): string | undefined {
+    for (const top of this.liveRoots) if (within(rel, top)) return top;
+    return undefined;
+  }
+
+  /** A folder made after the walk (or brought back): watched with its files, which are all new. */
+  private watchMade(rel: string): void {
+    if (this.closing || this.liveRootOf(rel) !== undefined || this.ignores?.ignores(rel, true)) return;
+    this.liveRoots.add(rel);
+    this.liveWatcher().add(this.absolute(rel));
+  }
+
+  private liveFolderGone(path: string): void {
+    const rel = this.relative(path);
+    // A root chokidar would wait for from its parent, which is a walked folder whose raw events say when it is back.
+    if (this.liveRoots.delete(rel)) this.live?.unwatch(path);
   }
 
   /** Called for every path chokidar meets (its `ignored` test): a slice, not `path.relative`, in the common case. */
   private relative(path: string): string {
-    const { root } = this.options;
+    const { root } = this;
     if (path.startsWith(root) && (path.length === root.length || path[root.length] === sep)) {
       const rel = path.slice(root.length + 1);
       return sep === '/' ? rel : rel.split(sep).join('/');
     }
     return relative(root, path).split(sep).join('/');
+  }
+
+  private absolute(rel: string): string {
+    return rel === '' ? this.root : join(this.root, rel);
   }
 
   private changed(path: string, kind: FileChangeKind): void {
@@ -171,22 +227,36 @@ export class WorktreeWatcher {
     this.record(rel, kind);
   }
 
-  /** A `raw` event: something happened to `name` in a watched folder. */
-  private kernelNamed(name: string | null, details: unknown): void {
+  /** A `raw` event of a walked folder: something happened to `name` in it. */
+  private kernelNamed(event: string, name: string | null, details: unknown): void {
     const folder = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    // Before 'ready' nothing is reported (the first walk is no change); a folder's own event names nothing.
-    if (!this.ready || this.closing || name === null || typeof folder !== 'string') return;
+    // A folder's own event names nothing.
+    if (this.closing || name === null || typeof folder !== 'string') return;
     const rel = this.relative(join(folder, name));
-    if (rel === '' || aboveRoot(rel) || !this.walked.has(ignoreFolder(rel))) return;
+    if (rel === '' || aboveRoot(rel) || !this.folders?.has(ignoreFolder(rel))) return;
+    // Before 'ready' nothing is reported (the walk is no change), but a folder made meanwhile is walked.
+    if (!this.ready) {
+      if (event === 'rename') this.namedWhileWalking.add(rel);
+      return;
+    }
     if (isGitignore(rel)) this.reloadIgnoreFile(rel);
     this.named.add(rel);
     this.schedule();
+    if (event === 'rename') void this.entryMovedIn(rel).catch((error: unknown) => this.fail(error));
   }
 
-  /** A first-walk folder was removed or moved away: its files went with it. */
+  /** An entry of a walked folder was made, removed or moved: a folder made is watched, one gone is dropped. */
+  private async entryMovedIn(rel: string): Promise<void> {
+    const folder = await this.isFolder(rel);
+    if (this.closing) return;
+    // Made again under the same name, the old watch is on what was removed.
+    if (this.folders?.has(rel)) this.folderGone(rel);
+    if (folder) this.watchMade(rel);
+  }
+
+  /** A walked folder was removed or moved away: its files went with it. */
   private folderGone(rel: string): void {
-    if (!this.walked.has(rel)) return;
-    for (const folder of this.walked) if (within(folder, rel)) this.walked.delete(folder);
+    this.folders?.drop(rel);
     this.goneFolders.add(rel);
     this.schedule();
   }
@@ -195,7 +265,7 @@ export class WorktreeWatcher {
   private reloadIgnoreFile(rel: string): void {
     let text: string | undefined;
     try {
-      text = readFileSync(join(this.options.root, rel), 'utf8');
+      text = readFileSync(join(this.root, rel), 'utf8');
     } catch {
       text = undefined;
     }
@@ -205,34 +275,34 @@ export class WorktreeWatcher {
 
   /** After the rules of `folder` changed: stop watching what they now ignore, watch what they now let in. */
   private rewatch(folder: string): void {
-    const { watcher, ignores } = this;
-    if (!watcher || !ignores) return;
-    const watched = Object.keys(watcher.getWatched())
-      .filter((dir) => within(this.relative(dir), folder))
+    const { folders, ignores } = this;
+    if (!folders || !ignores) return;
+    const watched = this.watchedFolders()
+      .filter((dir) => within(dir, folder))
       .sort();
     const dropped: string[] = [];
     for (const dir of watched) {
-      if (dropped.some((top) => dir.startsWith(top + sep))) continue;
-      const rel = this.relative(dir);
-      if (!ignores.ignores(rel, true)) continue;
-      // Ignored now, not gone: forgotten first, so its files are not reported removed.
-      for (const walked of this.walked) if (within(walked, rel)) this.walked.delete(walked);
-      watcher.unwatch(dir);
+      if (dropped.some((top) => within(dir, top)) || !ignores.ignores(dir, true)) continue;
+      // Ignored now, not gone: forgotten, so its files are not reported removed.
+      if (folders.has(dir)) folders.drop(dir);
+      else {
+        this.live?.unwatch(this.absolute(dir));
+        this.liveRoots.delete(dir);
+      }
       dropped.push(dir);
     }
-    const kept = new Set(
-      watched.filter((dir) => !dropped.some((top) => dir === top || dir.startsWith(top + sep))),
-    );
+    const kept = watched.filter((dir) => !dropped.some((top) => within(dir, top)));
+    const keptSet = new Set(kept);
     void Promise.all(
-      [...kept].map(async (dir) => {
-        const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-        for (const entry of entries) {
-          const child = join(dir, entry.name);
-          if (!entry.isDirectory() || kept.has(child) || ignores.ignores(this.relative(child), true))
-            continue;
-          // `add` skips a folder already watched; a closing watcher takes nothing new.
-          if (!watcher.closed) watcher.add(child);
-        }
+      kept.map(async (dir) => {
+        const entries = await readdir(this.absolute(dir), { withFileTypes: true }).catch(() => []);
+        const letIn = entries.flatMap((entry) => {
+          const child = dir === '' ? entry.name : `${dir}/${entry.name}`;
+          return entry.isDirectory() && !keptSet.has(child) && !ignores.ignores(child, true) ? [child] : [];
+        });
+        // What was there is no change: a walked folder's are walked, a made folder's are the live watcher's.
+        if (folders.has(dir)) await folders.add(letIn);
+        else for (const child of letIn) if (!this.closing) this.liveWatcher().add(this.absolute(child));
       }),
     ).catch((error: unknown) => this.fail(error));
   }
@@ -276,7 +346,7 @@ export class WorktreeWatcher {
     const kinds = new Map(batch.pending);
     if (batch.named.size > 0 || batch.gone.size > 0) {
       const named = [...batch.named].filter((path) => kept(path) && !kinds.has(path));
-      const found = await changeKinds(this.options.root, this.base, named, [...batch.gone], this.known);
+      const found = await changeKinds(this.root, this.base, named, [...batch.gone], this.known);
       for (const [path, kind] of found) if (!kinds.has(path)) kinds.set(path, kind);
     }
     const files = [...kinds].flatMap(([path, kind]) => (kind && kept(path) ? [{ path, kind }] : []));
