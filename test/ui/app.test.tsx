@@ -91,6 +91,22 @@ describe('dashboard', () => {
     expect(tui.frame()).toContain('Activity · cli');
   });
 
+  it("draws a key's frame first, without the events still waiting for their batch", async () => {
+    const { tui, source, next } = setup();
+    await tui.waitFor('Activity · api');
+    const before = tui.stdout.frames.length;
+    // Queued for the next batch, then a key in the same turn: the key must not wait for the batch,
+    // nor apply it first.
+    source.emit(next({ type: 'agent.text', taskId: 'cli', text: 'QUEUED-TEXT' }));
+    await tui.press('j');
+    await tui.waitFor('QUEUED-TEXT');
+    const frames = tui.stdout.frames.slice(before).map((frame) => stripAnsi(frame));
+    const keyFrame = frames.findIndex((frame) => frame.includes('Activity · cli'));
+    expect(keyFrame).toBeGreaterThanOrEqual(0);
+    expect(frames[keyFrame]).not.toContain('QUEUED-TEXT');
+    expect(frames.findIndex((frame) => frame.includes('QUEUED-TEXT'))).toBeGreaterThan(keyFrame);
+  });
+
   it('renders live events in batches', async () => {
     const { tui, source, next } = setup();
     await tui.waitFor('Activity · api');
