@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TuiApp } from '../../src/ui/components/App.js';
 import { keys, renderTui } from '../helpers/render-tui.js';
 import { tempDir } from '../helpers/repo.js';
-import { busyRun, eventFactory, MemorySource, recordingControl } from './fixtures.js';
+import { busyRun, eventFactory, MemorySource, plan, recordingControl } from './fixtures.js';
 import type { RunEvent } from '../../src/events.js';
 
 function setup(
@@ -72,6 +72,35 @@ describe('dashboard', () => {
     frame = await tui.waitFor(/Agents 2\/3 active.*Activity · api/);
     lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(29);
+  });
+
+  it('keeps long titles, paths and streamed text inside their panes', async () => {
+    const { tui, source, next } = setup();
+    await tui.waitFor('Activity · api');
+    const long = 'x'.repeat(400);
+    source.emit(
+      next({
+        type: 'plan.ready',
+        plan: { ...plan, tasks: plan.tasks.map((t) => ({ ...t, title: long })) },
+        source: 'llm',
+      }),
+      next({ type: 'agent.text', taskId: 'api', text: `\nSTREAM${'y'.repeat(400)}` }),
+      next({
+        type: 'agent.tool_call',
+        taskId: 'api',
+        callId: 'c9',
+        name: 'read_file',
+        args: { path: `${long}.ts` },
+      }),
+    );
+    const frame = await tui.waitFor('STREAM');
+    const lines = frame.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+    // Side by side at 120 columns: the agents pane is 66 wide, so every row of the top panes has the
+    // agents pane's right border at column 65 and the activity pane's left border at 66.
+    const rows = lines.slice(1, 16);
+    expect(rows.some((line) => line.includes('xxxxxxxx'))).toBe(true);
+    for (const line of rows) expect(line.slice(65, 67)).toBe('││');
   });
 
   it('moves between agents with j/k and arrows, and pins the focus with enter', async () => {
