@@ -4,8 +4,8 @@
  * Phase 1 (20 s): the load alone -> CPU of the UI process (/proc stat) and bytes/s it writes to the
  * terminal (/proc io wchar). Phase 2 (as long): the same load plus a key every 500 ms -> key-to-frame
  * latency, end to end through tmux (a control-mode client sends the keys and reads the screen) and
- * inside the process (bench/key-probe.mjs); the keys cycle
- * j, k, End, Home, so half of them scroll the agents pane from one end to the other. Then idle CPU, with
+ * inside the process (bench/key-probe.mjs); the keys cycle j, k, End, Home, so half of them scroll
+ * the agents pane from one end to the other. Then idle CPU, with
  * agents running silently and after the run finished. The batched dashboard runs against a baseline
  * that re-renders on every event. Run: npx tsx bench/tui.ts [seconds=20] [agents=50] [events/s=1000]
  * (BENCH_MODES=batched: the batched dashboard alone).
