@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TuiApp } from '../../src/ui/components/App.js';
 import { keys, renderTui } from '../helpers/render-tui.js';
 import { tempDir } from '../helpers/repo.js';
-import { busyRun, eventFactory, MemorySource, recordingControl } from './fixtures.js';
+import { busyRun, eventFactory, MemorySource, plan, recordingControl } from './fixtures.js';
 import type { RunEvent } from '../../src/events.js';
 
 function setup(
@@ -74,6 +74,35 @@ describe('dashboard', () => {
     expect(lines.length).toBeLessThanOrEqual(29);
   });
 
+  it('keeps long titles, paths and streamed text inside their panes', async () => {
+    const { tui, source, next } = setup();
+    await tui.waitFor('Activity · api');
+    const long = 'x'.repeat(400);
+    source.emit(
+      next({
+        type: 'plan.ready',
+        plan: { ...plan, tasks: plan.tasks.map((t) => ({ ...t, title: long })) },
+        source: 'llm',
+      }),
+      next({ type: 'agent.text', taskId: 'api', text: `\nSTREAM${'y'.repeat(400)}` }),
+      next({
+        type: 'agent.tool_call',
+        taskId: 'api',
+        callId: 'c9',
+        name: 'read_file',
+        args: { path: `${long}.ts` },
+      }),
+    );
+    const frame = await tui.waitFor('STREAM');
+    const lines = frame.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+    // Side by side at 120 columns: the agents pane is 66 wide, so every row of the top panes has the
+    // agents pane's right border at column 65 and the activity pane's left border at 66.
+    const rows = lines.slice(1, 16);
+    expect(rows.some((line) => line.includes('xxxxxxxx'))).toBe(true);
+    for (const line of rows) expect(line.slice(65, 67)).toBe('││');
+  });
+
   it('moves between agents with j/k and arrows, and pins the focus with enter', async () => {
     const { tui } = setup();
     await tui.waitFor('Activity · api');
@@ -89,6 +118,22 @@ describe('dashboard', () => {
     await tui.press('k');
     await tui.waitFor('»Add a greet');
     expect(tui.frame()).toContain('Activity · cli');
+  });
+
+  it("draws a key's frame first, without the events still waiting for their batch", async () => {
+    const { tui, source, next } = setup();
+    await tui.waitFor('Activity · api');
+    const before = tui.stdout.frames.length;
+    // Queued for the next batch, then a key in the same turn: the key must not wait for the batch,
+    // nor apply it first.
+    source.emit(next({ type: 'agent.text', taskId: 'cli', text: 'QUEUED-TEXT' }));
+    await tui.press('j');
+    await tui.waitFor('QUEUED-TEXT');
+    const frames = tui.stdout.frames.slice(before).map((frame) => stripAnsi(frame));
+    const keyFrame = frames.findIndex((frame) => frame.includes('Activity · cli'));
+    expect(keyFrame).toBeGreaterThanOrEqual(0);
+    expect(frames[keyFrame]).not.toContain('QUEUED-TEXT');
+    expect(frames.findIndex((frame) => frame.includes('QUEUED-TEXT'))).toBeGreaterThan(keyFrame);
   });
 
   it('renders live events in batches', async () => {

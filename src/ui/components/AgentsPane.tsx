@@ -101,7 +101,7 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
     <Pane title={title} size={props.size} active={props.active}>
       {visible.length === 0 && rows > 0 ? <Text dimColor>{empty}</Text> : null}
       {window.above > 0 ? <Text dimColor>{`  ↑ ${window.above} more`}</Text> : null}
-      {visible.map((id) => {
+      {visible.map((id, slot) => {
         const task = props.view.tasks.get(id);
         if (!task) return null;
         const partners = radarPartners(props.view, id);
@@ -110,8 +110,10 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
         const where = task.worker ? ` @${task.worker}` : '';
         const pinned = id === props.focused ? '»' : '';
         return (
+          // Keyed by the row on screen, not the agent: a scroll updates the rows' text in place
+          // instead of unmounting them all and mounting new ones (Ink nodes and their layout).
           <AgentRow
-            key={id}
+            key={slot}
             id={id}
             state={task.state}
             label={fit(`${pinned}${task.title}${where}`, titleWidth - 1 - radar.length)}

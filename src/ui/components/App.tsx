@@ -257,8 +257,8 @@ function Dashboard(props: TuiAppProps): ReactNode {
     }
   }
   return (
-    <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
-      <Box height={main.height} overflow="hidden">
+    <Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
+      <Box height={main.height} overflowY="hidden">
         {body}
       </Box>
       <Footer view={view} ui={ui} width={layout.width} now={now} />
