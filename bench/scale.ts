@@ -165,6 +165,8 @@ interface Measured {
   hostRss: number[];
   peakWorktrees: number;
   endWorktreeKb: number;
+  /** How long after maestro exited its worktrees' files were gone. */
+  diskFreedMs: number;
   gitCalls: number;
   /** CPU of the orchestrator's children that exited (git, agents, sandboxes), as last sampled. */
   childrenCpuMs: number;
@@ -276,7 +278,17 @@ async function runMaestro(
     firstAgentMs = starts.length ? Math.min(...starts) - startedAt : null;
   }
   for (const line of phaseLines(events, startedAt)) console.log(line);
-  const endWorktreeKb = Number(execFileSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).split('\t')[0]);
+  // The last worktrees' files are deleted by a process of their own after maestro exits: the disk
+  // is measured once that is done (or after 3 minutes), and how long it took is reported.
+  const exitedAt = Date.now();
+  const worktreeKb = (): number =>
+    Number(execFileSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).split('\t')[0]);
+  let endWorktreeKb = worktreeKb();
+  while (endWorktreeKb > 1024 && Date.now() - exitedAt < 180_000) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    endWorktreeKb = worktreeKb();
+  }
+  const diskFreedMs = Date.now() - exitedAt;
   if (profileDir) summariseProfile(profileDir);
   if (process.argv.includes('--git-calls'))
     for (const line of gitCallLines(counter.calls())) console.log(line);
@@ -292,6 +304,7 @@ async function runMaestro(
     hostRss,
     peakWorktrees,
     endWorktreeKb,
+    diskFreedMs,
     gitCalls: counter.count(),
     // Clock ticks are 100 a second on Linux.
     orchestratorCpuMs: orchestratorTicks * 10,
@@ -353,7 +366,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  peak RSS, maestro + children: ${mb(m.peakRss)} (goal ≤ 1536 MB), PSS ${mb(m.peakPss)}; orchestrator alone ${mb(m.peakRssOrchestrator)}${hosts}`,
   );
   console.log(
-    `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB`,
+    `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB (${fmt(m.diskFreedMs)} after exit)`,
   );
   console.log(
     `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}`,

@@ -84,10 +84,16 @@ export class WorktreePool {
     await this.queue.noteBranch(taskBranch(this.options.runId, taskId));
   }
 
-  /** Removes the free worktrees (their tasks merged) and waits for every removal. */
+  /**
+   * Removes the free worktrees (their tasks merged): git forgets them now, and their files are
+   * deleted by a process of their own, which the end of the run does not wait for.
+   */
   async close(): Promise<void> {
-    for (const own of this.free.splice(0)) this.remove(own);
+    const leaving = this.free.splice(0);
     while (this.removals.size > 0) await Promise.all([...this.removals]);
+    await Promise.all(
+      leaving.map((own) => discardWorktree(this.options.root, own, 'background').catch(() => undefined)),
+    );
   }
 
   /** Free worktrees go to waiters first; a waiter beyond the worktrees about to be freed gets a new one. */

@@ -1,6 +1,7 @@
 import { access, lstat, mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { git } from './runner.js';
 import { adminDir, CHECKOUT_MARKER, type CheckoutEnv, type WorktreeOptions } from './worktree-create.js';
 import { recordIncludedFiles } from './snapshot-exclude.js';
@@ -155,9 +156,15 @@ export async function switchWorktree(
 /**
  * Removes a worktree maestro made and no longer needs (its task merged): git forgets exactly this
  * worktree (its own admin folder, nothing else), the folder moves to the trash (a rename) and is
- * deleted from there. The branch stays. Resolves once the files are gone.
+ * deleted from there. The branch stays. Resolves once the files are gone, or with `background`
+ * (a run that ends) once a process of their own deletes them: a slow disk takes a minute for fifty
+ * checkouts, which the user's prompt need not wait for.
  */
-export async function discardWorktree(root: string, { path, admin }: OwnWorktree): Promise<void> {
+export async function discardWorktree(
+  root: string,
+  { path, admin }: OwnWorktree,
+  deletion: 'wait' | 'background' = 'wait',
+): Promise<void> {
   const trash = trashDir(root);
   await mkdir(trash, { recursive: true });
   const target = join(trash, `recycled-${randomUUID().slice(0, 8)}`);
@@ -170,7 +177,20 @@ export async function discardWorktree(root: string, { path, admin }: OwnWorktree
   );
   await rm(admin, { recursive: true, force: true });
   if (!moved) return;
+  if (deletion === 'background' && (await deleteDetached(target))) return;
   await rm(target, { recursive: true, force: true });
+}
+
+/** `rm -rf` of a folder of maestro's trash in a process that outlives this one; false if it did not start. */
+function deleteDetached(folder: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('rm', ['-rf', '--', folder], { detached: true, stdio: 'ignore' });
+    child.once('spawn', () => {
+      child.unref();
+      resolve(true);
+    });
+    child.once('error', () => resolve(false));
+  });
 }
 
 async function exists(path: string): Promise<boolean> {

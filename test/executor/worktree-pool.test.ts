@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorktreePool } from '../../src/executor/worktree-pool.js';
 import { gitCommonDir } from '../../src/orchestrator/run-paths.js';
+import { trashDir } from '../../src/git/worktree-paths.js';
 import { tempDir, tempRepo, runGit, writeFiles } from '../helpers/repo.js';
 
 const runId = '20260101-0000-pool';
@@ -159,6 +160,8 @@ describe('WorktreePool', () => {
     expect(await readdir(join(await gitCommonDir(repo), 'worktrees'))).toHaveLength(1);
     expect(await readdir(join(root, runId))).toEqual(['k']);
     expect(runGit(repo, ['branch', '--list', `maestro/${runId}/tasks/*`]).split('\n')).toHaveLength(3);
+    // The files go too, in a process of their own that the close did not wait for.
+    await vi.waitFor(async () => expect(await readdir(trashDir(root))).toEqual([]), { timeout: 20_000 });
   });
 
   it('makes a worktree whose .git pointer an agent changed afresh, without following the pointer', async () => {
