@@ -8,7 +8,7 @@
 // Reported against ceil(tasks/agents) × T and against a baseline measured here: the same number of
 // `sleep T` processes, `agents` at a time, without maestro (what the machine itself gives).
 import { phaseLines, type TimedEvent } from './scale-phases.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   mkdtempSync,
   readFileSync,
@@ -281,8 +281,9 @@ async function runMaestro(
   // The last worktrees' files are deleted by a process of their own after maestro exits: the disk
   // is measured once that is done (or after 3 minutes), and how long it took is reported.
   const exitedAt = Date.now();
+  // du races the deletion (files vanish under it, so it exits 1): its total is what counts.
   const worktreeKb = (): number =>
-    Number(execFileSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).split('\t')[0]);
+    Number(spawnSync('du', ['-sk', worktreeDir], { encoding: 'utf8' }).stdout.split('\t')[0]);
   let endWorktreeKb = worktreeKb();
   while (endWorktreeKb > 1024 && Date.now() - exitedAt < 180_000) {
     await new Promise((resolve) => setTimeout(resolve, 500));
