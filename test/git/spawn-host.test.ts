@@ -26,6 +26,17 @@ const detached = (script: string) => ({
   env: { PATH: process.env.PATH ?? '' },
   pipeGraceMs: 1_000,
 });
+/** A spawn host that this process's detached programs start through, and a file for a pid. */
+async function agentsThroughHost() {
+  const host = new SpawnHost();
+  const restore = launchDetachedThrough((spec, events) => host.start(spec, events));
+  const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+  const stop = (): void => {
+    restore();
+    host.close();
+  };
+  return { host, pidFile, stop };
+}
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8').trim();
 
 describe('the spawn host', () => {
@@ -113,9 +124,7 @@ describe('the spawn host', () => {
   });
 
   it('runs agent-side programs through the host: its own child, a time limit ends the whole group', async () => {
-    const host = new SpawnHost();
-    const restore = launchDetachedThrough((spec, events) => host.start(spec, events));
-    const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+    const { pidFile, stop } = await agentsThroughHost();
     try {
       const options = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 };
       const parent = await runInGroup('sh', ['-c', 'echo "$PPID"'], options);
@@ -132,15 +141,12 @@ describe('the spawn host', () => {
       const missing = await runInGroup('no-such-program-here', [], options);
       expect(missing.spawnError).toMatch(/ENOENT/);
     } finally {
-      restore();
-      host.close();
+      stop();
     }
   });
 
   it('ends a detached program whose host died under it, and says its output is lost', async () => {
-    const host = new SpawnHost();
-    const restore = launchDetachedThrough((spec, events) => host.start(spec, events));
-    const pidFile = join(await tempDir('maestro-spawn-'), 'pid');
+    const { host, pidFile, stop } = await agentsThroughHost();
     try {
       const hostPid = Number(text((await host.run(sh('echo "$PPID"'))).stdout));
       const running = runInGroup('sh', ['-c', `echo $$ > '${pidFile}'; sleep 30`], {
@@ -156,8 +162,7 @@ describe('the spawn host', () => {
       expect(result.spawnError).toMatch(/spawn host exited \(SIGKILL\).*its output is lost/);
       await vi.waitFor(() => expect(() => process.kill(agent, 0)).toThrow(), { timeout: 10_000 });
     } finally {
-      restore();
-      host.close();
+      stop();
     }
   });
 
