@@ -3,10 +3,11 @@
 // 1) locally with 8 agents, 2) on the queue: redis-server, a bare remote, 3 `maestro worker`
 //    processes with 8 slots each (own data folders), the orchestrator with 24 agents.
 // Reports wall times and the queue's own overhead per task, from the journal's times:
-// enqueue -> agent start (`queued as job` log -> task.started) and push -> merge (the last
-// task.committed, pushed before it is journaled -> task.merged), against the local run's commit -> merge;
+// enqueue -> agent start (`queued as job` log -> task.started) and agent finished -> merged (the
+// worker's agent.finished, timed when it went into the run's stream -> task.merged: the snapshot
+// commit, its push, the head check, the fetch home, the merge), against the local run's;
 // and against a local run with as many agents as the queue has slots (the same load on this one
-// machine): plan -> first wave started and commit -> merge, whose differences are the queue's own steps.
+// machine): plan -> first wave started and agent finished -> merged, whose differences are the queue's own steps.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -154,8 +155,36 @@ const firstWaveStart = (events: Event[], wave: number): number => {
   const starts = events.filter((e) => e.type === 'task.started').map((e) => at(e) - plan);
   return median(starts.sort((a, b) => a - b).slice(0, wave));
 };
-const commitToMerge = (events: Event[]): number[] =>
-  ids.map((id) => at(lastOf(events, 'task.merged', id)) - at(lastOf(events, 'task.committed', id)));
+/**
+ * Per task, from its agent's finish to its merge: the snapshot commit, (on the queue) its push and
+ * the stream's relay, the head check, the fetch home, the merge. `finished` overrides when a task's
+ * agent finished (the queue's: when the worker published it, not when the journal got it).
+ */
+const finishToMerge = (events: Event[], finished = new Map<string, number>()): number[] =>
+  ids.map(
+    (id) =>
+      at(lastOf(events, 'task.merged', id)) - (finished.get(id) ?? at(lastOf(events, 'agent.finished', id))),
+  );
+
+/** When each task's agent.finished entry went into the run's stream (its id's time, Redis's clock). */
+async function publishedFinishes(redisUrl: string, events: Event[]): Promise<Map<string, number>> {
+  const runId = events.find((e) => e.type === 'run.started')?.runId;
+  const redis = new Redis(redisUrl);
+  try {
+    const entries = (await redis.xrange(`maestro:run:${runId}:events`, '-', '+')) as [string, string[]][];
+    const finished = new Map<string, number>();
+    for (const [id, fields] of entries) {
+      const body = JSON.parse(fields[fields.indexOf('body') + 1] ?? '{}') as {
+        type?: string;
+        taskId?: string;
+      };
+      if (body.type === 'agent.finished' && body.taskId) finished.set(body.taskId, Number(id.split('-')[0]));
+    }
+    return finished;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /**
  * Where a queued task's time goes, from three clocks on this one machine: the journal (the
@@ -209,8 +238,8 @@ interface Round {
   queue: number;
   wide: number;
   enqueueToStart: number;
-  pushToMerge: number;
-  localCommitToMerge: number;
+  finishToMerge: number;
+  localFinishToMerge: number;
   sameLoadStart: number;
   sameLoadEnd: number;
 }
@@ -256,17 +285,17 @@ async function oneRound(redisUrl: string, remote: string): Promise<Round & { que
     return at(queued.events.find((e) => e.type === 'task.started' && e.taskId === id)) - at(enq);
   });
   const wave = WORKERS * SLOTS;
-  const pushToMerge = median(commitToMerge(queued.events));
+  const queueEnd = median(finishToMerge(queued.events, await publishedFinishes(redisUrl, queued.events)));
   return {
     queued: queued.events,
     local: local.ms,
     queue: queued.ms,
     wide: wide.ms,
     enqueueToStart: median(enqueueToStart),
-    pushToMerge,
-    localCommitToMerge: median(commitToMerge(local.events)),
+    finishToMerge: queueEnd,
+    localFinishToMerge: median(finishToMerge(local.events)),
     sameLoadStart: firstWaveStart(queued.events, wave) - firstWaveStart(wide.events, wave),
-    sameLoadEnd: pushToMerge - median(commitToMerge(wide.events)),
+    sameLoadEnd: queueEnd - median(finishToMerge(wide.events)),
   };
 }
 
@@ -332,10 +361,10 @@ try {
   );
   console.log(`  ratio   local / queue wall: ${(mid('local') / mid('queue')).toFixed(2)}x`);
   console.log(
-    `  queue per task (median): enqueue -> agent start ${mid('enqueueToStart')} ms, push -> merge ${mid('pushToMerge')} ms; local commit -> merge ${mid('localCommitToMerge')} ms`,
+    `  queue per task (median): enqueue -> agent start ${mid('enqueueToStart')} ms, agent finished -> merged ${mid('finishToMerge')} ms; local agent finished -> merged ${mid('localFinishToMerge')} ms`,
   );
   console.log(
-    `  against local with ${WORKERS * SLOTS} agents (${(mid('wide') / 1000).toFixed(1)} s wall), the same load on this machine: plan -> first wave started +${mid('sameLoadStart')} ms, commit -> merge +${mid('sameLoadEnd')} ms`,
+    `  against local with ${WORKERS * SLOTS} agents (${(mid('wide') / 1000).toFixed(1)} s wall), the same load on this machine: plan -> first wave started +${mid('sameLoadStart')} ms, agent finished -> merged +${mid('sameLoadEnd')} ms`,
   );
   const own = median(rounds.map((r) => r.sameLoadStart + r.sameLoadEnd));
   console.log(`  the queue's own overhead per task: ${own} ms (goal < 500 ms)`);
