@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TuiApp } from '../../src/ui/components/App.js';
 import type { RunEvent } from '../../src/events.js';
 import { renderTui } from '../helpers/render-tui.js';
@@ -44,6 +44,25 @@ describe('the queue executor: three worker "machines" on one Redis and one git r
       expect(run.events.filter((e) => e.type === 'agent.usage').length).toBeGreaterThanOrEqual(60);
       const branch = String(run.events[0]?.resultBranch);
       expect(runGit(c.repo, ['show', `${branch}:out/t30.txt`])).toBe('task 30');
+      // Each task's events reached the journal in the order its worker made them, although the
+      // worker reports a commit only once its push is done, while its work goes on meanwhile.
+      for (let i = 1; i <= 30; i += 1) {
+        const lifecycle = run.events
+          .filter(
+            (e) =>
+              e.taskId === `t${i}` && /^(task\.(started|committed|merged)|agent\.finished)$/.test(e.type),
+          )
+          .map((e) => e.type);
+        expect(lifecycle).toEqual(['task.started', 'agent.finished', 'task.committed', 'task.merged']);
+      }
+      // The done refs go up after each job's end, in the background: all of them, soon.
+      await vi.waitFor(
+        () =>
+          expect(runGit(c.repo, ['ls-remote', c.remote, 'refs/maestro/*/done/*']).split('\n')).toHaveLength(
+            30,
+          ),
+        { timeout: minutes, interval: 200 },
+      );
       const stored = await dumpRedis(c.redis.url);
       expect(stored).toContain('task.started');
       expect(stored).not.toContain(orchestratorKey);

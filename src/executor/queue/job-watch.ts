@@ -76,13 +76,25 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
         else finish(entry.body);
       });
     };
+    /** A question to Redis, timed so that one left unanswered counts as an outage. */
+    const asked = async <T>(question: () => Promise<T>): Promise<T> => {
+      askedAt = Date.now();
+      const answer = await question();
+      askedAt = null;
+      return answer;
+    };
     const poll = async (): Promise<void> => {
       if (polling || settled) return;
       polling = true;
       try {
-        askedAt = Date.now();
-        const found = await queue.getJob(job.id ?? '');
-        askedAt = null;
+        const id = job.id ?? '';
+        // The state alone (one small script) while the job waits or runs; the job's hash, with its
+        // payload, only when there is an outcome to read or the job seems gone.
+        const state = await asked(() => queue.getJobState(id));
+        const found =
+          state === 'unknown' || state === 'failed' || state === 'completed'
+            ? await asked(() => queue.getJob(id))
+            : job;
         if (!found) {
           const next = await watch.requeue(task, ctx, job);
           if ('kind' in next) finish(next);
@@ -92,9 +104,6 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
           }
           return;
         }
-        askedAt = Date.now();
-        const state = await found.getState();
-        askedAt = null;
         if (state === 'failed') {
           finish({
             kind: 'failed',
@@ -106,7 +115,7 @@ export function waitForJob(watch: JobWatch): Promise<JobResult> {
           completedPolls += 1;
           if (completedPolls > 1 && found.returnvalue) finish(found.returnvalue);
         } else if (ctx.signal.aborted && waiting.has(state)) {
-          await found.remove().catch(() => undefined);
+          await job.remove().catch(() => undefined);
           finish({ kind: 'stopped', reason: stopReason(ctx.signal), worker: '' });
         }
         if (!waiting.has(state)) {

@@ -14,7 +14,7 @@ import { SharedMemory } from '../../agent/index.js';
 import type { PauseGate } from '../../orchestrator/pause-gate.js';
 import { createTaskWork } from '../task-work.js';
 import type { Confiner } from '../../sandbox/run.js';
-import type { Landed, TaskWorkDeps } from '../types.js';
+import type { TaskWorkDeps } from '../types.js';
 import { protocolVersion, runKeys, type JobResult, type TaskJob } from './protocol.js';
 import { cacheClone, fetchBase, pushTask, prepareTaskRefs } from './remote-git.js';
 import type { WorkerRuns } from './worker-runs.js';
@@ -28,8 +28,13 @@ export interface WorkerScope {
   remote?: string;
   redis: Redis;
   env: NodeJS.ProcessEnv;
-  /** Task keys (`runId/taskId`) running here: a second job of one task waits, never shares a worktree. */
+  /**
+   * Task keys (`runId/taskId`) running here, until their job's last step in the background is
+   * done: a second job of one task waits, never shares a worktree.
+   */
   running: Map<string, Promise<unknown>>;
+  /** Steps of finished jobs still under way (the done ref's push): a stopping worker waits for them. */
+  settling: Set<Promise<void>>;
   /** Base fetches under way or done, by cache clone and commit. */
   baseFetches: Map<string, Promise<void>>;
   /** The runs with jobs here: their sandbox and recycled worktrees. */
@@ -61,15 +66,25 @@ export async function processTaskJob(scope: WorkerScope, job: JobHandle): Promis
   // One task never runs twice at once here: a retried job waits for the attempt still settling.
   while (scope.running.has(key)) await scope.running.get(key)?.catch(() => undefined);
   const run = runJob(scope, job);
-  scope.running.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (scope.running.get(key) === run) scope.running.delete(key);
-  }
+  // The job is over for BullMQ (its slot takes the next one) once `end` is out; the task stays
+  // running here until its last step, in the background, is done.
+  const settled = run.then(({ settling }) => settling).catch(() => undefined);
+  scope.running.set(key, settled);
+  scope.settling.add(settled);
+  void settled.finally(() => {
+    scope.settling.delete(settled);
+    if (scope.running.get(key) === settled) scope.running.delete(key);
+  });
+  return (await run).result;
 }
 
-async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
+/** A job's outcome, and its steps still under way after it (resolving, never rejecting). */
+interface JobRun {
+  result: JobResult;
+  settling: Promise<void>;
+}
+
+async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
   const data = job.data;
   const taskId = data.task.id;
   const remote = scope.remote ?? data.remote;
@@ -86,8 +101,26 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
       'body',
       JSON.stringify(redactDeep(body, redact)),
     );
+  // Entries leave in order: ioredis sends commands in order, and once an entry waits for a push (a
+  // task.committed), the ones after it queue behind it. A failed push fails every later send, so
+  // the job fails (and is retried) as if the push had failed in place.
+  let behind: Promise<unknown> | undefined;
+  const send = (kind: 'event' | 'end', body: unknown, first?: () => Promise<void>): Promise<unknown> => {
+    if (!behind && !first) return publish(kind, body);
+    const out = (behind ?? Promise.resolve()).then(async () => {
+      await first?.();
+      return publish(kind, body);
+    });
+    behind = out;
+    out.then(
+      () => behind === out && (behind = undefined),
+      () => undefined,
+    );
+    return out;
+  };
+  const nothingLeft = Promise.resolve();
   if (job.started > 1) {
-    await publish('event', {
+    await send('event', {
       type: 'log',
       level: 'warn',
       message: `task ${taskId}: attempt ${attempt} on worker ${scope.name} (job ${job.id} started ${job.started} times; an earlier worker failed or stopped answering)`,
@@ -99,8 +132,8 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
       reason: 'stopped before a worker started it',
       worker: scope.name,
     };
-    await publish('end', stopped);
-    return stopped;
+    await send('end', stopped);
+    return { result: stopped, settling: nothingLeft };
   }
   const cache = await cacheClone(scope.dataDir, remote);
   const worktreeRoot = join(scope.dataDir, 'worktrees');
@@ -135,11 +168,14 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
     emit: async (body: RunEventBody): Promise<RunEvent> => {
       if (body.type === 'task.started') body = { ...body, worker: scope.name };
       if (body.type === 'task.committed') {
-        // Pushed before the work goes on: a worker killed after this keeps the commit for the next one.
-        await pushTask(cache, remote, job_, body.commit);
-        lastPushed = body.commit;
-      }
-      await publish('event', body);
+        // Reported once it is on the remote (a worker killed after that keeps the commit for the
+        // next one), while the work goes on with its checks: they need no network.
+        const { commit } = body;
+        send('event', body, async () => {
+          await pushTask(cache, remote, job_, commit);
+          lastPushed = commit;
+        }).catch(() => undefined);
+      } else await send('event', body);
       return { ...body, seq: 0, time: new Date().toISOString(), runId: data.runId };
     },
   };
@@ -150,43 +186,47 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
       level: 'warn',
       message: `task ${taskId} on worker ${scope.name}: its branch is on the remote but its done ref is not (${error instanceof Error ? error.message : String(error)})`,
     }).catch(() => undefined);
+  let settling = nothingLeft;
   try {
     // Set from the remote (an earlier attempt's pushed work): the task's worktree starts from it.
     if (fetched.value.resumedFrom) await run.worktrees.noteBranch(taskId);
     const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, run.sandbox), run.worktrees);
     const outcome = await work(data.task, ctx);
+    // A commit whose push failed fails the job here, whatever the work's ending.
+    await behind;
     if (outcome.kind !== 'done') {
       const result: JobResult = { ...outcome, worker: scope.name };
-      if (job.owned()) await publish('end', result);
+      if (job.owned()) await send('end', result);
       await removeTaskWorktree(cache, worktreeRoot, data.runId, taskId);
-      return result;
+      return { result, settling };
     }
     const { release, ...finished } = outcome;
     const result: JobResult = { ...finished, worker: scope.name };
-    let landed: Landed = 'kept';
     try {
-      if (finished.head === lastPushed && job.owned()) {
-        // The head is on the remote's task ref (pushed with its task.committed): the orchestrator
-        // fetches and merges it while the done ref, which only a Redis that lost the job needs, goes up.
-        landed = 'merged';
-        const [end, doneRef] = await Promise.allSettled([
-          publish('end', result),
-          pushTask(cache, remote, job_, finished.head, attempt),
-        ]);
-        if (end.status === 'rejected') throw end.reason;
-        if (doneRef.status === 'rejected') await warnDoneRef(doneRef.reason);
-      } else {
-        await pushTask(cache, remote, job_, finished.head, attempt);
-        landed = 'merged';
-        if (job.owned()) await publish('end', result);
-      }
-      return result;
-    } finally {
-      // On the remote, the work's worktree goes to this run's next task here; else it stays as it
-      // is for a retry of the job.
-      if (landed === 'merged' && !(await dropTaskBranch(cache, finished, data.runId, taskId)))
-        landed = 'kept';
-      await release?.(landed);
+      // The head is on the remote's task ref when it was pushed with its task.committed: the
+      // orchestrator fetches and merges it while the done ref, which only a Redis that lost the
+      // job needs, goes up behind the job's end.
+      let doneRef: Promise<unknown> = nothingLeft;
+      if (finished.head === lastPushed)
+        doneRef = pushTask(cache, remote, job_, finished.head, attempt).catch(warnDoneRef);
+      else await pushTask(cache, remote, job_, finished.head, attempt);
+      if (job.owned()) await send('end', result);
+      // On the remote: the work's worktree goes to this run's next task here (the pool holds it
+      // for the next job meanwhile).
+      settling = Promise.all([
+        doneRef,
+        dropTaskBranch(cache, finished, data.runId, taskId).then((dropped) =>
+          release?.(dropped ? 'merged' : 'kept'),
+        ),
+      ]).then(
+        () => undefined,
+        () => undefined,
+      );
+      return { result, settling };
+    } catch (error) {
+      // Not on the remote: the worktree stays as it is for a retry of the job.
+      await release?.('kept');
+      throw error;
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -197,7 +237,7 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobResult> {
     }).catch(() => undefined);
     throw error;
   } finally {
-    leave();
+    void settling.finally(leave);
   }
 }
 

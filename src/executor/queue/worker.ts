@@ -67,6 +67,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     redis,
     env: options.env,
     running: new Map(),
+    settling: new Set(),
     baseFetches: new Map(),
     runs: new WorkerRuns({
       slots: options.slots,
@@ -166,6 +167,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         shuttingDown = true;
         worker.cancelAllJobs('the worker is shutting down');
         await worker.close();
+        await Promise.all(scope.settling);
         await scope.runs.close();
         control.disconnect();
         redis.disconnect();
