@@ -83,7 +83,12 @@ export async function fetchTasks(
   );
   const names = tasks.map((t) => t.taskId).join(', ');
   try {
-    await git(['fetch', '--quiet', '--no-tags', remote, ...specs], { cwd: repo, timeoutMs: networkMs });
+    // One fetch per finished batch of a run: the user's repository is not maintained (a spawned
+    // `git maintenance run --auto`) every time; the user's own git commands do that (git >= 2.29).
+    await git(['fetch', '--quiet', '--no-tags', '--no-auto-maintenance', remote, ...specs], {
+      cwd: repo,
+      timeoutMs: networkMs,
+    });
   } catch (error) {
     throw remoteFailure(`fetching the branch of task ${names} from`, remote, error);
   }
