@@ -7,7 +7,7 @@ import { taskBranch } from '../git/refs.js';
 import { worktreePath } from '../git/worktree-paths.js';
 import {
   assertRecyclable,
-  discardWorktree,
+  discardWorktrees,
   moveWorktree,
   ownWorktree,
   switchWorktree,
@@ -91,9 +91,7 @@ export class WorktreePool {
   async close(): Promise<void> {
     const leaving = this.free.splice(0);
     while (this.removals.size > 0) await Promise.all([...this.removals]);
-    await Promise.all(
-      leaving.map((own) => discardWorktree(this.options.root, own, 'background').catch(() => undefined)),
-    );
+    await discardWorktrees(this.options.root, leaving, 'background').catch(() => undefined);
   }
 
   /** Free worktrees go to waiters first; a waiter beyond the worktrees about to be freed gets a new one. */
@@ -125,7 +123,7 @@ export class WorktreePool {
       while (this.removals.size > 0) await Promise.all([...this.removals]);
     }
     const at = this.free.findIndex((own) => own.path === path);
-    if (at !== -1) await discardWorktree(this.options.root, this.free.splice(at, 1)[0] as OwnWorktree);
+    if (at !== -1) await discardWorktrees(this.options.root, this.free.splice(at, 1));
   }
 
   private create(waiter: WorktreeRequest): void {
@@ -189,7 +187,7 @@ export class WorktreePool {
   }
 
   private remove(own: OwnWorktree): void {
-    const removal = discardWorktree(this.options.root, own).catch(() => undefined);
+    const removal = discardWorktrees(this.options.root, [own]).catch(() => undefined);
     this.removals.add(removal);
     void removal.finally(() => this.removals.delete(removal));
   }

@@ -154,31 +154,33 @@ export async function switchWorktree(
 }
 
 /**
- * Removes a worktree maestro made and no longer needs (its task merged): git forgets exactly this
- * worktree (its own admin folder, nothing else), the folder moves to the trash (a rename) and is
- * deleted from there. The branch stays. Resolves once the files are gone, or with `background`
- * (a run that ends) once a process of their own deletes them: a slow disk takes a minute for fifty
- * checkouts, which the user's prompt need not wait for.
+ * Removes worktrees maestro made and no longer needs (their tasks merged): git forgets exactly
+ * these worktrees (their own admin folders, nothing else), the folders move into one folder of
+ * the trash (renames) and are deleted from there. The branches stay. Resolves once the files are
+ * gone, or with `background` (a run that ends) once one process of its own deletes them all: a
+ * slow disk takes a minute for fifty checkouts, which the user's prompt need not wait for.
  */
-export async function discardWorktree(
+export async function discardWorktrees(
   root: string,
-  { path, admin }: OwnWorktree,
+  worktrees: readonly OwnWorktree[],
   deletion: 'wait' | 'background' = 'wait',
 ): Promise<void> {
-  const trash = trashDir(root);
-  await mkdir(trash, { recursive: true });
-  const target = join(trash, `recycled-${randomUUID().slice(0, 8)}`);
-  const moved = await rename(path, target).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      return false;
-    },
+  if (worktrees.length === 0) return;
+  const target = join(trashDir(root), `recycled-${randomUUID().slice(0, 8)}`);
+  await mkdir(target, { recursive: true });
+  // One worktree that cannot move (gone already, or a failed rename) does not keep the others.
+  const moved = await Promise.allSettled(
+    worktrees.map(async ({ path, admin }, i) => {
+      await rename(path, join(target, String(i))).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await rm(admin, { recursive: true, force: true });
+    }),
   );
-  await rm(admin, { recursive: true, force: true });
-  if (!moved) return;
-  if (deletion === 'background' && (await deleteDetached(target))) return;
-  await rm(target, { recursive: true, force: true });
+  if (deletion === 'wait' || !(await deleteDetached(target)))
+    await rm(target, { recursive: true, force: true });
+  const failed = moved.find((m) => m.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** `rm -rf` of a folder of maestro's trash in a process that outlives this one; false if it did not start. */
