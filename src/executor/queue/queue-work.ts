@@ -43,6 +43,19 @@ const closeMs = 10_000;
  * not queued again; one Redis lost (restarted) is collected from the remote or queued again.
  */
 export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOptions): Promise<QueueWork> {
+  const bases = new Map<string, Promise<void>>();
+  const pushBaseOnce = (commit: string): Promise<void> => {
+    let pushed = bases.get(commit);
+    if (!pushed) {
+      pushed = pushBase(deps.repo, options.remote, deps.runId, commit);
+      pushed.catch(() => bases.delete(commit));
+      bases.set(commit, pushed);
+    }
+    return pushed;
+  };
+  // The run's base goes up while Redis is reached: the first jobs need it on the remote.
+  const runBase = deps.state().baseCommit;
+  if (runBase) pushBaseOnce(runBase).catch(() => undefined);
   const client = connectRedis(options.redis, `maestro-orchestrator:${deps.runId}`);
   const reader = connectRedis(options.redis, `maestro-orchestrator:${deps.runId}:events`);
   try {
@@ -58,16 +71,6 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
   const relay = new EventRelay(reader, client, deps.runId, (message) => warnings.push(message));
   await relay.start();
   const fetches = new TaskFetcher(deps.repo, options.remote, deps.runId);
-  const bases = new Map<string, Promise<void>>();
-  const pushBaseOnce = (commit: string): Promise<void> => {
-    let pushed = bases.get(commit);
-    if (!pushed) {
-      pushed = pushBase(deps.repo, options.remote, deps.runId, commit);
-      pushed.catch(() => bases.delete(commit));
-      bases.set(commit, pushed);
-    }
-    return pushed;
-  };
 
   const enqueue = async (
     task: Task,
