@@ -1,6 +1,6 @@
 /**
  * The UI process of bench/tui.ts: the dashboard following a journal, either batched (the product's
- * 10 frames/s) or re-rendering on every event (the baseline). Usage: tsx bench/tui-ui.tsx FILE MODE (MAESTRO_BENCH_PIDFILE: where to write its pid)
+ * batches, 6 frames/s by default) or re-rendering on every event (the baseline). Usage: tsx bench/tui-ui.tsx FILE MODE (MAESTRO_BENCH_PIDFILE: where to write its pid)
  */
 import { writeFileSync } from 'node:fs';
 import { JournalFollower } from '../src/ui/attach/journal-follower.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBatcher } from './batch.js';
+import { createBatcher, defaultMaxFps } from './batch.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -27,6 +27,22 @@ describe('batcher', () => {
     }
     expect(batches.length - 1).toBeGreaterThanOrEqual(9);
     expect(batches.length - 1).toBeLessThanOrEqual(11);
+  });
+
+  it('keeps the dashboard at 6 batches a second unless told otherwise', () => {
+    expect(defaultMaxFps).toBe(6);
+    const batches: number[][] = [];
+    const batcher = createBatcher<number>((items) => batches.push(items), { now: () => Date.now() });
+    // A steady stream over two seconds (an event every 5 ms): one batch per 1/6 s, never more.
+    for (let ms = 0; ms < 2000; ms += 5) {
+      batcher.push(ms);
+      vi.advanceTimersByTime(5);
+    }
+    expect(batches.length).toBeGreaterThanOrEqual(11);
+    expect(batches.length).toBeLessThanOrEqual(13);
+    // What the last batch has not taken yet is handed over by a flush: nothing is lost.
+    batcher.flush();
+    expect(batches.flat()).toEqual(Array.from({ length: 400 }, (_, i) => i * 5));
   });
 
   it('schedules nothing while idle, and flushes or drops on demand', () => {

@@ -6,7 +6,7 @@ import { guardTerminal } from './terminal.js';
 /** How Ink draws the dashboard (a test renders with these too). */
 export const inkOptions = {
   alternateScreen: true,
-  // Streamed events are batched to app.maxFps (10/s) by the App; Ink's own throttle only has to
+  // Streamed events are batched to app.maxFps (6/s by default, src/ui/batch.ts) by the App; Ink's own throttle only has to
   // merge commits of the same moment. It is es-toolkit's, whose trailing timer every call re-arms:
   // a key read while the timer of the frame just drawn is still pending waits one whole interval
   // (17 ms at 60/s, 4 ms at 250/s). node_modules/es-toolkit/dist/function/debounce.mjs

@@ -37,6 +37,36 @@ describe('journal follower', () => {
     expect(follower.history()).toHaveLength(3);
     await vi.waitFor(() => expect(follower.skipped).toBe(1));
   });
+
+  it('reads a journal longer than one read, and a character whose bytes arrive in two appends', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'events.jsonl');
+    const [first] = busyRun();
+    const text = (seq: number, message: string) =>
+      JSON.stringify({ ...first, seq, type: 'log', level: 'info', message }) + '\n';
+    // ~200 KB of history: more than one 64 KB read.
+    let history = '';
+    for (let seq = 1; seq <= 400; seq += 1) history += text(seq, 'x'.repeat(500));
+    await writeFile(file, history);
+    const follower = new JournalFollower(file, { pollMs: 50 });
+    closers.push(() => follower.close());
+    await follower.start();
+    expect(follower.history().map((event) => event.seq)).toEqual(
+      Array.from({ length: 400 }, (_, i) => i + 1),
+    );
+    const live: RunEvent[] = [];
+    follower.subscribe((event) => live.push(event));
+    // "é" is two bytes in UTF-8: the first append ends between them, after a whole line whose
+    // arrival shows the follower has read that far.
+    const torn = Buffer.from(text(402, 'café au lait'));
+    const cut = torn.indexOf(Buffer.from('é')) + 1;
+    await appendFile(file, Buffer.concat([Buffer.from(text(401, 'ready')), torn.subarray(0, cut)]));
+    await vi.waitFor(() => expect(live.map((event) => event.seq)).toEqual([401]));
+    await appendFile(file, torn.subarray(cut));
+    await vi.waitFor(() => expect(live.map((event) => event.seq)).toEqual([401, 402]));
+    expect(live[1]).toMatchObject({ message: 'café au lait' });
+    expect(follower.skipped).toBe(0);
+  });
 });
 
 describe('commands file', () => {

@@ -117,8 +117,12 @@ describe('maestro tui <runId> in a real terminal', () => {
     );
     // 140x24: the agents pane has 10 rows for 50 agents.
     const tmux = await startMaestro(repo, ['tui', runId], 140, 24);
-    let screen = await tmux.waitForText('Activity · t01');
-    expect(screen).toContain('50 agents · 38 running · 4 pending · 6 merged · 1 conflicted · 1 failed');
+    // The footer is the last row of the first frame: once it is on screen, tmux has read the rows
+    // above it too (a frame reaches tmux in pieces, and a capture between two shows only the top).
+    let screen = await tmux.waitForText(
+      '50 agents · 38 running · 4 pending · 6 merged · 1 conflicted · 1 failed',
+    );
+    expect(screen).toContain('Activity · t01');
     expect(screen).toMatch(/↓ \d+ more/);
     // End: the last agent is selected and shown, with the rest above it.
     await tmux.sendKeys(['End']);

@@ -21,12 +21,10 @@ export interface AgentsPaneProps {
   size: Size;
   active: boolean;
   now: number;
-  tick: number;
 }
 
-function elapsedOf(task: TaskView, now: number): string {
-  if (task.startedAt === undefined) return '';
-  return formatElapsed((task.endedAt ?? now) - task.startedAt);
+function elapsedMs(task: TaskView, now: number): number | undefined {
+  return task.startedAt === undefined ? undefined : (task.endedAt ?? now) - task.startedAt;
 }
 
 interface RowProps {
@@ -75,6 +73,14 @@ const AgentRow = memo(function AgentRow(props: RowProps): ReactNode {
   );
 });
 
+/**
+ * The spinner's step: the agent's own elapsed seconds, so a row's glyph turns in the frame where
+ * its clock changes anyway, never in a frame of its own (each changed row costs Ink a rewrite).
+ */
+function spinStep(elapsed: number | undefined, now: number): number {
+  return Math.floor((elapsed ?? now) / 1000);
+}
+
 function stats(task: TaskView): string {
   const files = pad(`${task.filesChanged.size}f`, 5);
   const tokens = pad(formatTokens(task.tokens.input + task.tokens.output), 7);
@@ -109,6 +115,7 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
         // Where a queue worker runs the agent, its name follows the title.
         const where = task.worker ? ` @${task.worker}` : '';
         const pinned = id === props.focused ? '»' : '';
+        const elapsed = elapsedMs(task, props.now);
         return (
           // Keyed by the row on screen, not the agent: a scroll updates the rows' text in place
           // instead of unmounting them all and mounting new ones (Ink nodes and their layout).
@@ -120,8 +127,8 @@ export function AgentsPane(props: AgentsPaneProps): ReactNode {
             radar={radar}
             cursor={id === props.selected}
             active={props.active}
-            elapsed={elapsedOf(task, props.now)}
-            glyph={stateGlyph(task.state, props.tick).glyph}
+            elapsed={elapsed === undefined ? '' : formatElapsed(elapsed)}
+            glyph={stateGlyph(task.state, spinStep(elapsed, props.now)).glyph}
             stats={wide ? stats(task) : ''}
             titleWidth={titleWidth}
           />

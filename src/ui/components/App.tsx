@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, useApp, useStdin, useStdout, useWindowSize } from 'ink';
 import type { RunEvent } from '../../events.js';
 import { sendCommand, type EventSource, type RunCommand, type RunControl } from '../run-control.js';
@@ -57,21 +57,22 @@ export function TuiApp(props: TuiAppProps): ReactNode {
 }
 
 /**
- * Redraws for the clocks and spinners while agents run and nothing else does. A frame of a full
- * dashboard costs Ink ~12 ms, so one every two seconds keeps a silent run under 1% of a core;
- * events redraw (and so refresh the clocks) as they come.
+ * How long a dashboard with agents running may go without a frame: its clocks and spinners move
+ * with every frame, and this redraws them when no event or key did. A 50-agent frame costs Ink
+ * ~20 ms (every row's clock changes), so one every three seconds keeps a silent run under 1% of a
+ * core; while events stream, their frames move the clocks and this never fires.
  */
-const CLOCK_MS = 2_000;
+export const CLOCK_MS = 3_000;
 
-function useTick(running: boolean): number {
-  const [tick, setTick] = useState(0);
+/** Re-arms after every frame of the dashboard, so only a silent stretch of CLOCK_MS redraws. */
+function useClockRedraw(running: boolean): void {
+  const [, redraw] = useReducer((count: number) => count + 1, 0);
   useEffect(() => {
-    if (!running) return undefined;
     // Only while agents run: an idle dashboard schedules nothing.
-    const timer = setInterval(() => setTick((value) => value + 1), CLOCK_MS);
-    return () => clearInterval(timer);
-  }, [running]);
-  return tick;
+    if (!running) return undefined;
+    const timer = setTimeout(redraw, CLOCK_MS);
+    return () => clearTimeout(timer);
+  });
 }
 
 /** A reducer whose latest state handlers read synchronously, so fast keys never see a stale closure. */
@@ -103,7 +104,7 @@ function Dashboard(props: TuiAppProps): ReactNode {
   const [diff, setDiff] = useState<DiffState | undefined>();
   const [lineCache] = useState(() => new LineCache());
   const active = activeCount(view);
-  const tick = useTick(active > 0 && view.phase !== 'finished');
+  useClockRedraw(active > 0 && view.phase !== 'finished');
   const now = Date.now();
   const layout = useMemo(() => computeLayout(columns, rows), [columns, rows]);
   const ids = useMemo(
@@ -219,7 +220,6 @@ function Dashboard(props: TuiAppProps): ReactNode {
             size={layout.agents}
             active={ui.pane === 'agents'}
             now={now}
-            tick={tick}
           />
         ),
         activity: (
