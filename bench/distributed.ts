@@ -347,7 +347,7 @@ try {
     last = queued;
     if (ROUNDS > 1)
       console.log(
-        `round ${round}: local ${measured.local} ms, queue ${measured.queue} ms, the queue's own overhead ${measured.sameLoadStart + measured.sameLoadEnd} ms per task`,
+        `round ${round}: local ${measured.local} ms, local wide ${measured.wide} ms, queue ${measured.queue} ms, the queue's own overhead ${measured.sameLoadStart + measured.sameLoadEnd} ms per task (start ${measured.sameLoadStart}, end ${measured.sameLoadEnd})`,
       );
   }
   const mid = (key: keyof Round): number => median(rounds.map((r) => r[key]));
