@@ -157,6 +157,30 @@ export async function refusePushesWhenFlagged(remote: string): Promise<void> {
   await chmod(hook, 0o755);
 }
 
+/**
+ * A pre-receive hook on the remote that refuses the first push of a task branch (whoever makes
+ * it) and lets every later push through.
+ */
+export async function refuseFirstTaskPush(remote: string): Promise<void> {
+  const flag = join(remote, 'refuse-next-task-push');
+  await writeFile(flag, '');
+  const hook = join(remote, 'hooks', 'pre-receive');
+  await writeFile(
+    hook,
+    [
+      '#!/bin/sh',
+      'while read -r old new ref; do',
+      '  case "$ref" in refs/maestro/*/tasks/*)',
+      `    if [ -e '${flag}' ]; then rm -f '${flag}'; echo "refused once by the test hook" >&2; exit 1; fi;;`,
+      '  esac',
+      'done',
+      'exit 0',
+      '',
+    ].join('\n'),
+  );
+  await chmod(hook, 0o755);
+}
+
 export interface WorkerProcess extends Process {
   name: string;
   data: string;

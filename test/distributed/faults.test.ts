@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Queue } from 'bullmq';
 import { runGit } from '../helpers/repo.js';
-import { refusePushesWhenFlagged, startWorker } from './cluster.js';
+import { refuseFirstTaskPush, refusePushesWhenFlagged, startWorker } from './cluster.js';
 import { cluster, finished, orchestrate, type Cluster } from './fixture.js';
 import { testGate } from './gate.js';
 import type { JsonEvent } from '../e2e/harness.js';
@@ -251,6 +251,39 @@ describe('queue executor faults', () => {
       );
       const merges = run.events.filter((e) => e.type === 'task.started').map((e) => e.worker);
       expect(merges).toContain('good');
+    },
+    4 * minutes,
+  );
+});
+
+describe('a worker after a failed push', () => {
+  it(
+    'keeps its slot: the next task it takes gets a worktree, and the refused one is retried there',
+    async () => {
+      const c = await cluster({
+        tasks: 2,
+        workers: [],
+        config: {
+          agent: {
+            command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
+          },
+        },
+        beforeWorkers: refuseFirstTaskPush,
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '2']);
+      await proc.waitFor(/queued as job[\s\S]*queued as job/, 2 * minutes);
+      // One slot: the job that failed must hand its worktree's place back, or the next job waits for ever.
+      await startWorker({ name: 'solo', redis: c.redis.url, remote: c.remote, env: {}, slots: 1 });
+      const run = await finished(proc);
+      expect(run.code, run.stderr).toBe(0);
+      expectAllMerged(run.events, 2);
+      const refusal = run.events.filter(
+        (e) => e.type === 'log' && String(e.message).includes('refused once by the test hook'),
+      );
+      expect(refusal).toHaveLength(1);
+      expect(new Set(run.events.filter((e) => e.type === 'task.started').map((e) => e.worker))).toEqual(
+        new Set(['solo']),
+      );
     },
     4 * minutes,
   );

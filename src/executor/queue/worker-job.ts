@@ -192,8 +192,14 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
     if (fetched.value.resumedFrom) await run.worktrees.noteBranch(taskId);
     const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, run.sandbox), run.worktrees);
     const outcome = await work(data.task, ctx);
-    // A commit whose push failed fails the job here, whatever the work's ending.
-    await behind;
+    try {
+      await behind;
+    } catch (error) {
+      // A commit whose push failed fails the job, whatever the work's ending; its worktree stays
+      // as it is for a retry of the job.
+      if (outcome.kind === 'done') await outcome.release?.('kept');
+      throw error;
+    }
     if (outcome.kind !== 'done') {
       const result: JobResult = { ...outcome, worker: scope.name };
       if (job.owned()) await send('end', result);

@@ -152,7 +152,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     else if (message.action === 'pause') entry.pause.pause();
     else entry.pause.resume();
   });
-  const closed = worker.run();
+  // Closed once `close` closed BullMQ's worker, or when its loop fails. Not when `run()` returns:
+  // its loop also ends while the worker is paused (the cool-down above) with no job left, and
+  // `resume()` starts a new one (node_modules/bullmq/dist/esm/classes/worker.js, mainLoop/resume).
+  const closed = new Promise<void>((resolve, reject) => {
+    worker.once('closed', () => resolve());
+    worker.run().catch(reject);
+  });
   options.log(
     `${name}: taking jobs from queue ${options.queue} (${options.slots} slot${options.slots === 1 ? '' : 's'})` +
       (options.remote ? ` for ${displayRemote(options.remote)}` : ''),
@@ -160,7 +166,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let closing: Promise<void> | undefined;
   return {
     name,
-    closed: closed.then(() => undefined),
+    closed,
     close: () =>
       (closing ??= (async () => {
         clearTimeout(coolDown);
