@@ -8,6 +8,11 @@ import type { JsonEvent } from '../e2e/harness.js';
 
 const minutes = 60_000;
 
+/** An external agent that writes its task's own file at once. */
+const writesItsFile = {
+  command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
+};
+
 /**
  * An external agent that logs its start and end to a test gate and, for `waits`, holds until the
  * gate opens: the agent itself, or t1's validation (which runs after its commit was pushed).
@@ -198,11 +203,7 @@ describe('queue executor faults', () => {
       const c = await cluster({
         tasks: 2,
         workers: [],
-        config: {
-          agent: {
-            command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
-          },
-        },
+        config: { agent: writesItsFile },
         executor: { unclaimedWarnSeconds: 1 },
         beforeWorkers: async (r) => {
           remote = r;
@@ -263,11 +264,7 @@ describe('a worker after a failed push', () => {
       const c = await cluster({
         tasks: 2,
         workers: [],
-        config: {
-          agent: {
-            command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
-          },
-        },
+        config: { agent: writesItsFile },
         beforeWorkers: refuseFirstTaskPush,
       });
       const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '2']);
