@@ -17,6 +17,7 @@ export interface DoctorFacts {
   git: { major: number; minor: number; patch: number } | null;
   sandbox: SandboxProbe;
   ripgrep: string | null;
+  socat: string | null;
   watches: { maxUserWatches: number | null; maxUserInstances: number | null };
 }
 
@@ -55,6 +56,16 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
           required: true,
           fix: `${facts.sandbox.fix}; or run agents unconfined with --no-sandbox / sandbox: "off"`,
         },
+    {
+      name: 'socat',
+      ok: facts.socat !== null,
+      detail:
+        facts.socat === null
+          ? 'socat not found: sandboxed agent CLIs and `sandboxHosts` cannot reach their hosts'
+          : `socat (${facts.socat})`,
+      required: false,
+      fix: 'install socat: `sudo apt-get install socat` (Debian/Ubuntu), `sudo dnf install socat` (Fedora)',
+    },
     {
       name: 'ripgrep',
       ok: facts.ripgrep !== null,
@@ -95,10 +106,11 @@ async function readNumber(path: string): Promise<number | null> {
 }
 
 export async function gatherFacts(cwd: string): Promise<DoctorFacts> {
-  const [git, sandbox, ripgrep, maxUserWatches, maxUserInstances] = await Promise.all([
+  const [git, sandbox, ripgrep, socat, maxUserWatches, maxUserInstances] = await Promise.all([
     gitVersion(cwd),
     probeSandbox(),
     findOnPath('rg'),
+    findOnPath('socat'),
     readNumber('/proc/sys/fs/inotify/max_user_watches'),
     readNumber('/proc/sys/fs/inotify/max_user_instances'),
   ]);
@@ -107,6 +119,7 @@ export async function gatherFacts(cwd: string): Promise<DoctorFacts> {
     git,
     sandbox,
     ripgrep,
+    socat,
     watches: { maxUserWatches, maxUserInstances },
   };
 }
@@ -115,7 +128,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description(
-      'check what maestro needs here (Node, git, the OS sandbox, ripgrep, file watches) and how to fix it',
+      'check what maestro needs here (Node, git, the OS sandbox, socat, ripgrep, file watches) and how to fix it',
     )
     .action(async () => {
       const checks = doctorChecks(await gatherFacts(process.cwd()));
