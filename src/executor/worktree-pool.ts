@@ -164,7 +164,8 @@ export class WorktreePool {
           ...options,
           linkDependencies: this.options.linkDependencies ?? [],
           setup: this.options.setup,
-          checkoutWorkers: this.options.checkoutWorkers ?? availableParallelism(),
+          // As many switches at once as cores: one checkout worker each.
+          checkoutWorkers: this.options.checkoutWorkers ?? 1,
           signal: this.options.signal,
         },
       );

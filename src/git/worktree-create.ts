@@ -26,9 +26,14 @@ export interface WorktreeOptions {
   setup?: { command: string; timeoutSeconds: number; sandbox: Confiner; env: Record<string, string> } | null;
   /** Written into the lock reason; a lock is stale once this pid is dead. */
   pid?: number;
-  /** `checkout.workers` per checkout; default: the core count. */
+  /**
+   * `checkout.workers` per checkout; default: the cores left to each of the `concurrency`
+   * checkouts (one, unless a single worktree is made). A checkout of 5,000 files took 0.31 s of CPU
+   * with two workers and 0.23 s with one (0.20 s and 0.24 s wall alone): where checkouts queue up,
+   * as for a run's first wave, the cores are better spent on two checkouts than on one with workers.
+   */
   checkoutWorkers?: number;
-  /** Checkouts running at once; default: half the cores, at least one. */
+  /** Checkouts running at once; default: the core count. */
   concurrency?: number;
   /**
    * Check a task's cone out first only in repositories with at least this many files (default
@@ -94,8 +99,8 @@ export interface BatchCallbacks {
 /**
  * Makes the worktrees of one run. `add` registers a worktree (`worktree add --no-checkout --lock`,
  * milliseconds) and returns at once; the checkout follows in the background: the task's cone
- * first, one cone at a time so every agent gets its own files quickly, then full checkouts in a
- * small pool with parallel checkout workers. Callers run `add`s one after another; across makers and
+ * first, one cone at a time so every agent gets its own files quickly, then full checkouts, one
+ * per core at a time. Callers run `add`s one after another; across makers and
  * processes each `worktree add` holds the repository's worktree lock (see worktree-admin-lock.ts).
  */
 export class WorktreeMaker {
@@ -115,7 +120,7 @@ export class WorktreeMaker {
     const minFiles = options.coneMinFiles ?? 5_000;
     this.conesPayOff =
       minFiles <= 0 ? Promise.resolve(true) : fileCount(options.repo).then((n) => n >= minFiles);
-    this.fills = pool(options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+    this.fills = pool(fillConcurrency(options));
   }
 
   /** Run a batch of `add`s with the background checkouts held until the last add is done. */
@@ -264,7 +269,8 @@ async function finishWorktree(
   started: number,
 ): Promise<ReadyWorktree> {
   const { path } = worktree;
-  const workers = options.checkoutWorkers ?? availableParallelism();
+  const workers =
+    options.checkoutWorkers ?? Math.max(1, Math.floor(availableParallelism() / fillConcurrency(options)));
   // Writes what is missing (all of it, or all but the cone); nothing else has written here yet.
   await git([...env.config, '-c', `checkout.workers=${workers}`, 'reset', '--hard', '--quiet'], {
     cwd: path,
@@ -290,6 +296,10 @@ async function finishWorktree(
     linked,
     setup,
   };
+}
+
+function fillConcurrency(options: WorktreeOptions): number {
+  return Math.max(1, options.concurrency ?? availableParallelism());
 }
 
 /** How many files the repository's HEAD has (one listing per run; 0 when it cannot be read). */
