@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Queue } from 'bullmq';
 import { runGit } from '../helpers/repo.js';
-import { refuseFirstTaskPush, refusePushesWhenFlagged, startWorker } from './cluster.js';
+import { refuseFirstTaskPush, refusePushesWhenFlagged, startCli, startWorker } from './cluster.js';
 import { cluster, finished, orchestrate, type Cluster } from './fixture.js';
 import { testGate } from './gate.js';
 import type { JsonEvent } from '../e2e/harness.js';
@@ -128,6 +128,13 @@ describe('queue executor faults', () => {
       expect(adopted).toHaveLength(3);
       const starts = agent.log().filter((line) => line.startsWith('start'));
       expect(starts).toHaveLength(3);
+      // maestro clean takes the run's refs off the remote with its worktrees; the remote's own branch stays.
+      expect(remoteRefs(c, 'refs/maestro/*').length).toBeGreaterThan(3);
+      const clean = startCli(['clean'], c.repo, c.env);
+      expect(await clean.exited, clean.stderr()).toBe(0);
+      expect(clean.stdout()).toMatch(/^removed \d+ ref\(s\) of run /m);
+      expect(remoteRefs(c, 'refs/maestro/*')).toEqual([]);
+      expect(remoteRefs(c, 'refs/heads/main')).toHaveLength(1);
     },
     4 * minutes,
   );
@@ -287,5 +294,10 @@ describe('a worker after a failed push', () => {
 });
 
 function doneRefs(c: Cluster): number {
-  return runGit(c.repo, ['ls-remote', c.remote, 'refs/maestro/*/done/*']).split('\n').filter(Boolean).length;
+  return remoteRefs(c, 'refs/maestro/*/done/*').length;
+}
+
+/** The remote's refs matching `pattern`, one line each. */
+function remoteRefs(c: Cluster, pattern: string): string[] {
+  return runGit(c.repo, ['ls-remote', c.remote, pattern]).split('\n').filter(Boolean);
 }

@@ -39,7 +39,33 @@ export function registerClean(program: Command): void {
       if (outcome.plan.keep.length > 0 && !flags.discard)
         lines.push('  (use --discard to remove unmerged work too)');
       process.stdout.write(`${lines.join('\n')}\n`);
+      const remote = config.executor.remote;
+      if (remote !== undefined) {
+        const anyLeft = outcome.plan.keep.length + outcome.skipped.length > 0;
+        const cleaned = flags.discard ? 'all' : new Set(outcome.removed);
+        await cleanRemote(repo.root, remote, record.runId, cleaned, anyLeft);
+      }
     });
+}
+
+/** The run's refs on the queue's git remote (`executor.remote`); its code is loaded only here. */
+async function cleanRemote(
+  repo: string,
+  remote: string,
+  runId: string,
+  cleaned: Set<string> | 'all',
+  anyLeft: boolean,
+): Promise<void> {
+  const { deleteRunRefs, displayRemote } = await import('../../executor/queue/remote-git.js');
+  try {
+    const count = await deleteRunRefs(repo, remote, runId, cleaned, anyLeft);
+    if (count > 0)
+      process.stdout.write(`removed ${count} ref(s) of run ${runId} on ${displayRemote(remote)}\n`);
+  } catch (error) {
+    throw new MaestroError(
+      `${(error as Error).message}; run \`maestro clean ${runId}\` again once the remote is reachable.`,
+    );
+  }
 }
 
 /** Discarding deletes unmerged work: without an id it must be clear which run is meant. */

@@ -274,3 +274,43 @@ export async function pushTask(
     throw remoteFailure(`git push of task ${job.taskId} to`, remote, error);
   }
 }
+
+/**
+ * `maestro clean`: the run's refs on the remote whose tasks were cleaned here (their task and done
+ * refs), and its bases once no task of the run is left; `all` (`--discard`) deletes every one.
+ * Refs of a task kept here, or never brought here, stay: its work may still be resumed from them.
+ * Only names under `refs/maestro/<runId>/` are ever deleted.
+ */
+export async function deleteRunRefs(
+  repo: string,
+  remote: string,
+  runId: string,
+  cleaned: ReadonlySet<string> | 'all',
+  anyLeft: boolean,
+): Promise<number> {
+  const prefix = `refs/maestro/${runId}/`;
+  let found: Map<string, string>;
+  try {
+    found = await lsRemote(repo, remote, [`${prefix}*`]);
+  } catch (error) {
+    throw remoteFailure(`listing the refs of run ${runId} on`, remote, error);
+  }
+  const doomed = [...found.keys()].filter((ref) => {
+    if (!ref.startsWith(prefix)) return false;
+    if (cleaned === 'all') return true;
+    const rest = ref.slice(prefix.length);
+    if (rest.startsWith('bases/')) return !anyLeft;
+    const task = /^tasks\/(.+)$/.exec(rest)?.[1] ?? /^done\/\d+\/(.+)$/.exec(rest)?.[1];
+    return task !== undefined && cleaned.has(task);
+  });
+  // A few hundred deletions per push keep the command line short.
+  for (let at = 0; at < doomed.length; at += 200) {
+    const specs = doomed.slice(at, at + 200).map((ref) => `:${ref}`);
+    try {
+      await git(['push', '--quiet', '--no-verify', remote, ...specs], { cwd: repo, timeoutMs: networkMs });
+    } catch (error) {
+      throw remoteFailure(`deleting the refs of run ${runId} on`, remote, error);
+    }
+  }
+  return doomed.length;
+}
