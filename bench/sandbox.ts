@@ -10,7 +10,7 @@ import { runConfined, type Confinement } from '../src/sandbox/run.js';
  * bench/sandbox: what starting one command in the OS sandbox costs. The same tiny commands
  * (`true`, and `node -e 0`, a typical tool start) run one after another, unconfined (a plain
  * process group, the baseline) and in bubblewrap under a task's policy (no network, and with a
- * host list, which adds the Node network bridge), alternating per round; medians are compared.
+ * host list, which adds the network bridge: socat listeners inside), alternating per round; medians are compared.
  * Run: npx tsx bench/sandbox.ts [runs=40] [rounds=3]
  */
 const runs = Number(process.argv[2] ?? 40);
