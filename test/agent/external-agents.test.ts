@@ -130,7 +130,8 @@ describe('external agent CLIs', () => {
     const { worktree } = await tempWorktree({ 'a.txt': 'a\n' });
     const config = configSchema.parse({
       agent: {
-        command: ['sh', '-c', 'echo $$ > "$MAESTRO_WORKTREE/agent.pid"; while :; do sleep 0.1; done'],
+        // One process that only sleeps (no fork loop): a shell forking `sleep` was seen held in D for 10 s under heavy IO.
+        command: ['sh', '-c', 'echo $$ > "$MAESTRO_WORKTREE/agent.pid"; exec sleep 600'],
       },
     });
     const handle = startAgent({
