@@ -39,12 +39,19 @@ try {
   process.stdout.write(
     `bench/watch: ${worktrees} worktrees x 4,000 source files (+1,000 node_modules, +200 gitignored), made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  // Both watchers run in a Node started as bin/maestro.js starts `run` and `tui`: 16 MB semi-spaces.
+  const node = [process.execPath, '--max-semi-space-size=16', '--import', 'tsx'];
   process.stdout.write(
     'watcher    ready s   CPU s   RSS MB  (V8 young/old)   inotify watches   change latency ms\n',
   );
   for (const mode of ['maestro', 'baseline']) {
-    const out = execFileSync(tsx, [join(root, 'bench', 'watch-child.ts'), base, mode], { encoding: 'utf8' });
+    const out = execFileSync(
+      node[0] as string,
+      [...node.slice(1), join(root, 'bench', 'watch-child.ts'), base, mode],
+      {
+        encoding: 'utf8',
+      },
+    );
     const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
       readyMs: number;
       cpuMs: number;
