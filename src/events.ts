@@ -95,6 +95,8 @@ export type RunEventBody =
       deletions: number;
     }
   | { type: 'task.validating'; taskId: string; command: string; attempt: number }
+  /** The task's work is done and committed: it waits for its turn to merge, its worktree no longer its own. */
+  | { type: 'task.merging'; taskId: string }
   | {
       type: 'task.validated';
       taskId: string;

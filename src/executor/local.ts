@@ -3,14 +3,19 @@ import { MergeQueue } from '../orchestrator/task-merge.js';
 import { runHooks } from '../plugins/hooks.js';
 import { StructuredMerger } from '../git/structured/structured-merge.js';
 import type { Landed, TaskWork, TaskWorkDeps } from './types.js';
-import { createTaskWork } from './task-work.js';
+import { createTaskWork, taskWorktreePool } from './task-work.js';
 
 /**
  * The default executor: each task's work runs in a worktree on this machine, then lands in the
  * result branch. Another executor (a job queue) swaps only `work`; the landing is the same.
  */
 export function createLocalExecutor(deps: TaskWorkDeps): ClosableExecutor {
-  return landingExecutor(deps, createTaskWork(deps));
+  // The landing merges commits; only a plugin's afterMerge hook is given the worktree after it.
+  const afterMerge = (deps.plugins ?? []).some((plugin) => plugin.hooks?.afterMerge !== undefined);
+  return landingExecutor(
+    deps,
+    createTaskWork(deps, taskWorktreePool(deps, { lendBeforeLanding: !afterMerge })),
+  );
 }
 
 /** Runs `work` and merges what it committed into the result branch (one merge at a time). */

@@ -4,7 +4,7 @@ import type { RunState } from '../orchestrator/run-state.js';
 import type { TaskContext } from '../orchestrator/scheduler.js';
 import { stopReason } from '../orchestrator/scheduler.js';
 import type { TaskWorktree } from '../orchestrator/task-worktree.js';
-import { WorktreePool } from './worktree-pool.js';
+import { WorktreePool, type WorktreePoolOptions } from './worktree-pool.js';
 import { describeFailure, runValidation, type ValidationResult } from '../orchestrator/validate-commands.js';
 import { requireConfigHook } from '../orchestrator/config-hooks.js';
 import { addUsage, emptyUsage, type Usage } from '../llm/types.js';
@@ -72,6 +72,8 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
     let message = baseMessage;
     // The task branch's commit after the last snapshot (checked by `checkTaskHead`): what gets merged.
     let head: string;
+    // Files a snapshot left out live only in the worktree: it is not lent before the landing.
+    let leftOut = false;
     const timeoutMs = deps.config.validateTimeoutSeconds * 1000;
     for (let round = 0; ; round += 1) {
       // The first round's detach is part of preparing the worktree; a fix round starts on the branch.
@@ -82,11 +84,12 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
       await hooks.agentDone(outcome);
       usage = addUsage(usage, outcome.usage);
       costUsd += outcome.costUsd;
-      await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
+      const committed = await commitWork(deps, task, ctx, agentId, worktree.path, linked, {
         usage,
         costUsd,
         summary: outcome.summary,
       });
+      leftOut ||= committed.leftOut;
       // Whatever the ending, the commits on the agent's detached HEAD go back onto the task branch.
       const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
@@ -109,6 +112,8 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
     }
     await hooks.beforeMerge();
     const llm = deps.llmFor?.(task.id);
+    // Journaled before the worktree may go to another task: its watcher and the radar let go of it.
+    await ctx.emit({ type: 'task.merging', taskId: task.id });
     return {
       kind: 'done',
       head,
@@ -120,7 +125,7 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
         usage,
         costUsd,
       },
-      release: worktrees.hold(worktree),
+      release: worktrees.hold(worktree, !leftOut),
     };
   };
   return Object.assign(work, { close: () => worktrees.close() });
@@ -132,6 +137,7 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
  */
 export function taskWorktreePool(
   deps: Pick<TaskWorkDeps, 'repo' | 'runId' | 'worktreeRoot' | 'config' | 'sandbox' | 'env' | 'slots'>,
+  lending: Pick<WorktreePoolOptions, 'lendBeforeLanding'> = {},
 ): WorktreePool {
   const worktreeOptions: WorktreeOptions = {
     repo: deps.repo,
@@ -145,7 +151,7 @@ export function taskWorktreePool(
       env: scrubEnv(deps.env ?? process.env, { allowEnv: deps.config.allowEnv }),
     },
   };
-  return new WorktreePool({ ...worktreeOptions, slots: deps.slots ?? deps.config.maxAgents });
+  return new WorktreePool({ ...worktreeOptions, ...lending, slots: deps.slots ?? deps.config.maxAgents });
 }
 
 /** The config's lifecycle hooks and the plugins' task hooks; a failing hook fails the task. */
@@ -230,7 +236,7 @@ async function commitWork(
   worktree: string,
   linked: string[],
   spent: { usage: Usage; costUsd: number; summary: string },
-): Promise<string> {
+): Promise<{ leftOut: boolean }> {
   const snapshot = await snapshotWorktree({
     worktree,
     runId: deps.runId,
@@ -268,11 +274,12 @@ async function commitWork(
       isSecretFile: secretFileCheck(deps.config.allowSecretFiles),
     },
   });
-  if (snapshot.leftOut.length > 0) {
+  const leftOut = snapshot.leftOut.length > 0;
+  if (leftOut) {
     const message = describeLeftOut(task.id, snapshot.leftOut, deps.config.snapshot.maxFileBytes);
     await ctx.emit({ type: 'log', level: 'warn', message });
   }
-  if (!snapshot.committed) return snapshot.commit;
+  if (!snapshot.committed) return { leftOut };
   await ctx.emit({
     type: 'task.committed',
     taskId: task.id,
@@ -281,7 +288,7 @@ async function commitWork(
     insertions: snapshot.insertions,
     deletions: snapshot.deletions,
   });
-  return snapshot.commit;
+  return { leftOut };
 }
 
 async function validate(

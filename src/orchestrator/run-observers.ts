@@ -34,8 +34,11 @@ export interface RunObservers {
   close(): Promise<void>;
 }
 
-/** States in which a task's agent may still change its worktree. */
-const live: ReadonlySet<TaskState> = new Set(['starting', 'running', 'paused', 'validating', 'merging']);
+/**
+ * States in which a task's agent may still change its worktree. A `merging` task's work is all in
+ * its commits, and its worktree may be another task's already (WorktreePool's lending).
+ */
+const live: ReadonlySet<TaskState> = new Set(['starting', 'running', 'paused', 'validating']);
 // The agent's own report of a write is trusted; the watcher's echo of it within this window is dropped.
 const echoWindowMs = 10_000;
 const echoGraceMs = 300;

@@ -190,6 +190,8 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
       return task(event.taskId, { commits: [...(next.tasks[event.taskId]?.commits ?? []), event.commit] });
     case 'task.validating':
       return task(event.taskId, { state: 'validating' });
+    case 'task.merging':
+      return task(event.taskId, { state: 'merging' });
     case 'task.validated':
       return task(event.taskId, {
         lastValidation: { command: event.command, ok: event.ok, exitCode: event.exitCode },

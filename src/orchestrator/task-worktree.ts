@@ -1,8 +1,10 @@
-import { access, mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { git, gitLine } from '../git/runner.js';
 import {
+  CHECKOUT_MARKER,
   WorktreeMaker,
+  adminDir,
   checkoutUnfinished,
   type PendingWorktree,
   type WorktreeOptions,
@@ -173,16 +175,16 @@ export class WorktreeQueue {
     if (!branchCommit) return undefined;
     await forgetMissingWorktrees(repo, (entry) => entry === path);
     await mkdir(dirname(path), { recursive: true });
-    await withWorktreeAdminLock(await commonDirOf(repo), () =>
-      git(['worktree', 'add', '--quiet', '--lock', '--reason', reason, path, branch], { cwd: repo }),
-    );
+    const args = ['worktree', 'add', '--quiet', '--no-checkout', '--lock', '--reason', reason, path, branch];
+    await withWorktreeAdminLock(await commonDirOf(repo), () => git(args, { cwd: repo }));
+    // Checked out and set up as a new worktree is (included files, dependency links, setup).
+    await writeFile(join(await adminDir(path), CHECKOUT_MARKER), `${process.pid}\n`);
+    const worktree = { taskId: request.taskId, branch, path, commit: branchCommit };
     return {
-      branch,
-      path,
-      commit: branchCommit,
+      ...worktree,
       reused: true,
       early: null,
-      ready: Promise.resolve({ linked: [], ms: Date.now() - request.started }),
+      ready: readyOf(this.maker.resume(worktree), request.started),
     };
   }
 }

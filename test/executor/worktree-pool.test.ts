@@ -10,7 +10,7 @@ import { tempDir, tempRepo, runGit, writeFiles } from '../helpers/repo.js';
 const runId = '20260101-0000-pool';
 const lock = 'lock: 1\n';
 
-async function setup(slots = 2) {
+async function setup(slots = 2, lendBeforeLanding = false) {
   const repo = await tempRepo({
     'README.md': '# r\n',
     'src/a.ts': 'a\n',
@@ -29,6 +29,7 @@ async function setup(slots = 2) {
     slots,
     include: ['.env'],
     linkDependencies: [{ dir: 'node_modules', lockfile: 'package-lock.json' }],
+    lendBeforeLanding,
   });
   return { repo, root, base, pool };
 }
@@ -218,5 +219,73 @@ describe('WorktreePool', () => {
     expect(runGit(again.path, ['rev-parse', 'HEAD'])).toBe(pushed);
     expect(await readFile(join(again.path, 'src/one.ts'), 'utf8')).toBe('one\n');
     await pool.close();
+  });
+
+  it('lends a committed task’s worktree to a waiting task before its landing, and makes no new one', async () => {
+    const { repo, base, pool } = await setup(1, true);
+    const a = await pool.acquire('a', base);
+    await a.ready;
+    await writeFiles(a.path, { 'src/a.ts': 'a, done\n' });
+    runGit(a.path, ['commit', '-qam', 'a']);
+    const waiting = pool.acquire('b', base);
+    const landA = pool.hold(a, true);
+    // b has a's folder while a still waits to merge.
+    const b = await waiting;
+    await b.ready;
+    expect(runGit(b.path, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe(`maestro/${runId}/tasks/b`);
+    expect(await readFile(join(b.path, 'src/a.ts'), 'utf8')).toBe('a\n');
+    await landA('merged');
+    const listed = runGit(repo, ['worktree', 'list', '--porcelain']).split('\n');
+    expect(listed.filter((line) => line.startsWith('worktree '))).toEqual([
+      `worktree ${repo}`,
+      `worktree ${b.path}`,
+    ]);
+  });
+
+  it('checks a lent worktree’s task out again at its own path when it is kept (conflicted)', async () => {
+    const { repo, base, pool } = await setup(1, true);
+    const a = await pool.acquire('a', base);
+    await a.ready;
+    await writeFiles(a.path, { 'src/a.ts': 'a, done\n' });
+    runGit(a.path, ['commit', '-qam', 'a']);
+    const head = runGit(a.path, ['rev-parse', 'HEAD']);
+    const waiting = pool.acquire('b', base);
+    const landA = pool.hold(a, true);
+    const b = await waiting;
+    await landA('kept');
+    await b.ready;
+    // a is back where the review, `s` and `resume` look: its branch, its work, set up as new.
+    expect(runGit(a.path, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe(`maestro/${runId}/tasks/a`);
+    expect(runGit(a.path, ['rev-parse', 'HEAD'])).toBe(head);
+    // The dependency link is untracked (`node_modules/` ignores folders only), as in a new worktree.
+    expect(runGit(a.path, ['status', '--porcelain'])).toBe('?? node_modules');
+    expect(await readFile(join(a.path, 'src/a.ts'), 'utf8')).toBe('a, done\n');
+    expect(await readFile(join(a.path, '.env'), 'utf8')).toBe('SECRET=1\n');
+    expect(await readlink(join(a.path, 'node_modules'))).toBe(join(repo, 'node_modules'));
+    // b, in the lent folder, is untouched by it.
+    expect(b.path).not.toBe(a.path);
+    expect(runGit(b.path, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe(`maestro/${runId}/tasks/b`);
+    expect(await readFile(join(b.path, 'src/a.ts'), 'utf8')).toBe('a\n');
+    // A retry of a finds it there.
+    const again = await pool.acquire('a', base);
+    expect(again).toMatchObject({ path: a.path, reused: true });
+  });
+
+  it('does not lend a worktree that holds files its commits left out; it waits for the landing', async () => {
+    const { base, pool } = await setup(1, true);
+    const a = await pool.acquire('a', base);
+    await a.ready;
+    let taken = false;
+    const waiting = pool.acquire('b', base).then((worktree) => {
+      taken = true;
+      return worktree;
+    });
+    const landA = pool.hold(a, false);
+    // A third task gets a new worktree (two wait, one is held); b still waits for a's.
+    const c = await pool.acquire('c', base);
+    await c.ready;
+    expect(taken).toBe(false);
+    await landA('merged');
+    expect((await waiting).path).toBe(join(a.path, '..', 'b'));
   });
 });

@@ -248,6 +248,12 @@ function applyEvent(view: RunView, event: RunEvent): RunView {
         state: 'validating',
         activity: pushActivity(task, status(`validating: ${event.command}`)),
       }));
+    case 'task.merging':
+      return withTask(view, event.taskId, (task) => ({
+        ...task,
+        state: 'merging',
+        activity: pushActivity(task, status('waiting to merge')),
+      }));
     case 'task.validated':
       return withTask(view, event.taskId, (task) => ({
         ...task,
