@@ -40,30 +40,54 @@ export async function readIncludedFiles(worktree: string): Promise<string[]> {
   return text.split('\0').filter((path) => path !== '');
 }
 
+/** A worktree's changes as one `git ls-files -t --others --modified --exclude-standard` lists them. */
+export interface WorktreeChanges {
+  /** Every listed path once, in listing order. */
+  paths: string[];
+  /** The untracked ones (tag `?`), not ignored; a nested repository shows as `dir/`. */
+  untracked: Set<string>;
+}
+
+/** One walk of the worktree: untracked files and tracked ones modified, deleted or unmerged. */
+export async function listChanges(worktree: string): Promise<WorktreeChanges> {
+  // Untracked (tag `?`) and modified or deleted (tag `C`) files in one listing.
+  const listed = await git(['ls-files', '-z', '-t', '--others', '--modified', '--exclude-standard'], {
+    cwd: worktree,
+  });
+  const paths = new Set<string>();
+  const untracked = new Set<string>();
+  for (const entry of listed.stdout.split('\0')) {
+    if (entry === '') continue;
+    const path = entry.slice(2);
+    if (entry.startsWith('? ')) untracked.add(path);
+    // An unmerged file is listed once per stage.
+    paths.add(path);
+  }
+  return { paths: [...paths], untracked };
+}
+
 /**
  * The changed files a snapshot must leave out, whatever `.gitignore` says by then: files
  * `worktreeInclude` copied (`.env` and the like), new secret-looking files, and files over the size
  * limit unless Git LFS tracks them or `allowLargeFiles` names them.
  */
 export async function filesToLeaveOut(worktree: string, rules: LeaveOutRules): Promise<LeftOut[]> {
-  const opts = { cwd: worktree };
-  // Untracked (tag `?`) and modified or deleted (tag `C`) files in one listing.
-  const listed = await git(['ls-files', '-z', '-t', '--others', '--modified', '--exclude-standard'], opts);
-  const fresh = new Set<string>();
-  const changed = new Set<string>();
-  for (const entry of listed.stdout.split('\0')) {
-    if (entry === '') continue;
-    const path = entry.slice(2);
-    if (entry.startsWith('? ')) fresh.add(path);
-    changed.add(path);
-  }
+  return leftOutOf(worktree, await listChanges(worktree), rules);
+}
+
+/** `filesToLeaveOut` of changes already listed (`listChanges`). */
+export async function leftOutOf(
+  worktree: string,
+  changes: WorktreeChanges,
+  rules: LeaveOutRules,
+): Promise<LeftOut[]> {
   const included = new Set(await readIncludedFiles(worktree));
   const out: LeftOut[] = [];
   const large: LeftOut[] = [];
   const allowed = picomatch([...(rules.allowLargeFiles ?? [])], { dot: true });
-  for (const path of changed) {
+  for (const path of changes.paths) {
     if (included.has(path)) out.push({ path, reason: 'included' });
-    else if (fresh.has(path) && rules.isSecretFile?.(path)) out.push({ path, reason: 'secret' });
+    else if (changes.untracked.has(path) && rules.isSecretFile?.(path)) out.push({ path, reason: 'secret' });
     else if (rules.maxFileBytes !== undefined) {
       const info = await lstat(join(worktree, path)).catch(() => null);
       if (info?.isFile() && info.size > rules.maxFileBytes && !allowed(path))

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { git, gitLine, GitError } from './runner.js';
 import { parseNumstat } from './diff-stats.js';
 import { identityEnv } from './plumbing.js';
@@ -5,7 +6,13 @@ import { inlineNestedRepos, stagedChanges } from './nested-repos.js';
 import { MaestroError } from '../errors.js';
 import { runCommitHooks, type HookRunner } from './commit-hooks.js';
 
-import { filesToLeaveOut, type LeaveOutRules, type LeftOut } from './snapshot-exclude.js';
+import {
+  leftOutOf,
+  listChanges,
+  type LeaveOutRules,
+  type LeftOut,
+  type WorktreeChanges,
+} from './snapshot-exclude.js';
 
 /** The project's commit hooks refused a snapshot commit; their output is kept for the user. */
 export class CommitHookError extends MaestroError {
@@ -50,11 +57,13 @@ export type SnapshotResult = (
 /** Commit every change in an agent's worktree (adds, edits, deletes, renames, modes, binaries). */
 export async function snapshotWorktree(request: SnapshotRequest): Promise<SnapshotResult> {
   const cwd = request.worktree;
-  const leftOut = request.leaveOut ? await filesToLeaveOut(cwd, request.leaveOut) : [];
+  // The one walk of the tree: the leave-out rules and the add both work from this listing.
+  const changes = await listChanges(cwd);
+  const leftOut = request.leaveOut ? await leftOutOf(cwd, changes, request.leaveOut) : [];
   const exclude = [...(request.exclude ?? []), ...leftOut.map((entry) => entry.path)].map(
     (path) => `:(exclude,literal)${path}`,
   );
-  await git(['add', '--all', '--', '.', ...exclude], { cwd });
+  await stageListed(cwd, pathsToStage(changes, request.exclude ?? [], leftOut), exclude);
   // A repository the agent made inside its worktree is committed as files, never as a dangling gitlink.
   const staged = await stagedChanges(cwd);
   const inlined = await inlineNestedRepos(cwd, staged);
@@ -103,6 +112,58 @@ export async function snapshotWorktree(request: SnapshotRequest): Promise<Snapsh
     deletions: stats.deletions,
     leftOut,
   };
+}
+
+/** The listed paths a snapshot stages, by how git adds them. */
+export interface StagePlan {
+  /** Modified, deleted or unmerged tracked files. */
+  tracked: string[];
+  /** New files, and nested repositories as `dir/`. */
+  untracked: string[];
+}
+
+/** Every listed path except those equal to or under an `exclude` entry and the left-out files. */
+export function pathsToStage(
+  changes: WorktreeChanges,
+  exclude: readonly string[],
+  leftOut: readonly LeftOut[],
+): StagePlan {
+  // As git reads a pathspec: `./node_modules/` is `node_modules`.
+  const dirs = exclude.map((entry) => posix.normalize(entry).replace(/\/+$/, ''));
+  const skipped = new Set(leftOut.map((entry) => entry.path));
+  const plan: StagePlan = { tracked: [], untracked: [] };
+  for (const path of changes.paths) {
+    if (skipped.has(path) || dirs.some((dir) => path === dir || path.startsWith(`${dir}/`))) continue;
+    (changes.untracked.has(path) ? plan.untracked : plan.tracked).push(path);
+  }
+  return plan;
+}
+
+/**
+ * Stage exactly the planned paths, so the tree is not walked again; nothing planned, no add (what
+ * the agent staged itself stays staged). `exclude` are the `:(exclude,literal)` pathspecs of the full add.
+ */
+export async function stageListed(cwd: string, plan: StagePlan, exclude: string[]): Promise<void> {
+  try {
+    // `--update` reads only the index: an `--all` add naming a tracked file inside an ignored
+    // folder reports the folder as ignored and fails.
+    if (plan.tracked.length > 0) await addLiterally(cwd, '--update', plan.tracked);
+    if (plan.untracked.length > 0) await addLiterally(cwd, '--all', plan.untracked);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    // A listed path is gone since ("did not match any files") or now lies beyond a symlink (a
+    // tracked folder replaced by a link): the full add stages whatever is there, so nothing is lost.
+    await git(['add', '--all', '--', '.', ...exclude], { cwd });
+  }
+}
+
+/** `git add <mode>` of `paths` taken literally (`*`, `?`, `[`, a leading `:` are file names here). */
+async function addLiterally(cwd: string, mode: string, paths: string[]): Promise<void> {
+  const specs = paths.map((path) => `:(literal)${path}`);
+  await git(['add', mode, '--pathspec-from-file=-', '--pathspec-file-nul'], {
+    cwd,
+    input: `${specs.join('\0')}\0`,
+  });
 }
 
 /** Append `Key: value` trailers in their own paragraph; values are kept to one line. */
