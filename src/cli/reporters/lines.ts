@@ -59,6 +59,7 @@ export function formatEventLine(event: RunEvent, after: RunState): string | unde
     case 'finding.published':
     case 'task.committed':
     case 'task.validating':
+    case 'task.merging':
     case 'task.paused':
     case 'task.resumed':
     case 'conflict.pick':
