@@ -286,6 +286,9 @@ describe('WorktreePool', () => {
     await c.ready;
     expect(taken).toBe(false);
     await landA('merged');
-    expect((await waiting).path).toBe(join(a.path, '..', 'b'));
+    const b = await waiting;
+    await b.ready;
+    expect(b.path).toBe(join(a.path, '..', 'b'));
+    await pool.close();
   });
 });
