@@ -204,7 +204,7 @@ async function executeWith(
       serializeOverlaps: flags.serializeOverlaps,
       signal: hooks.signal,
       redact: setup?.llm.redact,
-      observe: { excludePaths: run.config.excludePaths },
+      observe: { excludePaths: run.config.excludePaths, builtinAgents: run.config.agent === 'builtin' },
       onJournal: hooks.onJournal,
       onScheduler: hooks.onScheduler,
       executor: async (started) => {

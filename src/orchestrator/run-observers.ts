@@ -11,6 +11,7 @@ import {
   type WorktreeWatcherOptions,
 } from '../watch/worktree-watcher.js';
 import { WalkGate } from '../watch/walk-gate.js';
+import { isToolName, reportsItsWrites } from '../agent/tools/schemas.js';
 import { MaestroError } from '../errors.js';
 
 export interface RunObserverOptions {
@@ -22,6 +23,12 @@ export interface RunObserverOptions {
   radarIntervalMs?: number;
   /** Builds a task's watcher (default: the chokidar `WorktreeWatcher`). */
   createWatcher?: (options: WorktreeWatcherOptions) => TaskWatcher;
+  /**
+   * Every task's agent is the built-in one, whose file tools report their writes: a task's
+   * worktree is watched only from its agent's first call of a tool that may write unreported
+   * (`reportsItsWrites`). Otherwise every task is watched from its worktree's `task.worktree_ready`.
+   */
+  builtinAgents?: boolean;
 }
 
 export interface TaskWatcher {
@@ -179,15 +186,29 @@ export function startRunObservers(
   const liveTasks = new Set<string>();
   // Tasks whose agent has called a tool: only those can differ from their base.
   const acted = new Set<string>();
+  // Ready worktrees of built-in agents that have written nothing unreported yet: watched from then on.
+  const unwatched = new Map<string, string>();
+  // Tasks whose agent called a tool that may write unreported (its call can come before the worktree is ready).
+  const unreported = new Set<string>();
   const onEvent = (event: RunEvent): void => {
     state = reduceRun(state, event);
     if (closed) return;
     if (event.type === 'task.worktree_ready') {
       // Not before: the checkout would arrive as thousands of changes. A fresh worktree equals its
       // base, so there is nothing for the radar until the agent acts.
-      if (!state.tasks[event.taskId]?.worker) watch(event.taskId, event.worktree);
+      // A queue worker's task has its worktree on that machine.
+      const here = !state.tasks[event.taskId]?.worker;
+      if (here && options.builtinAgents && !unreported.has(event.taskId))
+        unwatched.set(event.taskId, event.worktree);
+      else if (here) watch(event.taskId, event.worktree);
     } else if (event.type === 'agent.tool_call') {
       acted.add(event.taskId);
+      if (!(isToolName(event.name) && reportsItsWrites[event.name])) {
+        unreported.add(event.taskId);
+        const worktree = unwatched.get(event.taskId);
+        unwatched.delete(event.taskId);
+        if (worktree !== undefined) watch(event.taskId, worktree);
+      }
     } else if (event.type === 'agent.files_changed') {
       if (event.source !== 'watcher') remember(reported, event.taskId, event.files);
       radar.changed(event.taskId, paths(event.files));
@@ -196,6 +217,8 @@ export function startRunObservers(
     if (taskId === undefined) return;
     if (live.has(state.tasks[taskId]?.state ?? 'pending')) liveTasks.add(taskId);
     else if (liveTasks.delete(taskId)) {
+      unwatched.delete(taskId);
+      unreported.delete(taskId);
       void stopWatching(taskId);
       radar.left(taskId);
     }

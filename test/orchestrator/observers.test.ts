@@ -5,7 +5,7 @@ import type { EventOf, RunEvent } from '../../src/events.js';
 import { planSchema } from '../../src/orchestrator/plan.js';
 import type { Journal } from '../../src/orchestrator/journal.js';
 import type { FakeScenario } from '../../src/llm/fake/index.js';
-import { WatchLimitError } from '../../src/watch/worktree-watcher.js';
+import { WatchLimitError, WorktreeWatcher } from '../../src/watch/worktree-watcher.js';
 import { tempRepo } from '../helpers/repo.js';
 import { commonDirOf, e2eConfig, fakeServer, realExecutor, taskRules } from './e2e-helpers.js';
 
@@ -149,5 +149,41 @@ describe('run observers: worktree watchers and the conflict radar', () => {
     const warnings = ofType(run.journal.history(), 'log').filter((e) => e.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toContain('fs.inotify.max_user_watches');
+  }, 30_000);
+
+  it('watches a built-in agent’s worktree only from its first tool call that may write unreported', async () => {
+    let journal: Journal | undefined;
+    // Per watcher made: its task, and whether that task's agent had called run_command by then.
+    const made: { taskId: string; afterCommand: boolean }[] = [];
+    const { run, state } = await observedRun(
+      { 'README.md': '# r\n' },
+      [
+        ...taskRules('ta', write('a.txt', 'a\n')),
+        ...taskRules('tg', { name: 'run_command', arguments: { command: 'echo generated > gen.txt' } }),
+      ],
+      [task('ta', ['a.txt']), task('tg', ['gen.txt'])],
+      {
+        allowCommands: ['echo generated > gen.txt'],
+        onJournal: (j) => (journal = j),
+        observe: {
+          builtinAgents: true,
+          createWatcher: (options) => {
+            const calls = ofType(journal?.history() ?? [], 'agent.tool_call');
+            made.push({
+              taskId: options.taskId,
+              afterCommand: calls.some((e) => e.taskId === options.taskId && e.name === 'run_command'),
+            });
+            return new WorktreeWatcher(options);
+          },
+        },
+      },
+    );
+    expect(state.outcome).toBe('merged');
+    // ta only wrote through write_file, which reports its writes: never watched.
+    expect(made).toEqual([{ taskId: 'tg', afterCommand: true }]);
+    const agentReports = ofType(run.journal.history(), 'agent.files_changed').filter((e) => !e.source);
+    expect(agentReports).toContainEqual(
+      expect.objectContaining({ taskId: 'ta', files: [{ path: 'a.txt', kind: 'add' }] }),
+    );
   }, 30_000);
 });

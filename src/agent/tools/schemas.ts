@@ -67,6 +67,23 @@ export const hostToolNames = [
 ] as const;
 export type HostToolName = (typeof hostToolNames)[number];
 
+/**
+ * Whether a tool writes no file or names every file it writes in its result (`changed`, journaled
+ * as the agent's own `agent.files_changed`). A built-in agent's worktree needs a watcher only from
+ * its first call of a tool that is `false` here (a command can write anything), or of a plugin's.
+ */
+export const reportsItsWrites: Record<ToolName, boolean> = {
+  list_files: true,
+  read_file: true,
+  write_file: true,
+  edit_file: true,
+  search: true,
+  run_command: false,
+  publish_finding: true,
+  read_findings: true,
+  finish: true,
+};
+
 export function isToolName(name: string): name is ToolName {
   return Object.hasOwn(toolArgs, name);
 }

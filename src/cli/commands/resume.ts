@@ -85,7 +85,7 @@ export function registerResume(program: Command): void {
             runBudgetUsd,
             signal: interrupt.signal,
             redact: setup?.llm.redact,
-            observe: { excludePaths: config.excludePaths },
+            observe: { excludePaths: config.excludePaths, builtinAgents: config.agent === 'builtin' },
             onJournal: (journal) => attachReporter(journal, flags.json === true),
             executor: async (run) => {
               built = await buildExecutor(
