@@ -189,7 +189,8 @@ async function runMaestro(
       agent,
       worktreeDir,
       // The fake is a custom baseURL (Chat Completions by default); the default model needs Responses for tools.
-      providers: { openai: { api: 'responses' } },
+      // As many requests in flight as agents: OpenAI's default of 8 would measure the limiter, not maestro.
+      providers: { openai: { api: 'responses', maxConcurrent: AGENTS } },
       maxAgents: AGENTS,
       commitHooks: false,
       agentLimits: { maxTurns: 4 },
