@@ -68,6 +68,20 @@ describe('dashboard keys', () => {
     expect(result.actions).toEqual([{ type: 'notice', text }]);
   });
 
+  it('opens no shell in the worktree of a task waiting to merge (it may be lent to the next task)', () => {
+    const ev = eventFactory();
+    const merging = reduceRun(view, {
+      ...ev({ type: 'task.merging', taskId: 'api' }),
+      seq: busyRun().length + 1,
+    });
+    const result = dashboardKey(key('s'), context('api', 'normal', merging));
+    expect(result.effect).toBeUndefined();
+    expect(result.actions).toEqual([
+      { type: 'notice', text: `api is waiting to merge; its work is on ${merging.tasks.get('api')?.branch}` },
+    ]);
+    expect(merging.tasks.get('api')?.branch).toMatch(/api/);
+  });
+
   it('resumes a paused agent and retries a failed one', () => {
     const ev = eventFactory();
     const base = busyRun();

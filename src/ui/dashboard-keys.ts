@@ -167,6 +167,9 @@ function normalKey(key: KeyPress, ctx: KeyContext): KeyResult {
     case 'shell':
       if (!task) return notice('select an agent first');
       if (!task.worktree) return notice(`${task.id} has no worktree yet`);
+      // Its worktree may be the next task's already (a committed task lends it); its work is on its branch.
+      if (task.state === 'merging')
+        return notice(`${task.id} is waiting to merge; its work is on ${task.branch ?? 'its branch'}`);
       return done([], { type: 'shell', taskId: task.id });
     case 'diff':
       if (!task) return notice('select an agent first');
