@@ -67,15 +67,10 @@ export async function listChanges(worktree: string): Promise<WorktreeChanges> {
 }
 
 /**
- * The changed files a snapshot must leave out, whatever `.gitignore` says by then: files
- * `worktreeInclude` copied (`.env` and the like), new secret-looking files, and files over the size
- * limit unless Git LFS tracks them or `allowLargeFiles` names them.
+ * Of the listed changes (`listChanges`), the files a snapshot must leave out, whatever `.gitignore`
+ * says by then: files `worktreeInclude` copied (`.env` and the like), new secret-looking files, and
+ * files over the size limit unless Git LFS tracks them or `allowLargeFiles` names them.
  */
-export async function filesToLeaveOut(worktree: string, rules: LeaveOutRules): Promise<LeftOut[]> {
-  return leftOutOf(worktree, await listChanges(worktree), rules);
-}
-
-/** `filesToLeaveOut` of changes already listed (`listChanges`). */
 export async function leftOutOf(
   worktree: string,
   changes: WorktreeChanges,

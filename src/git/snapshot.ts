@@ -43,7 +43,7 @@ export interface SnapshotRequest {
   hooks?: { runner: HookRunner; env: Record<string, string> };
   /** Paths never committed, e.g. dependency folders linked into the worktree. */
   exclude?: string[];
-  /** Changed files left out (worktreeInclude copies, new secret files, large files); see `filesToLeaveOut`. */
+  /** Changed files left out (worktreeInclude copies, new secret files, large files); see `leftOutOf`. */
   leaveOut?: LeaveOutRules;
   /** Time limit of the commit itself (default: the git runner's). */
   commitTimeoutMs?: number;

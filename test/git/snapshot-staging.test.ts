@@ -5,7 +5,12 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGit, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 import { pathsToStage, snapshotWorktree, stageListed } from '../../src/git/snapshot.js';
-import { filesToLeaveOut, recordIncludedFiles, type LeaveOutRules } from '../../src/git/snapshot-exclude.js';
+import {
+  leftOutOf,
+  listChanges,
+  recordIncludedFiles,
+  type LeaveOutRules,
+} from '../../src/git/snapshot-exclude.js';
 import { inlineNestedRepos, stagedChanges } from '../../src/git/nested-repos.js';
 
 const ids = { runId: 'r1', taskId: 't1', agentId: 'agent-1', message: 'work' };
@@ -85,7 +90,7 @@ const exclude = ['node_modules'];
 
 /** What snapshotWorktree staged before it staged only the listed paths: one full `add --all`. */
 async function stageTheOldWay(path: string): Promise<string> {
-  const leftOut = await filesToLeaveOut(path, rules);
+  const leftOut = await leftOutOf(path, await listChanges(path), rules);
   const specs = [...exclude, ...leftOut.map((entry) => entry.path)].map((p) => `:(exclude,literal)${p}`);
   runGit(path, ['-c', 'advice.addEmbeddedRepo=false', 'add', '--all', '--', '.', ...specs]);
   await inlineNestedRepos(path, await stagedChanges(path));
