@@ -72,6 +72,18 @@ async function messUp(path: string): Promise<void> {
   await writeFile(join(admin, 'MERGE_HEAD'), `${runGit(path, ['rev-parse', 'HEAD'])}\n`);
 }
 
+/** Task a committed its work in the pool's one worktree while b waits for one; a is held, lendable. */
+async function aCommittedWhileBWaits(pool: WorktreePool, base: string) {
+  const a = await pool.acquire('a', base);
+  await a.ready;
+  await writeFiles(a.path, { 'src/a.ts': 'a, done\n' });
+  runGit(a.path, ['commit', '-qam', 'a']);
+  const head = runGit(a.path, ['rev-parse', 'HEAD']);
+  const waiting = pool.acquire('b', base);
+  const landA = pool.hold(a, true);
+  return { a, head, waiting, landA };
+}
+
 describe('WorktreePool', () => {
   it('switches a merged task’s worktree to the next task in place; nothing of the previous task survives', async () => {
     const { repo, root, base, pool } = await setup();
@@ -223,12 +235,7 @@ describe('WorktreePool', () => {
 
   it('lends a committed task’s worktree to a waiting task before its landing, and makes no new one', async () => {
     const { repo, base, pool } = await setup(1, true);
-    const a = await pool.acquire('a', base);
-    await a.ready;
-    await writeFiles(a.path, { 'src/a.ts': 'a, done\n' });
-    runGit(a.path, ['commit', '-qam', 'a']);
-    const waiting = pool.acquire('b', base);
-    const landA = pool.hold(a, true);
+    const { waiting, landA } = await aCommittedWhileBWaits(pool, base);
     // b has a's folder while a still waits to merge.
     const b = await waiting;
     await b.ready;
@@ -244,13 +251,7 @@ describe('WorktreePool', () => {
 
   it('checks a lent worktree’s task out again at its own path when it is kept (conflicted)', async () => {
     const { repo, base, pool } = await setup(1, true);
-    const a = await pool.acquire('a', base);
-    await a.ready;
-    await writeFiles(a.path, { 'src/a.ts': 'a, done\n' });
-    runGit(a.path, ['commit', '-qam', 'a']);
-    const head = runGit(a.path, ['rev-parse', 'HEAD']);
-    const waiting = pool.acquire('b', base);
-    const landA = pool.hold(a, true);
+    const { a, head, waiting, landA } = await aCommittedWhileBWaits(pool, base);
     const b = await waiting;
     await landA('kept');
     await b.ready;
