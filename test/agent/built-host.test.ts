@@ -34,13 +34,19 @@ async function emitJs(outDir: string): Promise<void> {
   }
 }
 
+/** A folder laid out like the package: dist/ (the host's part of it), package.json, node_modules. */
+async function builtPackage(): Promise<string> {
+  const out = await tempDir('maestro-dist-');
+  await emitJs(join(out, 'dist'));
+  await writeFile(join(out, 'package.json'), '{"type":"module"}\n');
+  await symlink(join(root, 'node_modules'), join(out, 'node_modules'));
+  return out;
+}
+
 describe('the host entry from built JavaScript', () => {
   it('forks the compiled host (no TypeScript loader) and runs tools in the worktree', async () => {
     const { worktree } = await tempWorktree({ 'a.txt': 'hello\n' });
-    const out = await tempDir('maestro-dist-');
-    await emitJs(join(out, 'dist'));
-    await writeFile(join(out, 'package.json'), '{"type":"module"}\n');
-    await symlink(join(root, 'node_modules'), join(out, 'node_modules'));
+    const out = await builtPackage();
     const client = pathToFileURL(join(out, 'dist/agent/host/client.js')).href;
     const script = `
       const { startToolHost, hostEntry } = await import(${JSON.stringify(client)});
@@ -63,5 +69,31 @@ describe('the host entry from built JavaScript', () => {
     expect(result.entry).toEqual({ entry: join(out, 'dist/agent/host/main.js'), execArgv: ['--lite-mode'] });
     expect(result.read).toEqual({ ok: true, output: 'a.txt (lines 1-1 of 1)\n1| hello' });
     expect(result.escape.ok).toBe(false);
+  });
+
+  it('loads no schema library: arguments arrive checked, and zod was half its start-up CPU', async () => {
+    const out = await builtPackage();
+    // Records every module the host's entry loads, as the process exits.
+    const hook = [
+      'import { registerHooks } from "node:module";',
+      'const loaded = [];',
+      'registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });',
+      'process.on("exit", () => process.stdout.write(JSON.stringify(loaded)));',
+    ].join('\n');
+    const main = pathToFileURL(join(out, 'dist/agent/host/main.js')).href;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(hook)}`,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(main)});`,
+      ],
+      { cwd: out, env: { PATH: process.env.PATH ?? '' } },
+    );
+    const loaded = JSON.parse(stdout) as string[];
+    expect(loaded).toContain(pathToFileURL(join(out, 'dist/agent/path-guard.js')).href);
+    expect(loaded.filter((url) => url.includes('/node_modules/zod/'))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { checkExhaustive } from '../../errors.js';
 import { PathGuard } from '../path-guard.js';
 import type { ToolContext, ToolOutcome } from '../tools/context.js';
-import type { HostToolName } from '../tools/schemas.js';
+import type { HostToolCall } from '../tools/schemas.js';
 import type { MaestroPlugin, PluginTool } from '../../plugins/api.js';
 import { executeHostTool } from '../tools/execute.js';
 import { secretFileCheck } from '../secret-files.js';
@@ -95,8 +95,8 @@ async function handle(message: ToHost): Promise<void> {
                       send({ type: 'command_started', id: message.id, pgid: id });
                     },
                   },
-                  message.name as HostToolName,
-                  message.args,
+                  // Checked against the tool's schema by the orchestrator before it was sent.
+                  { name: message.name, args: message.args } as HostToolCall,
                 );
         send({ type: 'result', id: message.id, outcome });
       } finally {

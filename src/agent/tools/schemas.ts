@@ -66,6 +66,8 @@ export const hostToolNames = [
   'run_command',
 ] as const;
 export type HostToolName = (typeof hostToolNames)[number];
+/** A host tool and arguments its schema accepted (`checkToolCall`). */
+export type HostToolCall = { [N in HostToolName]: { name: N; args: ToolArgs<N> } }[HostToolName];
 
 /**
  * Whether a tool writes no file or names every file it writes in its result (`changed`, journaled
