@@ -1,6 +1,6 @@
 // Hundreds of tasks on one machine. Run: npm run build && npx tsx bench/scale.ts [--tasks 250]
 //   [--agents 50] [--seconds 4] [--modules 250] [--files-per-module 20] [--only external|builtin] [--profile]
-//   [--git-calls] [--worktrees-in DIR]
+//   [--git-calls] [--worktrees-in DIR] [--events FILE]
 // A generated repository (5,000 files, ~150k lines in 250 modules), one task per module
 // (`maestro run --each 'mod*/index.js'`), 50 agents, through the real CLI:
 //   1) external command agents that take a fixed T seconds and append a line to their module;
@@ -44,6 +44,11 @@ const profile = process.argv.includes('--profile');
 const worktreesIn = (() => {
   const at = process.argv.indexOf('--worktrees-in');
   return at === -1 ? tmpdir() : (process.argv[at + 1] ?? tmpdir());
+})();
+/** `--events FILE`: the run's events as JSON lines, for a timeline of where the time went. */
+const eventsFile = (() => {
+  const at = process.argv.indexOf('--events');
+  return at === -1 ? null : (process.argv[at + 1] ?? null);
 })();
 const bin = join(import.meta.dirname, '..', 'bin', 'maestro.js');
 const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
@@ -92,32 +97,59 @@ function generateRepo(): { dir: string; checkoutKb: number } {
 }
 
 /** A `git` first on PATH that counts its calls (one line each) and runs the real one. */
-function countingGit(): { dir: string; count: () => number; calls: () => string; reset: () => void } {
+interface GitCounter {
+  /** Put first on maestro's PATH (the agents' start log lives here too). */
+  dir: string;
+  /** Added to maestro's environment. */
+  env: Record<string, string>;
+  count: () => number;
+  /** With `--git-calls`: one line a call, its subcommand and its shell's /proc stat. */
+  calls: () => string;
+  reset: () => void;
+}
+
+/**
+ * Counts the git processes maestro starts (and those git starts itself, such as the `reset` of a
+ * `worktree add`). By default through git's own trace (GIT_TRACE2 appends a `start` line per
+ * process): nothing extra runs. With `--git-calls`, a shell shim in front of git also records each
+ * call's CPU; it doubles the processes started, so its run is slower than one without it.
+ */
+function countingGit(withCpu: boolean): GitCounter {
   const dir = tmp('maestro-scale-bin-');
   cleanup.push(dir);
   const log = join(dir, 'calls');
   writeFileSync(log, '');
-  // Logs each call's subcommand (past the `-c` pairs) and the shell's /proc stat once git exited
-  // (its cutime + cstime are git's CPU): one line, one write, however many calls run at once.
-  const script = [
-    '#!/bin/sh',
-    'sub=; skip=',
-    'for a in "$@"; do',
-    '  if [ -n "$skip" ]; then skip=; continue; fi',
-    '  case "$a" in -c) skip=1 ;; -*) ;; *) sub=$a; break ;; esac',
-    'done',
-    `'${realGit}' "$@"; rc=$?`,
-    'read -r stat < /proc/$$/stat',
-    `printf '%s %s\\n' "$sub" "$stat" >> '${log}'`,
-    'exit $rc',
-  ];
-  writeFileSync(join(dir, 'git'), `${script.join('\n')}\n`);
-  chmodSync(join(dir, 'git'), 0o755);
+  const trace = join(dir, 'trace2');
+  writeFileSync(trace, '');
+  if (withCpu) {
+    // Logs each call's subcommand (past the `-c` pairs) and the shell's /proc stat once git exited
+    // (its cutime + cstime are git's CPU): one line, one write, however many calls run at once.
+    const script = [
+      '#!/bin/sh',
+      'sub=; skip=',
+      'for a in "$@"; do',
+      '  if [ -n "$skip" ]; then skip=; continue; fi',
+      '  case "$a" in -c) skip=1 ;; -*) ;; *) sub=$a; break ;; esac',
+      'done',
+      `'${realGit}' "$@"; rc=$?`,
+      'read -r stat < /proc/$$/stat',
+      `printf '%s %s\\n' "$sub" "$stat" >> '${log}'`,
+      'exit $rc',
+    ];
+    writeFileSync(join(dir, 'git'), `${script.join('\n')}\n`);
+    chmodSync(join(dir, 'git'), 0o755);
+  }
+  const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n');
   return {
     dir,
-    count: () => readFileSync(log, 'utf8').split('\n').length - 1,
+    env: withCpu ? {} : { GIT_TRACE2: trace },
+    count: () =>
+      withCpu ? lines(log).length - 1 : lines(trace).filter((line) => / start /.test(line)).length,
     calls: () => readFileSync(log, 'utf8'),
-    reset: () => writeFileSync(log, ''),
+    reset: () => {
+      writeFileSync(log, '');
+      writeFileSync(trace, '');
+    },
   };
 }
 
@@ -171,6 +203,8 @@ interface Measured {
   /** CPU of the orchestrator's children that exited (git, agents, sandboxes), as last sampled. */
   childrenCpuMs: number;
   orchestratorCpuMs: number;
+  /** This script's own CPU while maestro ran (mostly its sampling of /proc): it shares the cores. */
+  benchCpuMs: number;
 }
 
 async function runMaestro(
@@ -179,7 +213,7 @@ async function runMaestro(
   env: Record<string, string>,
   extraArgs: string[],
   agentLog: string | null,
-  counter: ReturnType<typeof countingGit>,
+  counter: GitCounter,
 ): Promise<Measured> {
   const worktreeDir = realpathSync(mkdtempSync(join(worktreesIn, 'maestro-scale-wt-')));
   cleanup.push(worktreeDir);
@@ -201,6 +235,7 @@ async function runMaestro(
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const started = performance.now();
   const startedAt = Date.now();
+  const benchCpu = process.cpuUsage();
   const child = spawn(
     process.execPath,
     [
@@ -220,7 +255,7 @@ async function runMaestro(
     ],
     {
       cwd: repo,
-      env: { ...process.env, ...env, PATH: `${counter.dir}:${process.env.PATH ?? ''}` },
+      env: { ...process.env, ...env, ...counter.env, PATH: `${counter.dir}:${process.env.PATH ?? ''}` },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -265,10 +300,12 @@ async function runMaestro(
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   const wallMs = performance.now() - started;
+  const { user, system } = process.cpuUsage(benchCpu);
   const events = out
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as TimedEvent);
+  if (eventsFile) writeFileSync(eventsFile, events.map((e) => JSON.stringify(e)).join('\n'));
   const startedTimes = events.filter((e) => e.type === 'task.started').map((e) => Date.parse(e.time ?? ''));
   let firstAgentMs: number | null = null;
   if (agentLog) {
@@ -311,6 +348,7 @@ async function runMaestro(
     // Clock ticks are 100 a second on Linux.
     orchestratorCpuMs: orchestratorTicks * 10,
     childrenCpuMs: childTicks * 10,
+    benchCpuMs: (user + system) / 1000,
   };
 }
 
@@ -371,7 +409,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB (${fmt(m.diskFreedMs)} after exit)`,
   );
   console.log(
-    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}`,
+    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}; this bench's sampling ${fmt(m.benchCpuMs)}`,
   );
 }
 
@@ -412,7 +450,7 @@ try {
   console.log(
     `  baseline (${TASKS} × sleep ${T}, ${AGENTS} at a time, no maestro): ${fmt(base)}, load ${load()}`,
   );
-  const counter = countingGit();
+  const counter = countingGit(process.argv.includes('--git-calls'));
   if (only !== 'builtin') {
     const agentLog = join(counter.dir, 'agent-starts');
     writeFileSync(agentLog, '');
