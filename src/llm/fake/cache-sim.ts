@@ -49,12 +49,22 @@ export class CacheSim {
     const prefix = view.cachePrefix;
     if (prefix === null) return 0;
     let longest = 0;
-    for (const seen of this.prompts) {
-      let i = 0;
-      while (i < seen.length && i < prefix.length && seen.charCodeAt(i) === prefix.charCodeAt(i)) i++;
-      longest = Math.max(longest, i);
-    }
+    for (const seen of this.prompts) longest = Math.max(longest, sharedLength(seen, prefix));
     const tokens = Math.floor(Math.floor(longest / 4) / 128) * 128;
     return tokens >= minTokens ? tokens : 0;
   }
+}
+
+/**
+ * How many leading characters `a` and `b` share. Whole blocks compare natively, the block where
+ * they part char by char: a char loop over 200 remembered prompts of tens of kB each was the
+ * fake's (and bench/scale's built-in run's) largest CPU cost, ~60 ms a request.
+ */
+export function sharedLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const block = 4096;
+  let i = 0;
+  while (i + block <= n && a.slice(i, i + block) === b.slice(i, i + block)) i += block;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
