@@ -203,7 +203,7 @@ interface Measured {
   /** CPU of the orchestrator's children that exited (git, agents, sandboxes), as last sampled. */
   childrenCpuMs: number;
   orchestratorCpuMs: number;
-  /** This script's own CPU while maestro ran (mostly its sampling of /proc): it shares the cores. */
+  /** This script's own CPU while maestro ran (its sampling of /proc; the fake LLM server): it shares the cores. */
   benchCpuMs: number;
 }
 
@@ -409,7 +409,7 @@ function report(label: string, m: Measured, ideal: number, base: number, checkou
     `  worktrees: peak ${m.peakWorktrees} at once ≈ ${((m.peakWorktrees * checkoutKb) / 1024).toFixed(0)} MB = ${m.peakWorktrees}× the ${(checkoutKb / 1024).toFixed(1)} MB checkout (goal ≤ 60×); after the run ${(m.endWorktreeKb / 1024).toFixed(1)} MB (${fmt(m.diskFreedMs)} after exit)`,
   );
   console.log(
-    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}; this bench's sampling ${fmt(m.benchCpuMs)}`,
+    `  git processes: ${m.gitCalls} (${(m.gitCalls / TASKS).toFixed(1)} a task); orchestrator CPU ${fmt(m.orchestratorCpuMs)} (${((m.orchestratorCpuMs / m.wallMs) * 100).toFixed(0)}% of one core), finished children ${fmt(m.childrenCpuMs)}; this bench's own process (its sampling, and the built-in agent's fake server) ${fmt(m.benchCpuMs)}`,
   );
 }
 
