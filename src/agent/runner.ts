@@ -13,7 +13,8 @@ import type { MemoryMcpServer } from './mcp/memory-server.js';
 import { startMemoryServer } from './mcp/start.js';
 import type { AgentEmit, AgentOutcome } from './events.js';
 import { ExternalControl, runExternalAgent } from './external/run.js';
-import { startToolHost, type ToolHost } from './host/client.js';
+import { startToolHost, type StartHostOptions, type ToolHost } from './host/client.js';
+import type { ToolHostPool } from './host/pool.js';
 import { PauseGate } from './pause-gate.js';
 import type { SharedMemory } from './shared-memory.js';
 import { allowedCommands } from './tools/commands.js';
@@ -67,6 +68,8 @@ export interface StartAgentOptions {
   memoryServer?: MemoryMcpServer;
   /** What this task's dependencies did (served to external CLIs over MCP). */
   dependencies?: readonly DependencyReport[];
+  /** The run's tool hosts, reused from task to task. Without one, the built-in agent starts its own. */
+  hosts?: ToolHostPool;
 }
 
 /** One running agent, built-in or external: its outcome and its controls. */
@@ -207,8 +210,10 @@ async function runBuiltin(
   // so its start-up (a Node process) is hidden behind the model's latency instead of added to it.
   // It waits for the task's first files, so starting agents is not slowed by starting hosts.
   let hostError: Error | undefined;
+  const start = (hostOptions: StartHostOptions): Promise<ToolHost> =>
+    options.hosts ? options.hosts.acquire(hostOptions) : startToolHost(hostOptions);
   const hostStart = (options.workspace ? firstFiles(options.workspace) : Promise.resolve()).then(async () =>
-    startToolHost({
+    start({
       worktree: options.worktree,
       confinement: await options.sandbox.confinement(options.worktree),
       excludePaths: options.config.excludePaths,

@@ -26,16 +26,24 @@ import {
   type AgentWorkspace,
 } from '../agent/index.js';
 import { secretFileCheck } from '../agent/secret-files.js';
+import { ToolHostPool } from '../agent/host/pool.js';
 import { describeLeftOut } from '../git/snapshot-exclude.js';
 import type { PooledTaskWork, TaskWorkDeps, WorkOutcome } from './types.js';
 
 /**
  * A task's work in a worktree of this machine: worktree, agent, snapshot commit, validation with
  * bounded fix rounds, the preMerge hook. Work is committed to the task branch whatever the ending,
- * so a stop, a failure or a crash never loses what the agent did.
+ * so a stop, a failure or a crash never loses what the agent did. `worktrees` and `hosts` (the
+ * built-in agents' tool processes) are kept from task to task and `close` ends both; a `maestro
+ * worker` passes its run's, which outlive one job's work.
  */
-export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(deps)): PooledTaskWork {
-  const start = deps.startAgent ?? defaultStartAgent;
+export function createTaskWork(
+  deps: TaskWorkDeps,
+  worktrees = taskWorktreePool(deps),
+  hosts = new ToolHostPool(deps.slots ?? deps.config.maxAgents),
+): PooledTaskWork {
+  const startAgent = deps.startAgent ?? defaultStartAgent;
+  const start = (options: StartAgentOptions): AgentHandle => startAgent({ ...options, hosts });
   const work = async (task: Task, ctx: TaskContext): Promise<WorkOutcome> => {
     const agentId = `${task.id}.${ctx.attempt}`;
     // The worktree exists as soon as git knows it; its files follow while the agent's first turn streams.
@@ -128,7 +136,11 @@ export function createTaskWork(deps: TaskWorkDeps, worktrees = taskWorktreePool(
       release: worktrees.hold(worktree, !leftOut),
     };
   };
-  return Object.assign(work, { close: () => worktrees.close() });
+  return Object.assign(work, {
+    close: async () => {
+      await Promise.all([worktrees.close(), hosts.close()]);
+    },
+  });
 }
 
 /**

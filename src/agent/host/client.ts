@@ -34,7 +34,19 @@ const hostV8Flags = ['--lite-mode'];
 
 export class HostExitedError extends Error {}
 
-export async function startToolHost(options: StartHostOptions): Promise<ToolHost> {
+/** A host that can serve one task after another (see `ToolHostPool`). */
+export interface ReusableToolHost extends ToolHost {
+  /** False once the process exited. */
+  readonly alive: boolean;
+  /** The task is over: its calls are cancelled. True when none was left running and the host can serve another. */
+  quiesce(): Promise<boolean>;
+  /** Sets the host up for another task's worktree, as a start does; call after `quiesce` said true. */
+  reinit(options: StartHostOptions): Promise<void>;
+}
+
+type Control = Extract<FromHost, { type: 'ready' | 'init_failed' | 'idle' }>;
+
+export async function startToolHost(options: StartHostOptions): Promise<ReusableToolHost> {
   const { entry, execArgv } = hostEntry();
   const child = fork(entry, [], {
     cwd: options.worktree,
@@ -55,8 +67,11 @@ export async function startToolHost(options: StartHostOptions): Promise<ToolHost
   });
   const pending = new Map<number, { resolve: (o: ToolOutcome) => void; reject: (e: Error) => void }>();
   const groups = new Set<number>();
+  /** Whoever waits for the host's next answer to an init or a reset (one at a time). */
+  let control: ((message: Control) => void) | undefined;
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
+  /** Resolves with how the process ended. */
+  const exit = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => {
       exited = true;
       // Commands the host could not clean up (it crashed or was killed) die here.
@@ -66,26 +81,35 @@ export async function startToolHost(options: StartHostOptions): Promise<ToolHost
       );
       for (const call of pending.values()) call.reject(why);
       pending.clear();
-      resolve();
+      resolve(signal ?? `code ${code}`);
     }),
   );
   const send = (message: ToHost): void => {
     if (!exited && child.connected) child.send(message);
   };
-
-  await waitReady(child, options, () => stderr);
   child.on('message', (message: FromHost) => {
     if (message.type === 'command_started') groups.add(message.pgid);
     else if (message.type === 'command_ended') groups.delete(message.pgid);
     else if (message.type === 'result') {
       pending.get(message.id)?.resolve(message.outcome);
       pending.delete(message.id);
-    }
+    } else control?.(message);
   });
+  const init = (settings: StartHostOptions): Promise<void> =>
+    initialize(settings, { child, send, exit, stderr: () => stderr }, (waiter) => (control = waiter)).catch(
+      (error: unknown) => {
+        child.kill('SIGKILL');
+        throw error;
+      },
+    );
 
+  await init(options);
   let nextId = 1;
   return {
     pid: child.pid ?? -1,
+    get alive() {
+      return !exited;
+    },
     call(name, args, signal) {
       if (exited) return Promise.reject(new HostExitedError("the agent's tool process is not running"));
       const id = nextId++;
@@ -101,6 +125,18 @@ export async function startToolHost(options: StartHostOptions): Promise<ToolHost
         if (signal?.aborted) onAbort();
       });
     },
+    async quiesce() {
+      if (exited) return false;
+      const idle = await new Promise<Control | null>((resolve) => {
+        control = resolve;
+        void exit.then(() => resolve(null));
+        send({ type: 'reset' });
+      });
+      control = undefined;
+      // A command whose process group outlived the grace period: the host is not given to another task.
+      return idle?.type === 'idle' && idle.clean && groups.size === 0 && pending.size === 0;
+    },
+    reinit: init,
     async close() {
       if (exited) return;
       send({ type: 'shutdown' });
@@ -111,7 +147,19 @@ export async function startToolHost(options: StartHostOptions): Promise<ToolHost
   };
 }
 
-function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () => string): Promise<void> {
+interface HostProcess {
+  child: ChildProcess;
+  send: (message: ToHost) => void;
+  exit: Promise<string>;
+  stderr: () => string;
+}
+
+/** Sends `init` and waits for `ready`; a refusal, a failed spawn, an exit or the time limit rejects. */
+function initialize(
+  options: StartHostOptions,
+  host: HostProcess,
+  listen: (waiter: ((message: Control) => void) | undefined) => void,
+): Promise<void> {
   const settings: HostSettings = {
     worktree: options.worktree,
     excludePaths: options.excludePaths,
@@ -123,36 +171,33 @@ function waitReady(child: ChildProcess, options: StartHostOptions, stderr: () =>
     allowSecretFiles: options.allowSecretFiles,
     ...(options.pluginTools && { pluginTools: options.pluginTools }),
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`the agent's tool process did not start within ${options.readyTimeoutMs ?? 20_000} ms`),
-      );
-    }, options.readyTimeoutMs ?? 20_000);
-    const onMessage = (message: FromHost): void => {
-      if (message.type !== 'ready' && message.type !== 'init_failed') return;
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const onError = (error: Error): void =>
+      settle(new Error(`the agent's tool process could not start in ${options.worktree}: ${error.message}`));
+    const settle = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      if (message.type === 'ready') resolve();
-      else {
-        child.kill('SIGKILL');
-        reject(new Error(`the agent's tool process could not start: ${message.message}`));
-      }
+      listen(undefined);
+      host.child.off('error', onError);
+      if (error) reject(error);
+      else resolve();
     };
-    const onExit = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`the agent's tool process exited at start (code ${code}): ${stderr().trim()}`));
-    };
-    const onError = (error: Error): void => {
-      clearTimeout(timer);
-      reject(new Error(`the agent's tool process could not start in ${options.worktree}: ${error.message}`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    child.once('error', onError);
-    if (child.connected) child.send({ type: 'init', settings } satisfies ToHost);
+    host.child.once('error', onError);
+    const timer = setTimeout(
+      () => settle(new Error(`the agent's tool process did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    listen((message) => {
+      if (message.type === 'ready') settle();
+      else if (message.type === 'init_failed')
+        settle(new Error(`the agent's tool process could not start: ${message.message}`));
+    });
+    void host.exit.then((how) =>
+      settle(new Error(`the agent's tool process exited at start (${how}): ${host.stderr().trim()}`)),
+    );
+    host.send({ type: 'init', settings } satisfies ToHost);
   });
 }

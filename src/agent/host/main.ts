@@ -49,19 +49,29 @@ function send(message: FromHost): void {
   process.send?.(message);
 }
 
-async function shutdown(): Promise<void> {
+/** Cancels every running call; resolves once none runs, or when the grace period is over. */
+async function cancelAll(): Promise<boolean> {
   for (const controller of running.values()) controller.abort();
   // Commands end their process groups on abort; give them the grace period to do it.
   const deadline = Date.now() + 5_000;
   while (running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return running.size === 0;
+}
+
+async function shutdown(): Promise<void> {
+  await cancelAll();
   process.exit(0);
 }
 
 async function handle(message: ToHost): Promise<void> {
   switch (message.type) {
     case 'init': {
+      // Nothing of an earlier task is kept: its context, its worktree as cwd, its plugin tools.
+      base = null;
+      pluginHandlers.clear();
       try {
         const guard = await PathGuard.create(message.settings.worktree);
+        process.chdir(guard.root);
         await loadPluginTools(message.settings.pluginTools ?? []);
         base = {
           ...message.settings,
@@ -108,6 +118,12 @@ async function handle(message: ToHost): Promise<void> {
     case 'cancel':
       running.get(message.id)?.abort();
       return;
+    case 'reset': {
+      const clean = await cancelAll();
+      base = null;
+      send({ type: 'idle', clean });
+      return;
+    }
     case 'shutdown':
       await shutdown();
       return;

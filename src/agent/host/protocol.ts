@@ -20,10 +20,13 @@ export interface HostSettings {
 }
 
 export type ToHost =
+  /** First, and again for the next task once `reset` answered `idle` (a host reused from a pool). */
   | { type: 'init'; settings: HostSettings }
   /** A built-in worktree tool, or a plugin tool named in `pluginTools`. */
   | { type: 'call'; id: number; name: HostToolName | (string & {}); args: unknown }
   | { type: 'cancel'; id: number }
+  /** The task is over: cancel every call, and answer `idle` once none runs (or the grace period ended). */
+  | { type: 'reset' }
   | { type: 'shutdown' };
 
 export type FromHost =
@@ -31,4 +34,6 @@ export type FromHost =
   | { type: 'init_failed'; message: string }
   | { type: 'result'; id: number; outcome: ToolOutcome }
   | { type: 'command_started'; id: number; pgid: number }
-  | { type: 'command_ended'; id: number; pgid: number };
+  | { type: 'command_ended'; id: number; pgid: number }
+  /** `clean`: no call is left running; the host can be initialised for another task. */
+  | { type: 'idle'; clean: boolean };

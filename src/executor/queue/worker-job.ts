@@ -190,7 +190,11 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
   try {
     // Set from the remote (an earlier attempt's pushed work): the task's worktree starts from it.
     if (fetched.value.resumedFrom) await run.worktrees.noteBranch(taskId);
-    const work = createTaskWork(workDeps(scope, data, cache, worktreeRoot, run.sandbox), run.worktrees);
+    const work = createTaskWork(
+      workDeps(scope, data, cache, worktreeRoot, run.sandbox),
+      run.worktrees,
+      run.hosts,
+    );
     const outcome = await work(data.task, ctx);
     try {
       await behind;

@@ -4,11 +4,13 @@ import { openRunSandbox } from '../../sandbox/open-run.js';
 import type { SandboxProbe } from '../../sandbox/probe.js';
 import type { Confiner } from '../../sandbox/run.js';
 import type { WorktreePool } from '../worktree-pool.js';
+import { ToolHostPool } from '../../agent/host/pool.js';
 
-/** What the jobs of one run share on a worker: its agents' sandbox and its recycled worktrees. */
+/** What the jobs of one run share on a worker: its agents' sandbox, recycled worktrees and tool hosts. */
 export interface WorkerRun {
   sandbox: Confiner;
   worktrees: WorktreePool;
+  hosts: ToolHostPool;
 }
 
 export interface WorkerRunsOptions {
@@ -78,7 +80,7 @@ export class WorkerRuns {
     }
   }
 
-  /** Removes every run's free worktrees (the worker is stopping; no job runs any more). */
+  /** Removes every run's free worktrees and ends its idle hosts (the worker is stopping; no job runs any more). */
   async close(): Promise<void> {
     await Promise.all([...this.runs].map(([id, entry]) => this.retire(id, entry)));
     await Promise.all([...this.closing.values()]);
@@ -97,6 +99,7 @@ export class WorkerRuns {
     return {
       sandbox: confiner,
       worktrees: this.options.makePool({ ...key, sandbox: confiner, slots: this.options.slots }),
+      hosts: new ToolHostPool(this.options.slots),
     };
   }
 
@@ -105,7 +108,9 @@ export class WorkerRuns {
     if (this.runs.get(id) !== entry || entry.jobs > 0) return;
     this.runs.delete(id);
     const closing: Promise<void> = entry.run
-      .then((run) => run.worktrees.close())
+      .then(async (run) => {
+        await Promise.all([run.worktrees.close(), run.hosts.close()]);
+      })
       .catch(() => undefined)
       .finally(() => {
         if (this.closing.get(id) === closing) this.closing.delete(id);
