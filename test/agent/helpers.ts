@@ -6,6 +6,7 @@ import { afterEach } from 'vitest';
 import { scrubEnv } from '../../src/agent/env.js';
 import { startToolHost, type ToolHost } from '../../src/agent/host/client.js';
 import { runGit, tempDir, tempRepo } from '../helpers/repo.js';
+export { isAlive } from '../helpers/processes.js';
 
 /** A real repository plus a linked worktree for task `t1` (outside the repository, like maestro makes). */
 export async function tempWorktree(
@@ -53,21 +54,6 @@ export async function hostFor(
 
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/** True while `pid` is a live (non-zombie) process. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
+import { isAlive } from '../helpers/processes.js';
 import { describe, expect, it, vi } from 'vitest';
 import { SpawnHost } from '../../src/process/spawn-host.js';
 import { launchDetachedThrough, type DetachedEvents } from '../../src/process/detached.js';
@@ -149,18 +150,24 @@ describe('the spawn host', () => {
     const { host, pidFile, stop } = await agentsThroughHost();
     try {
       const hostPid = Number(text((await host.run(sh('echo "$PPID"'))).stdout));
+      // Killed once the host has told this process the program's pid (what it ends the group by).
+      let told: (pid: number) => void = () => undefined;
+      const known = new Promise<number>((resolve) => (told = resolve));
       const running = runInGroup('sh', ['-c', `echo $$ > '${pidFile}'; sleep 30`], {
         cwd: process.cwd(),
         env: { PATH: process.env.PATH ?? '' },
         timeoutMs: 60_000,
+        onStart: (pid) => told(pid),
       });
       const agent = await vi.waitFor(async () => Number(await readFile(pidFile, 'utf8')), {
         timeout: 10_000,
       });
+      expect(await known).toBe(agent);
       process.kill(hostPid, 'SIGKILL');
       const result = await running;
       expect(result.spawnError).toMatch(/spawn host exited \(SIGKILL\).*its output is lost/);
-      await vi.waitFor(() => expect(() => process.kill(agent, 0)).toThrow(), { timeout: 10_000 });
+      // Dead, not only signalled: its parent is gone, so a zombie waits for init to reap it.
+      await vi.waitFor(() => expect(isAlive(agent)).toBe(false), { timeout: 10_000 });
     } finally {
       stop();
     }
