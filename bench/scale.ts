@@ -195,6 +195,8 @@ interface Measured {
   peakPss: number;
   peakRssOrchestrator: number;
   hostRss: number[];
+  /** Distinct agent host processes seen over the run (one per slot when they are reused). */
+  hostsSeen: number;
   peakWorktrees: number;
   endWorktreeKb: number;
   /** How long after maestro exited its worktrees' files were gone. */
@@ -269,6 +271,7 @@ async function runMaestro(
   let peakRssOrchestrator = 0;
   let peakWorktrees = 0;
   let hostRss: number[] = [];
+  const hostPids = new Set<number>();
   let orchestratorTicks = 0;
   let childTicks = 0;
   const sample = (): void => {
@@ -291,7 +294,9 @@ async function runMaestro(
         tree.reduce((total, info) => total + info.childTicks, 0),
       );
     }
-    const hosts = tree.filter((info) => /agent\/host/.test(info.cmd)).map((info) => info.rssBytes);
+    const hostInfos = tree.filter((info) => /agent\/host/.test(info.cmd));
+    for (const info of hostInfos) hostPids.add(info.pid);
+    const hosts = hostInfos.map((info) => info.rssBytes);
     if (hosts.length >= hostRss.length) hostRss = hosts;
     const worktrees = readdirSafe(common).length;
     peakWorktrees = Math.max(peakWorktrees, worktrees);
@@ -341,6 +346,7 @@ async function runMaestro(
     peakPss,
     peakRssOrchestrator,
     hostRss,
+    hostsSeen: hostPids.size,
     peakWorktrees,
     endWorktreeKb,
     diskFreedMs,
@@ -392,7 +398,7 @@ function summariseProfile(dir: string): void {
 
 function report(label: string, m: Measured, ideal: number, base: number, checkoutKb: number): void {
   const hosts = m.hostRss.length
-    ? `; agent hosts at peak: ${m.hostRss.length}, mean ${mb(m.hostRss.reduce((a, b) => a + b, 0) / m.hostRss.length)}, max ${mb(Math.max(...m.hostRss))}`
+    ? `; agent hosts at peak: ${m.hostRss.length} (${m.hostsSeen} started in all), mean ${mb(m.hostRss.reduce((a, b) => a + b, 0) / m.hostRss.length)}, max ${mb(Math.max(...m.hostRss))}`
     : '';
   console.log(`${label} (exit ${m.exitCode}, ${m.merged}/${TASKS} merged, load ${load()}):`);
   if (m.exitCode !== 0 || m.merged !== TASKS) process.exitCode = 1;
