@@ -104,4 +104,23 @@ describe('ToolHostPool: one tool process from task to task', () => {
     const third = await hosts.acquire(await optionsFor(c!.worktree, [], other));
     expect(third.pid).not.toBe(second.pid);
   });
+
+  it('a task whose host cannot be set up fails alone: it costs at most one idle host', async () => {
+    const worktrees = await Promise.all([1, 2, 3].map(() => tempWorktree({ 'x.txt': 'x\n' })));
+    const hosts = pool(3);
+    const lent = await Promise.all(worktrees.map(async (w) => hosts.acquire(await optionsFor(w.worktree))));
+    const pids = new Set(lent.map((host) => host.pid));
+    for (const host of lent) await host.close();
+    const gone = join(worktrees[0]!.worktree, 'no-such-folder');
+    const missing = {
+      ...(await optionsFor(worktrees[0]!.worktree)),
+      worktree: gone,
+      confinement: { kind: 'unconfined' as const },
+    };
+    await expect(hosts.acquire(missing)).rejects.toThrow(/could not start/);
+    const next = await Promise.all(
+      worktrees.slice(1).map(async (w) => hosts.acquire(await optionsFor(w.worktree))),
+    );
+    for (const host of next) expect(pids).toContain(host.pid);
+  });
 });

@@ -29,16 +29,18 @@ export class ToolHostPool {
   /** A host for `options.worktree`: an idle one set up again, or a new one. Its `close` gives it back. */
   async acquire(options: StartHostOptions): Promise<ToolHost> {
     const env = JSON.stringify(options.env);
-    for (;;) {
-      const at = this.idle.findIndex((entry) => entry.env === env);
-      if (at === -1) break;
-      const [{ host }] = this.idle.splice(at, 1) as [Idle];
-      if (!host.alive) continue;
+    // Dead ones are dropped on the way (a host that crashed while idle).
+    for (let at = this.idle.length - 1; at >= 0; at -= 1)
+      if (!this.idle[at]?.host.alive) this.idle.splice(at, 1);
+    const at = this.idle.findIndex((entry) => entry.env === env);
+    const reused = at === -1 ? undefined : (this.idle.splice(at, 1)[0] as Idle).host;
+    if (reused) {
       try {
-        await host.reinit(options);
-        return this.lend(host, env);
+        await reused.reinit(options);
+        return this.lend(reused, env);
       } catch {
-        // One that cannot be set up again is ended (reinit kills it); the next idle one, or a new one.
+        // Ended (reinit kills it). A new host says whether the task's settings or that host were at
+        // fault; the other idle hosts are not tried, so one bad task costs at most one of them.
       }
     }
     return this.lend(await startToolHost(options), env);
