@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { scrubEnv } from '../../src/agent/env.js';
 import { ToolHostPool } from '../../src/agent/host/pool.js';
 import type { StartHostOptions } from '../../src/agent/host/client.js';
 import { realSandbox } from '../helpers/sandbox.js';
+import { tempDir } from '../helpers/repo.js';
 import { isAlive, processesWith, tempWorktree } from './helpers.js';
 
 const pools: ToolHostPool[] = [];
@@ -123,4 +125,26 @@ describe('ToolHostPool: one tool process from task to task', () => {
     );
     for (const host of next) expect(pids).toContain(host.pid);
   });
+
+  it('kills a host that does not answer the end of its task (its event loop stuck in a plugin tool)', async () => {
+    const { worktree } = await tempWorktree({ 'x.txt': 'x\n' });
+    const plugin = join(await tempDir('maestro-plugin-'), 'block.mjs');
+    await writeFile(
+      plugin,
+      'export default { tools: [{ name: "block", handler: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0) }] };\n',
+    );
+    const hosts = pool(1);
+    const lent = await hosts.acquire({
+      ...(await optionsFor(worktree)),
+      pluginTools: [{ module: pathToFileURL(plugin).href, name: 'block' }],
+    });
+    // Blocks the host's event loop for good, without using the CPU.
+    void lent.call('block', {}).catch(() => undefined);
+    const started = Date.now();
+    await lent.close();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(isAlive(lent.pid)).toBe(false);
+    // Not given to the next task: that one gets a new host.
+    expect((await hosts.acquire(await optionsFor(worktree))).pid).not.toBe(lent.pid);
+  }, 30_000);
 });

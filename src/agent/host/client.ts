@@ -128,8 +128,13 @@ export async function startToolHost(options: StartHostOptions): Promise<Reusable
     async quiesce() {
       if (exited) return false;
       const idle = await new Promise<Control | null>((resolve) => {
-        control = resolve;
-        void exit.then(() => resolve(null));
+        // A host that does not answer (its event loop stuck in a plugin tool) is killed, as close would.
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve(null);
+        }, 8_000);
+        control = (message) => (clearTimeout(timer), resolve(message));
+        void exit.then(() => (clearTimeout(timer), resolve(null)));
         send({ type: 'reset' });
       });
       control = undefined;
