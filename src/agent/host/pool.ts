@@ -15,10 +15,10 @@ interface Idle {
 /**
  * A run's built-in agents' tool hosts, kept from one task to the next as worktrees are: a host
  * whose task ended with no call left running is set up for the next task's worktree instead of a
- * new Node process being started (about 65 ms of CPU and 45 MB a start; bench/scale starts 250).
- * The host keeps nothing of its last task: `init` replaces its worktree, path guard, settings and
- * plugin tools, and every command it ran died with its process group before it became idle.
- * At most `size` hosts wait idle; `close` ends them.
+ * new Node process being started (a start is about 65 ms of CPU, a host 48 MB resident; bench/scale
+ * started 250 for 250 tasks, now 50). The host keeps nothing of its last task: `init` replaces its
+ * worktree, path guard, settings and plugin tools, and every command it ran died with its process
+ * group before it became idle. At most `size` hosts wait idle; `close` ends them.
  */
 export class ToolHostPool {
   private readonly idle: Idle[] = [];
