@@ -144,6 +144,15 @@ export function createTaskWork(
 }
 
 /**
+ * Whether a task's work can change or be refused after its snapshot commit: validation commands
+ * (and their fix rounds) or a preMerge hook. Without them, a task that committed and whose HEAD
+ * checked out is done with that commit.
+ */
+export function checksAfterCommit(config: Pick<MaestroConfig, 'validate' | 'hooks'>): boolean {
+  return config.validate.length > 0 || config.hooks.preMerge !== undefined;
+}
+
+/**
  * The worktrees of a run's tasks, about one per agent slot, recycled between tasks. A work made
  * without one has its own; a `maestro worker` shares one between the jobs of a run.
  */

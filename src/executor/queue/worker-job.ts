@@ -12,7 +12,7 @@ import { taskBranch } from '../../git/refs.js';
 import { worktreePath } from '../../git/worktree-paths.js';
 import { SharedMemory } from '../../agent/index.js';
 import type { PauseGate } from '../../orchestrator/pause-gate.js';
-import { createTaskWork } from '../task-work.js';
+import { checksAfterCommit, createTaskWork } from '../task-work.js';
 import type { Confiner } from '../../sandbox/run.js';
 import type { TaskWorkDeps } from '../types.js';
 import { protocolVersion, runKeys, type JobResult, type TaskJob } from './protocol.js';
@@ -155,8 +155,21 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
   if (joined.status === 'rejected') throw joined.reason;
   const { run, done: leave } = joined.value;
   const job_ = { runId: data.runId, taskId };
-  /** The commit last pushed to the remote's task ref by this job. */
+  /** The commit last pushed to the remote's task ref by this job, and whether its done ref went with it. */
   let lastPushed: string | undefined;
+  let donePushed = false;
+  const pushCommit = async (commit: string, doneAttempt?: number) => {
+    await pushTask(cache, remote, job_, commit, doneAttempt);
+    lastPushed = commit;
+    donePushed = doneAttempt !== undefined;
+  };
+  // With checks to run after a commit (validation, preMerge), it goes up at once, so a worker killed
+  // while they run keeps it, and its done ref follows them. Without, the commit is the work's end:
+  // it is held for the job's outcome and goes up with its done ref in one push (two pushes a task
+  // cost seven git processes more, here and on the remote, for a commit moments from done).
+  const holdCommits = !checksAfterCommit(data.config);
+  /** The held commit, and its push: given the attempt to mark done, or none (work so far). */
+  let held: { commit: string; release: (doneAttempt?: number) => void } | undefined;
   const ctx: TaskContext = {
     runId: data.runId,
     attempt,
@@ -169,12 +182,17 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
       if (body.type === 'task.started') body = { ...body, worker: scope.name };
       if (body.type === 'task.committed') {
         // Reported once it is on the remote (a worker killed after that keeps the commit for the
-        // next one), while the work goes on with its checks: they need no network.
+        // next one), while the work goes on: its checks need no network. The events after it wait.
         const { commit } = body;
-        send('event', body, async () => {
-          await pushTask(cache, remote, job_, commit);
-          lastPushed = commit;
-        }).catch(() => undefined);
+        held?.release();
+        held = undefined;
+        const doneAttempt = holdCommits
+          ? new Promise<number | undefined>((release) => (held = { commit, release }))
+          : Promise.resolve(undefined);
+        send('event', body, async () => pushCommit(commit, await doneAttempt)).catch(() => undefined);
+      } else if (held) {
+        // Behind a held commit, which waits for the work to end: queued in order, not awaited.
+        send('event', body).catch(() => undefined);
       } else await send('event', body);
       return { ...body, seq: 0, time: new Date().toISOString(), runId: data.runId };
     },
@@ -195,7 +213,17 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
       run.worktrees,
       run.hosts,
     );
-    const outcome = await work(data.task, ctx);
+    // A held commit goes up whatever the ending; marked done only when it is the work's head.
+    const outcome = await work(data.task, ctx).then(
+      (ended) => {
+        held?.release(ended.kind === 'done' && ended.head === held.commit ? attempt : undefined);
+        return ended;
+      },
+      (error: unknown) => {
+        held?.release();
+        throw error;
+      },
+    );
     try {
       await behind;
     } catch (error) {
@@ -213,13 +241,13 @@ async function runJob(scope: WorkerScope, job: JobHandle): Promise<JobRun> {
     const { release, ...finished } = outcome;
     const result: JobResult = { ...finished, worker: scope.name };
     try {
-      // The head is on the remote's task ref when it was pushed with its task.committed: the
-      // orchestrator fetches and merges it while the done ref, which only a Redis that lost the
-      // job needs, goes up behind the job's end.
+      // The head is on the remote's task ref when it was pushed with its task.committed (a held
+      // commit took its done ref along): the orchestrator fetches and merges it while the done
+      // ref, which only a Redis that lost the job needs, goes up behind the job's end.
       let doneRef: Promise<unknown> = nothingLeft;
-      if (finished.head === lastPushed)
+      if (finished.head === lastPushed && !donePushed)
         doneRef = pushTask(cache, remote, job_, finished.head, attempt).catch(warnDoneRef);
-      else await pushTask(cache, remote, job_, finished.head, attempt);
+      else if (finished.head !== lastPushed) await pushCommit(finished.head, attempt);
       if (job.owned()) await send('end', result);
       // On the remote: the work's worktree goes to this run's next task here (the pool holds it
       // for the next job meanwhile).

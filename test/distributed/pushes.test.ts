@@ -1,0 +1,85 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runGit } from '../helpers/repo.js';
+import { cluster, finished, orchestrate } from './fixture.js';
+
+const minutes = 60_000;
+
+/** An external agent that writes its task's own file at once. */
+const writesItsFile = {
+  command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
+};
+
+/** A post-receive hook that logs each push the remote takes as one line: the refs it updated. */
+async function logPushes(remote: string): Promise<() => Promise<string[]>> {
+  const log = join(remote, 'pushes.log');
+  const hook = join(remote, 'hooks', 'post-receive');
+  await writeFile(
+    hook,
+    `#!/bin/sh\nrefs=''\nwhile read -r old new ref; do refs="$refs $ref"; done\necho "$refs" >> '${log}'\n`,
+  );
+  await chmod(hook, 0o755);
+  return async () =>
+    (await readFile(log, 'utf8').catch(() => ''))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.includes('/tasks/') || line.includes('/done/'));
+}
+
+/** The pushes that carried a ref of task `id`. */
+const pushesOf = (pushes: string[], id: string) =>
+  pushes.filter((line) => line.split(' ').some((ref) => ref.endsWith(`/${id}`)));
+
+async function runThreeTasks(config: Record<string, unknown>) {
+  let pushes: () => Promise<string[]> = async () => [];
+  const c = await cluster({
+    tasks: 3,
+    workers: ['w1'],
+    slots: 3,
+    config: { agent: writesItsFile, ...config },
+    beforeWorkers: async (remote) => void (pushes = await logPushes(remote)),
+  });
+  const run = await finished(orchestrate(c, ['run', '--plan', c.plan, '--agents', '3']));
+  expect(run.code, run.stderr).toBe(0);
+  const done = run.events.find((e) => e.type === 'run.finished');
+  expect(done?.merged).toHaveLength(3);
+  return { c, run, pushes: await pushes() };
+}
+
+describe('a worker pushes a task', () => {
+  it(
+    'with no checks after its commit, once: the task ref and its done ref together',
+    async () => {
+      const { c, run, pushes } = await runThreeTasks({});
+      const runId = String(run.events[0]?.runId);
+      for (const id of ['t1', 't2', 't3']) {
+        expect(pushesOf(pushes, id), pushes.join('\n')).toEqual([
+          expect.stringMatching(new RegExp(`refs/maestro/${runId}/tasks/${id}\\b`)),
+        ]);
+        expect(pushesOf(pushes, id)[0]).toContain(`refs/maestro/${runId}/done/1/${id}`);
+        // The commit it reported is the one on the remote and in the result.
+        const commit = String(run.events.find((e) => e.type === 'task.committed' && e.taskId === id)?.commit);
+        expect(runGit(c.remote, ['rev-parse', `refs/maestro/${runId}/tasks/${id}`]).trim()).toBe(commit);
+        runGit(c.repo, ['merge-base', '--is-ancestor', commit, String(run.events[0]?.resultBranch)]);
+      }
+    },
+    3 * minutes,
+  );
+
+  it(
+    'with validation after its commit, twice: the commit before the checks, the done ref after them',
+    async () => {
+      const { run, pushes } = await runThreeTasks({ validate: ['test -d out'] });
+      const runId = String(run.events[0]?.runId);
+      for (const id of ['t1', 't2', 't3']) {
+        const mine = pushesOf(pushes, id);
+        expect(mine, pushes.join('\n')).toHaveLength(2);
+        expect(mine[0]).toContain(`refs/maestro/${runId}/tasks/${id}`);
+        expect(mine[0]).not.toContain('/done/');
+        expect(mine[1]).toContain(`refs/maestro/${runId}/done/1/${id}`);
+      }
+    },
+    3 * minutes,
+  );
+});
