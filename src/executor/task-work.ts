@@ -99,7 +99,15 @@ export function createTaskWork(
       });
       leftOut ||= committed.leftOut;
       // Whatever the ending, the commits on the agent's detached HEAD go back onto the task branch.
-      const checked = await checkTaskHead(deps.repo, worktree.path, worktree.branch, worktree.commit);
+      // A snapshot made on the start commit descends from it: git need not be asked.
+      const onStart = committed.snapshot?.parent === worktree.commit ? committed.snapshot.commit : undefined;
+      const checked = await checkTaskHead(
+        deps.repo,
+        worktree.path,
+        worktree.branch,
+        worktree.commit,
+        onStart,
+      );
       if (ctx.signal.aborted) return { kind: 'stopped', reason: stopReason(ctx.signal) };
       if (outcome.status === 'stopped')
         return { kind: 'stopped', reason: outcome.reason || 'the agent stopped' };
@@ -257,7 +265,7 @@ async function commitWork(
   worktree: string,
   linked: string[],
   spent: { usage: Usage; costUsd: number; summary: string },
-): Promise<{ leftOut: boolean }> {
+): Promise<{ leftOut: boolean; snapshot?: { commit: string; parent: string } }> {
   const snapshot = await snapshotWorktree({
     worktree,
     runId: deps.runId,
@@ -309,7 +317,7 @@ async function commitWork(
     insertions: snapshot.insertions,
     deletions: snapshot.deletions,
   });
-  return { leftOut };
+  return { leftOut, snapshot: { commit: snapshot.commit, parent: snapshot.parent } };
 }
 
 async function validate(

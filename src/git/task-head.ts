@@ -4,13 +4,6 @@ import { casUpdateBranch, isAncestor, readBranch } from './plumbing.js';
 import { headsRef } from './refs.js';
 
 /**
- * After an agent (and its snapshot), where its worktree's HEAD stands. An external agent can run
- * any git command: `git reset --hard HEAD~2` moves the task branch behind the commit it started
- * from (merging it would report "merged" with nothing in it), `git checkout -b x` or `--detach`
- * leaves the task branch behind. A HEAD that descends from the task branch is brought back onto it
- * (a fast-forward, compare-and-swap); anything else is a task failure that says what happened.
- */
-/**
  * Before an agent runs: its worktree's HEAD is detached at the branch tip. In the sandbox the
  * repository's refs are read-only (an agent must not move the user's branches) while the
  * worktree's own admin folder, where a detached HEAD lives, is writable, so the agent's own
@@ -27,14 +20,25 @@ export async function detachHead(worktree: string, at?: string): Promise<void> {
 
 export type TaskHeadCheck = { ok: true; head: string } | { ok: false; reason: string };
 
+/**
+ * After an agent (and its snapshot), where its worktree's HEAD stands. An external agent can run
+ * any git command: `git reset --hard HEAD~2` moves the task branch behind the commit it started
+ * from (merging it would report "merged" with nothing in it), `git checkout -b x` or `--detach`
+ * leaves the task branch behind. A HEAD that descends from the task branch is brought back onto it
+ * (a fast-forward, compare-and-swap); anything else is a task failure that says what happened.
+ *
+ * `descendant`, when given, is a commit known to descend from `startCommit` (a snapshot made on
+ * it): a HEAD still there needs no ancestry check.
+ */
 export async function checkTaskHead(
   repo: string,
   worktree: string,
   branch: string,
   startCommit: string,
+  descendant?: string,
 ): Promise<TaskHeadCheck> {
   const { head, onBranch, tip } = await readHeads(worktree, branch);
-  if (!(await isAncestor(repo, startCommit, head))) {
+  if (head !== descendant && !(await isAncestor(repo, startCommit, head))) {
     return {
       ok: false,
       reason: `the task's HEAD ${head.slice(0, 8)} is behind the commit it started from (${startCommit.slice(0, 8)}): the agent reset or rewound its branch, so nothing of it is merged`,

@@ -60,6 +60,20 @@ describe('checkTaskHead', () => {
     expect(runGit(repo, ['rev-parse', branch])).toBe(later);
   });
 
+  it('trusts a known descendant only while HEAD is on it', async () => {
+    const { repo, path, start } = await taskWorktree();
+    await detachHead(path, start);
+    const snapshot = await commit(path, 'one.txt');
+    expect(await checkTaskHead(repo, path, branch, start, snapshot)).toEqual({ ok: true, head: snapshot });
+    // HEAD moved off the snapshot to a commit behind the start: the check asks git again and refuses.
+    const later = await commit(path, 'two.txt');
+    runGit(path, ['checkout', '-q', '--detach', start]);
+    expect(await checkTaskHead(repo, path, branch, later, snapshot)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/behind the commit it started from/),
+    });
+  });
+
   it('says what happened when the task branch is gone', async () => {
     const { repo, path, start } = await taskWorktree();
     await detachHead(path);
