@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { processTree } from './proc-tree.js';
 import type * as M_fake from '../src/llm/fake/index.js';
 
 // The built copy (a path in a variable, so typechecking does not need dist/ to exist).
@@ -67,12 +68,27 @@ interface Event {
   runId?: string;
 }
 
+/**
+ * CPU ticks spent so far by everything under this bench but the bench itself (whose fake server
+ * answers every run alike): the runs that ended (their orchestrators and all they started, reaped)
+ * and the processes alive under it (workers with their hosts and git, Redis). The difference over
+ * a run is that run's cost on this machine, local or queued.
+ */
+function machineTicks(): number {
+  return processTree(process.pid).reduce(
+    (sum, p) => sum + (p.pid === process.pid ? p.childTicks : p.cpuTicks + p.childTicks),
+    0,
+  );
+}
+const ticksPerSecond = 100;
+
 function runCli(
   args: string[],
   cwd: string,
   env: Record<string, string>,
-): Promise<{ events: Event[]; ms: number }> {
+): Promise<{ events: Event[]; ms: number; cpuMs: number }> {
   const started = Date.now();
+  const ticks = machineTicks();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...args], { cwd, env: { ...process.env, ...env } });
     let out = '';
@@ -85,7 +101,11 @@ function runCli(
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Event);
-      resolve({ events, ms: Date.now() - started });
+      resolve({
+        events,
+        ms: Date.now() - started,
+        cpuMs: ((machineTicks() - ticks) * 1000) / ticksPerSecond,
+      });
     });
   });
 }
@@ -242,6 +262,10 @@ interface Round {
   localFinishToMerge: number;
   sameLoadStart: number;
   sameLoadEnd: number;
+  /** CPU a task over the whole run (every process of it on this machine), local 8, local 24, queue. */
+  localCpu: number;
+  wideCpu: number;
+  queueCpu: number;
 }
 
 /** One round: local with 8 agents, local with as many agents as the queue has slots, the queue. */
@@ -296,6 +320,9 @@ async function oneRound(redisUrl: string, remote: string): Promise<Round & { que
     localFinishToMerge: median(finishToMerge(local.events)),
     sameLoadStart: firstWaveStart(queued.events, wave) - firstWaveStart(wide.events, wave),
     sameLoadEnd: queueEnd - median(finishToMerge(wide.events)),
+    localCpu: Math.round(local.cpuMs / TASKS),
+    wideCpu: Math.round(wide.cpuMs / TASKS),
+    queueCpu: Math.round(queued.cpuMs / TASKS),
   };
 }
 
@@ -347,7 +374,7 @@ try {
     last = queued;
     if (ROUNDS > 1)
       console.log(
-        `round ${round}: local ${measured.local} ms, local wide ${measured.wide} ms, queue ${measured.queue} ms, the queue's own overhead ${measured.sameLoadStart + measured.sameLoadEnd} ms per task (start ${measured.sameLoadStart}, end ${measured.sameLoadEnd})`,
+        `round ${round}: local ${measured.local} ms, local wide ${measured.wide} ms, queue ${measured.queue} ms, the queue's own overhead ${measured.sameLoadStart + measured.sameLoadEnd} ms per task (start ${measured.sameLoadStart}, end ${measured.sameLoadEnd}); CPU a task: local wide ${measured.wideCpu} ms, queue ${measured.queueCpu} ms`,
       );
   }
   const mid = (key: keyof Round): number => median(rounds.map((r) => r[key]));
@@ -365,6 +392,9 @@ try {
   );
   console.log(
     `  against local with ${WORKERS * SLOTS} agents (${(mid('wide') / 1000).toFixed(1)} s wall), the same load on this machine: plan -> first wave started +${mid('sameLoadStart')} ms, agent finished -> merged +${mid('sameLoadEnd')} ms`,
+  );
+  console.log(
+    `  CPU a task, every process of the run on this machine (the bench's fake server aside): local ${LOCAL_AGENTS} agents ${mid('localCpu')} ms, local ${WORKERS * SLOTS} agents ${mid('wideCpu')} ms, queue ${mid('queueCpu')} ms`,
   );
   const own = median(rounds.map((r) => r.sameLoadStart + r.sameLoadEnd));
   console.log(`  the queue's own overhead per task: ${own} ms (goal < 500 ms)`);
