@@ -53,9 +53,6 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     }
     return pushed;
   };
-  // The run's base goes up while Redis is reached: the first jobs need it on the remote.
-  const runBase = deps.state().baseCommit;
-  if (runBase) pushBaseOnce(runBase).catch(() => undefined);
   const client = connectRedis(options.redis, `maestro-orchestrator:${deps.runId}`);
   const reader = connectRedis(options.redis, `maestro-orchestrator:${deps.runId}:events`);
   try {
@@ -65,6 +62,10 @@ export async function createQueueWork(deps: TaskWorkDeps, options: QueueWorkOpti
     reader.disconnect();
     throw error;
   }
+  // Not before Redis answered: a run that cannot start leaves no base on the remote. It goes up
+  // while the queue and the relay start: the first jobs need it there.
+  const runBase = deps.state().baseCommit;
+  if (runBase) pushBaseOnce(runBase).catch(() => undefined);
   const queue = new Queue<TaskJob, JobResult>(options.queue, { connection: client, prefix: queuePrefix });
   queue.on('error', () => undefined);
   const warnings: string[] = [];
