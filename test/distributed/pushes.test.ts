@@ -1,8 +1,10 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runGit } from '../helpers/repo.js';
 import { cluster, finished, orchestrate } from './fixture.js';
+import { testGate } from './gate.js';
+import { parseEvents } from '../e2e/harness.js';
 
 const minutes = 60_000;
 
@@ -79,6 +81,40 @@ describe('a worker pushes a task', () => {
         expect(mine[0]).not.toContain('/done/');
         expect(mine[1]).toContain(`refs/maestro/${runId}/done/1/${id}`);
       }
+    },
+    3 * minutes,
+  );
+
+  it(
+    'with no checks, stopped mid-agent (the worker told to stop): its work so far goes up, with no done ref',
+    async () => {
+      const gate = await testGate();
+      const body = [
+        gate.shell,
+        'mkdir -p out && echo "so far" > "out/$MAESTRO_TASK_ID.txt"',
+        'gate life "$MAESTRO_TASK_ID $MAESTRO_WORKTREE" &',
+        'gate wait',
+      ].join('\n');
+      let pushes: () => Promise<string[]> = async () => [];
+      const c = await cluster({
+        tasks: 1,
+        workers: ['w1'],
+        slots: 1,
+        config: { agent: { command: ['sh', '-c', body] }, sandboxHosts: [gate.host] },
+        beforeWorkers: async (remote) => void (pushes = await logPushes(remote)),
+      });
+      const proc = orchestrate(c, ['run', '--plan', c.plan, '--agents', '1']);
+      await vi.waitFor(() => expect(gate.started().has('t1'), proc.output().slice(-3000)).toBe(true), {
+        timeout: 2 * minutes,
+        interval: 100,
+      });
+      const worker = c.workers[0];
+      worker?.kill('SIGTERM');
+      expect(await worker?.exited, worker?.output().slice(-3000)).toBe(0);
+      const runId = String(parseEvents(proc.stdout()).find((e) => e.type === 'run.started')?.runId);
+      const taskRef = `refs/maestro/${runId}/tasks/t1`;
+      expect(runGit(c.remote, ['show', `${taskRef}:out/t1.txt`])).toBe('so far');
+      expect(await pushes(), (await pushes()).join('\n')).toEqual([taskRef]);
     },
     3 * minutes,
   );
