@@ -14,8 +14,6 @@ export interface GitOptions {
   env?: Record<string, string | undefined>;
   /** Exit codes that are answers, not failures (e.g. 1 for `merge-tree` conflicts). */
   okExitCodes?: number[];
-  /** Return stdout as raw bytes (blobs of binary files). */
-  binary?: boolean;
   signal?: AbortSignal;
   /** Every git call has a time limit (hooks and filters it runs included). Default: `defaultGitTimeoutMs`. */
   timeoutMs?: number;
