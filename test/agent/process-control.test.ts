@@ -71,7 +71,9 @@ describe('commands and the child environment', () => {
     const controller = new AbortController();
     const pending = host.call('run_command', { command: 'sh spin.sh' }, controller.signal);
     await vi.waitFor(() => readFile(join(worktree, 'child.txt'), 'utf8'), { timeout: 5_000 });
-    expect(processesWith('1000.125')).toHaveLength(1);
+    // The background job may not have exec'd `sleep` yet when the file is there (its cmdline is
+    // still the shell's until then): the sleep is waited for, then the abort must end it.
+    await vi.waitFor(() => expect(processesWith('1000.125')).toHaveLength(1), { timeout: 5_000 });
     controller.abort();
     const outcome = await pending;
     expect(outcome.output).toContain('cancelled (process group killed)');
