@@ -2,16 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { Queue } from 'bullmq';
 import { runGit } from '../helpers/repo.js';
 import { refuseFirstTaskPush, refusePushesWhenFlagged, startCli, startWorker } from './cluster.js';
-import { cluster, finished, orchestrate, type Cluster } from './fixture.js';
+import { cluster, finished, orchestrate, writesItsFile, type Cluster } from './fixture.js';
 import { testGate } from './gate.js';
 import type { JsonEvent } from '../e2e/harness.js';
 
 const minutes = 60_000;
-
-/** An external agent that writes its task's own file at once. */
-const writesItsFile = {
-  command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
-};
 
 /**
  * An external agent that logs its start and end to a test gate and, for `waits`, holds until the

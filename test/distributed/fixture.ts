@@ -16,6 +16,11 @@ import {
 export const orchestratorKey = 'sk-planted-orchestrator-key-4d1c9a7e55';
 export const workerKey = 'sk-planted-worker-key-93be0f12aa77';
 
+/** An external agent that writes its task's own file at once. */
+export const writesItsFile = {
+  command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
+};
+
 /** A plan of `count` independent tasks, each writing its own file. */
 export function fanOutPlan(count: number): { objective: string; tasks: object[] } {
   return {

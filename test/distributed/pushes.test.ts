@@ -2,16 +2,11 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runGit } from '../helpers/repo.js';
-import { cluster, finished, orchestrate } from './fixture.js';
+import { cluster, finished, orchestrate, writesItsFile } from './fixture.js';
 import { testGate } from './gate.js';
 import { parseEvents } from '../e2e/harness.js';
 
 const minutes = 60_000;
-
-/** An external agent that writes its task's own file at once. */
-const writesItsFile = {
-  command: ['sh', '-c', 'mkdir -p out && echo "$MAESTRO_TASK_ID" > "out/$MAESTRO_TASK_ID.txt"'],
-};
 
 /** A post-receive hook that logs each push the remote takes as one line: the refs it updated. */
 async function logPushes(remote: string): Promise<() => Promise<string[]>> {
